@@ -1,0 +1,34 @@
+# The two commands: `make run` and `make test`. Both build .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/acupress: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/acupress
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The main job: the safety check, then the session plan it allows.
+run: $(BIN)/acupress
+	@$(BIN)/acupress check && $(BIN)/acupress plan || true
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(BIN)/acupress
+	$(BIN)/python benchmarks/startup.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from acupress.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""The one exception type for problems a person can fix, shown as one sentence."""
+
+
+class AcupressError(Exception):
+    """A user-facing error: bad input, a broken file, a refused request.
+
+    The CLI prints the message alone (no traceback) and exits with ``exit_code``.
+    """
+
+    exit_code = 2
+
+
+class ContentError(AcupressError):
+    """A content file (points, protocol, safety rules) is missing, malformed or invalid."""
+
+
+class NoSessionToday(AcupressError):
+    """The safety decision or the omissions leave no session to do today."""
+
+    exit_code = 1

@@ -1,0 +1,179 @@
+"""Rich renderables for the terminal: the atlas, a decision, a plan. Imported only by the
+commands that draw, so ``acupress --help`` does not pay for rich."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from acupress.atlas import Atlas, Point, cun_to_cm, personalise
+from acupress.protocol import Plan
+from acupress.safety import Decision, Question
+
+SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides", "midline": "midline"}
+DECISION_STYLE = {
+    "emergency": "bold white on red",
+    "see_clinician": "bold red",
+    "not_today": "bold yellow",
+    "modified": "bold cyan",
+    "go": "bold green",
+}
+
+
+def minutes_seconds(seconds: int) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{m}:{s:02d}"
+
+
+def points_table(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
+    table = Table(
+        title="Points of the low-back routine (WHO 2008 locations)",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Code", style="bold", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Where")
+    table.add_column("Pressure")
+    table.add_column("Notes")
+    for p in atlas.points:
+        notes = ["avoid in pregnancy"] if p.avoid_in_pregnancy else []
+        if p.guide_differs and "standard location" in p.guide_differs:
+            notes.append("location corrected from the guide")
+        table.add_row(
+            p.code,
+            Text.assemble(f"{p.pinyin} {p.hanzi}\n", (p.english, "dim")),
+            Text.assemble(
+                personalise(_where(p), thumb_cm), "\n", (p.sides.replace("_", " "), "dim")
+            ),
+            f"up to {p.max_pressure}",
+            "\n".join(notes),
+        )
+    return Group(table, measures(atlas, thumb_cm))
+
+
+def _where(p: Point) -> str:
+    a = p.anchor
+    if a.kind == "vertebral" and a.lateral_cun:
+        return f"{a.vertebra} level, {a.lateral_cun:g} cun from the midline"
+    if a.kind == "vertebral":
+        return f"below the {a.vertebra} spinous process"
+    return p.region
+
+
+def measures(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
+    parts = []
+    for m in atlas.measure:
+        cm = f" ≈ {cun_to_cm(m.cun, thumb_cm):.1f} cm" if thumb_cm else ""
+        parts.append(f"{m.cun:g} cun = {m.name}{cm}")
+    hint = "" if thumb_cm else "  (save your thumb width: acupress profile --thumb-cm 2.1)"
+    return Text("Finger-cun: " + "; ".join(parts) + hint, style="dim")
+
+
+def point_panel(p: Point, thumb_cm: float | None) -> RenderableType:
+    def say(text: str) -> str:
+        return personalise(text, thumb_cm)
+
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    body.add_row("Meridian", p.meridian)
+    body.add_row("Location (WHO)", say(p.location))
+    steps = "\n".join(f"{i}. {say(s)}" for i, s in enumerate(p.how_to_find, 1))
+    body.add_row("How to find it", steps)
+    body.add_row("Technique", say(p.technique))
+    body.add_row("Pressure", f"up to {p.max_pressure}")
+    body.add_row("Time", f"{minutes_seconds(p.default_seconds)} (min:s)")
+    body.add_row("Sides", p.sides.replace("_", " "))
+    body.add_row("Cautions", "\n".join(f"• {c}" for c in p.cautions) or "—")
+    body.add_row("Pregnancy", "avoid" if p.avoid_in_pregnancy else "no special caution")
+    if p.traditional_use:
+        body.add_row("Traditional use", p.traditional_use)
+    if p.guide_differs:
+        body.add_row("Differs from the guide", Text(p.guide_differs, style="yellow"))
+    title = f"{p.code} {p.pinyin} {p.hanzi} — {p.english}"
+    return Panel(body, title=title, title_align="left", border_style="cyan")
+
+
+def questions_table(questions: tuple[Question, ...]) -> RenderableType:
+    table = Table(title="Safety questions")
+    table.add_column("id", style="bold")
+    table.add_column("type")
+    table.add_column("question")
+    for q in questions:
+        table.add_row(q.id, q.type, q.text)
+    return table
+
+
+def decision_panel(d: Decision) -> RenderableType:
+    lines: list[RenderableType] = [Text(d.text)]
+    if d.reasons:
+        lines.append(Text("\nWhy:", style="bold"))
+        lines += [Padding(Text(f"• {r}"), (0, 0, 0, 2)) for r in d.reasons]
+    if d.omit_points:
+        lines.append(Text(f"\nLeft out today: {', '.join(d.omit_points)}", style="bold"))
+    if d.pressure_limit:
+        lines.append(Text(f"Pressure: {d.pressure_limit} only", style="bold"))
+    if d.advice:
+        lines.append(Text("\nAdvice:", style="bold"))
+        lines += [Padding(Text(f"• {a}"), (0, 0, 0, 2)) for a in d.advice]
+    style = DECISION_STYLE[d.decision]
+    return Panel(
+        Group(*lines),
+        title=Text(d.title, style=style),
+        title_align="left",
+        border_style=style.replace("on red", "").replace("bold white", "red").strip(),
+    )
+
+
+def plan_view(plan: Plan) -> RenderableType:
+    who = " with a partner" if plan.partner else ""
+    table = Table(
+        title=f"{plan.title}{who}: {minutes_seconds(plan.total_seconds)} "
+        f"(budget {plan.budget_seconds // 60} min)",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Step, and how")
+    table.add_column("Side")
+    table.add_column("Pressure")
+    table.add_column("Time", justify="right")
+    posture = None
+    previous = None
+    for s in plan.steps:
+        if s.posture != posture:
+            table.add_row("", Text(s.posture_text, style="italic magenta"))
+            posture = s.posture
+        how = "Same on this side." if previous == s.id else s.technique
+        cell = Text.assemble((s.title, "bold"), "\n", (how, "dim"))
+        pressure = s.pressure or ""
+        table.add_row(
+            str(s.step),
+            cell,
+            SIDE_WORDS.get(s.side or "", ""),
+            f"{pressure}*" if s.pressure_note else pressure,
+            minutes_seconds(s.seconds),
+        )
+        previous = s.id
+    table.add_section()
+    table.add_row("", Text("Total", style="bold"), "", "", minutes_seconds(plan.total_seconds))
+    notes: list[RenderableType] = [table]
+    for o in plan.omitted:
+        notes.append(Text(f"Left out: {o.point} — {' '.join(o.reasons)}", style="yellow"))
+    for n in plan.notes:
+        notes.append(Text(f"* {n}", style="cyan"))
+    if plan.decision is None:
+        notes.append(
+            Text(
+                "Safety not checked today: run `acupress check` before you start.",
+                style="bold yellow",
+            )
+        )
+    return Group(*notes)

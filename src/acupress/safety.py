@@ -1,0 +1,267 @@
+"""The safety check: screening questions and rules as data, answers validated strictly,
+and ``decide(answers)`` as a pure function returning the decision with its reasons."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+from acupress import contentfile
+from acupress.atlas import CONTENT, Atlas, Pressure, normalise_code
+from acupress.errors import AcupressError
+
+Level = Literal["emergency", "see_clinician", "not_today", "modified", "go"]
+LEVELS: tuple[Level, ...] = ("emergency", "see_clinician", "not_today", "modified", "go")
+QuestionType = Literal["yes_no", "number", "points"]
+Answer = bool | float | tuple[str, ...]
+Answers = dict[str, Answer]
+
+
+class Question(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: str
+    type: QuestionType
+    text: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+class Condition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One test on one answer; a rule applies when all its conditions hold."""
+
+    question: str
+    equals: bool | None = None
+    below: float | None = None
+    at_least: float | None = None
+    not_empty: bool | None = None
+
+    def holds(self, answer: Answer) -> bool:
+        if self.equals is not None:
+            return answer is self.equals
+        if isinstance(answer, tuple):
+            return bool(answer) == bool(self.not_empty)
+        assert isinstance(answer, float)
+        if self.below is not None and not answer < self.below:
+            return False
+        return self.at_least is None or answer >= self.at_least
+
+
+class Rule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: str
+    when: tuple[Condition, ...]
+    decision: Level
+    reason: str
+    source: str
+    advice: tuple[str, ...] = ()
+    omit_points: tuple[str, ...] = ()
+    omit_points_flagged: Literal["avoid_in_pregnancy"] | None = None
+    omit_answered_points: str | None = None
+    pressure_limit: Pressure | None = None
+    avoid_postures: tuple[str, ...] = ()
+
+
+class Outcome(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    title: str
+    text: str
+
+
+class Screening(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    question: tuple[Question, ...]
+    rule: tuple[Rule, ...]
+    decision: dict[Level, Outcome]
+    session_advice: tuple[str, ...] = ()
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.question
+
+
+class Decision(msgspec.Struct, frozen=True, kw_only=True):
+    decision: Level
+    title: str
+    text: str
+    reasons: tuple[str, ...]
+    rules: tuple[str, ...]
+    omit_points: tuple[str, ...]
+    omit_reasons: dict[str, tuple[str, ...]]
+    pressure_limit: Pressure | None
+    pressure_reasons: tuple[str, ...]
+    avoid_postures: tuple[str, ...] = ()
+    advice: tuple[str, ...]
+
+    @property
+    def session_allowed(self) -> bool:
+        return self.decision in ("modified", "go")
+
+
+def load(path: Path, atlas: Atlas) -> Screening:
+    raw = contentfile.read_toml(path)
+    screening = contentfile.convert(raw, Screening, path)
+    check(screening, atlas, path)
+    return screening
+
+
+@cache
+def default_screening() -> Screening:
+    from acupress import atlas
+
+    return load(CONTENT / "safety.toml", atlas.default())
+
+
+def check(s: Screening, atlas: Atlas, path: Path) -> None:
+    """Every rule refers to real questions and points, with a test that fits the answer type."""
+    types = {q.id: q.type for q in s.question}
+    if len(types) != len(s.question):
+        raise contentfile.located_error(path, None, "question", "two questions share an id")
+    for level in LEVELS:
+        if level not in s.decision:
+            raise contentfile.located_error(path, f"decision.{level}", None, "is missing")
+    for i, r in enumerate(s.rule):
+        entry = f"rule {r.id} (#{i + 1})"
+        if not r.when:
+            raise contentfile.located_error(path, entry, "when", "needs at least one condition")
+        for c in r.when:
+            kind = types.get(c.question)
+            tests = {
+                "equals": c.equals is not None,
+                "below": c.below is not None,
+                "at_least": c.at_least is not None,
+                "not_empty": c.not_empty is not None,
+            }
+            allowed = {"yes_no": {"equals"}, "number": {"below", "at_least"}, "points": {"not_empty"}}
+            if kind is None:
+                problem = f"unknown question '{c.question}'"
+            elif not any(tests.values()) or not {k for k, v in tests.items() if v} <= allowed[kind]:
+                problem = f"a {kind} question is tested with {' or '.join(sorted(allowed[kind]))}"
+            else:
+                continue
+            raise contentfile.located_error(path, entry, "when", problem)
+        for code in r.omit_points:
+            if code not in atlas.codes:
+                raise contentfile.located_error(path, entry, "omit_points", f"unknown point {code}")
+        if r.omit_answered_points and types.get(r.omit_answered_points) != "points":
+            raise contentfile.located_error(
+                path, entry, "omit_answered_points", "must name a question of type points"
+            )
+        changes = r.omit_points or r.omit_points_flagged or r.omit_answered_points
+        if r.decision == "modified" and not (changes or r.pressure_limit or r.avoid_postures):
+            raise contentfile.located_error(path, entry, "decision", "modified needs a change")
+
+
+# --- answers --------------------------------------------------------------------------
+
+
+def parse_answers(raw: Any, screening: Screening, atlas: Atlas) -> Answers:
+    """Validate answers given by question id: every question answered, with its type.
+
+    Nothing is assumed: a missing answer is an error, never a 'no'.
+    """
+    if not isinstance(raw, dict):
+        raise AcupressError("The answers must be a JSON object of answers by question id.")
+    ids = [q.id for q in screening.question]
+    for key in raw:
+        if key not in ids:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), ids, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise AcupressError(f"Unknown question '{key}' in the answers{hint}.")
+    answers: Answers = {}
+    for q in screening.question:
+        if q.id not in raw:
+            raise AcupressError(f"Question '{q.id}' is not answered: {q.text}")
+        answers[q.id] = parse_answer(q, raw[q.id], atlas)
+    return answers
+
+
+def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
+    if q.type == "yes_no":
+        if not isinstance(value, bool):
+            raise AcupressError(f"Question '{q.id}' needs true or false, not {value!r}.")
+        return value
+    if q.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise AcupressError(f"Question '{q.id}' needs a number, not {value!r}.")
+        low = -math.inf if q.minimum is None else q.minimum
+        high = math.inf if q.maximum is None else q.maximum
+        if not low <= value <= high:
+            raise AcupressError(f"Question '{q.id}' needs a number from {low:g} to {high:g}.")
+        return float(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AcupressError(f"Question '{q.id}' needs a list of point codes such as [\"BL23\"].")
+    codes = tuple(dict.fromkeys(normalise_code(v) for v in value))
+    for code, given in zip(codes, value, strict=False):
+        if code not in atlas.codes:
+            raise AcupressError(
+                f"Question '{q.id}' names an unknown point '{given}'; "
+                f"known points: {', '.join(atlas.codes)}."
+            )
+    return codes
+
+
+def answers_to_json(answers: Answers) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+
+# --- the decision ---------------------------------------------------------------------
+
+
+def decide(answers: Answers, screening: Screening, atlas: Atlas) -> Decision:
+    """Apply every rule; the strongest decision wins, all reasons are kept, strongest first."""
+    matched = [r for r in screening.rule if all(c.holds(answers[c.question]) for c in r.when)]
+    matched.sort(key=lambda r: LEVELS.index(r.decision))
+    level: Level = matched[0].decision if matched else "go"
+    omit: dict[str, list[str]] = {}
+    pressure: Pressure | None = None
+    pressure_reasons: list[str] = []
+    advice: list[str] = []
+    postures: list[str] = []
+    for r in matched:
+        advice += r.advice
+        postures += r.avoid_postures
+        codes = list(r.omit_points)
+        if r.omit_points_flagged:
+            codes += [p.code for p in atlas.points if getattr(p, r.omit_points_flagged)]
+        if r.omit_answered_points:
+            answered = answers[r.omit_answered_points]
+            assert isinstance(answered, tuple)
+            codes += answered
+        for code in codes:
+            omit.setdefault(code, []).append(r.reason)
+        if r.pressure_limit:
+            pressure = r.pressure_limit
+            pressure_reasons.append(r.reason)
+    outcome = screening.decision[level]
+    allowed = level in ("modified", "go")
+    if allowed:
+        advice += screening.session_advice
+    order = {code: i for i, code in enumerate(atlas.codes)}
+    return Decision(
+        decision=level,
+        title=outcome.title,
+        text=outcome.text,
+        reasons=tuple(r.reason for r in matched),
+        rules=tuple(r.id for r in matched),
+        omit_points=tuple(sorted(omit, key=order.__getitem__)) if allowed else (),
+        omit_reasons={k: tuple(v) for k, v in omit.items()} if allowed else {},
+        pressure_limit=pressure if allowed else None,
+        pressure_reasons=tuple(pressure_reasons) if allowed else (),
+        avoid_postures=tuple(dict.fromkeys(postures)) if allowed else (),
+        advice=tuple(dict.fromkeys(advice)),
+    )
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "decision": d.decision,
+        "title": d.title,
+        "reasons": list(d.reasons),
+        "rules": list(d.rules),
+        "omit_points": list(d.omit_points),
+        "pressure_limit": d.pressure_limit,
+        "avoid_postures": list(d.avoid_postures),
+        "advice": list(d.advice),
+    }
