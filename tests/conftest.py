@@ -66,8 +66,12 @@ class Result:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
     """Run the real entry point in-process, as the console script would."""
+
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal, so lines are not wrapped
 
     def invoke(*args: str, input: str | None = None) -> Result:
         monkeypatch.setattr(sys, "argv", ["acupress", *args])

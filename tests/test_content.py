@@ -55,14 +55,18 @@ def test_unknown_field_is_refused(tmp_path: Path) -> None:
 
 
 def test_invalid_choice_names_the_field(tmp_path: Path) -> None:
-    path = broken_copy(tmp_path, "points.toml", 'max_pressure = "moderate"', 'max_pressure = "hard"')
+    path = broken_copy(
+        tmp_path, "points.toml", 'max_pressure = "moderate"', 'max_pressure = "hard"'
+    )
     with pytest.raises(ContentError, match=r"point BL40 \(#4\), field 'max_pressure'"):
         atlas.load(path)
 
 
 def test_duplicate_point_code(tmp_path: Path) -> None:
     path = broken_copy(tmp_path, "points.toml", 'code = "BL25"', 'code = "BL23"')
-    with pytest.raises(ContentError, match=r"point BL23 \(#2\), field 'code': BL23 is defined twice"):
+    with pytest.raises(
+        ContentError, match=r"point BL23 \(#2\), field 'code': BL23 is defined twice"
+    ):
         atlas.load(path)
 
 
@@ -83,7 +87,9 @@ def test_protocol_cannot_ask_more_pressure_than_the_point_allows(
 ) -> None:
     old = 'pressure = "light"\nmin_seconds = 60\nmax_seconds = 180'
     path = broken_copy(tmp_path, "protocols/low-back.toml", old, old.replace("light", "firm"))
-    with pytest.raises(ContentError, match=r"step gv4 .*'pressure': 'firm' is more than GV4 allows"):
+    with pytest.raises(
+        ContentError, match=r"step gv4 .*'pressure': 'firm' is more than GV4 allows"
+    ):
         protocol.load_file(path, book)
 
 
@@ -121,7 +127,9 @@ def test_safety_rule_on_unknown_question(tmp_path: Path, book: atlas.Atlas) -> N
 
 
 def test_safety_rule_tests_a_number_with_equals(tmp_path: Path, book: atlas.Atlas) -> None:
-    path = broken_copy(tmp_path, "safety.toml", 'question = "age", below = 18', 'question = "age", equals = true')
+    path = broken_copy(
+        tmp_path, "safety.toml", 'question = "age", below = 18', 'question = "age", equals = true'
+    )
     with pytest.raises(ContentError, match=r"rule under_18 .*a number question is tested with"):
         safety.load(path, book)
 

@@ -104,9 +104,7 @@ def closest_codes(code: str, known: tuple[str, ...]) -> list[str]:
     m = _CODE.fullmatch(code)
     if m:
         matches = (_CODE.fullmatch(c) for c in known)
-        same = sorted(
-            (abs(int(k[2]) - int(m[2])), k[0]) for k in matches if k and k[1] == m[1]
-        )
+        same = sorted((abs(int(k[2]) - int(m[2])), k[0]) for k in matches if k and k[1] == m[1])
         if same:
             return [c for distance, c in same if distance <= same[0][0] + 1][:3]
     import difflib

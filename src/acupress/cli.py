@@ -128,21 +128,25 @@ def protocols(as_json: bool) -> None:
     from acupress import atlas, paths, protocol
 
     book = atlas.default()
-    rows = []
+    rows: list[dict[str, str]] = []
     for name, path in protocol.available(paths.protocols_dir()).items():
         p = protocol.load_file(path, book)
         low = protocol.minimum_seconds(p, book)
-        rows.append({"name": name, "title": p.title, "min_minutes": -(-low // 60), "file": str(path)})
+        rows.append(
+            {"name": name, "title": p.title, "min_minutes": str(-(-low // 60)), "file": str(path)}
+        )
     if as_json:
         emit_json(rows)
         return
     from rich.table import Table
 
-    table = Table(title=f"Protocols (add your own in {paths.protocols_dir()})", title_justify="left")
+    table = Table(
+        title=f"Protocols (add your own in {paths.protocols_dir()})", title_justify="left"
+    )
     for col in ("name", "title", "from (min)", "file"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["title"], str(r["min_minutes"]), r["file"])
+        table.add_row(r["name"], r["title"], r["min_minutes"], r["file"])
     show(table)
 
 
@@ -200,7 +204,9 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
 
 
 @cli.command()
-@click.option("--answers", "answers_file", metavar="FILE", help="JSON answers by question id (- for stdin).")
+@click.option(
+    "--answers", "answers_file", metavar="FILE", help="JSON answers by question id (- for stdin)."
+)
 @click.option("--questions", is_flag=True, help="List the questions instead of asking them.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
@@ -264,8 +270,14 @@ def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
 @click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
-@click.option("--protocol", "protocol_name", default="low-back", show_default=True, metavar="NAME|PATH",
-              help="A protocol name or a protocol file.")
+@click.option(
+    "--protocol",
+    "protocol_name",
+    default="low-back",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A protocol name or a protocol file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def plan(
     minutes: int | None,
@@ -334,6 +346,8 @@ def profile_cmd(
         return
     thumb = f"{me.thumb_cm:g} cm" if me.thumb_cm else "not set (acupress profile --thumb-cm 2.1)"
     click.echo(f"Thumb width:     {thumb}")
-    click.echo(f"Session length:  {me.minutes or 'the protocol default'}" + (" min" if me.minutes else ""))
+    click.echo(
+        f"Session length:  {me.minutes or 'the protocol default'}" + (" min" if me.minutes else "")
+    )
     click.echo(f"Partner mode:    {'on' if me.partner else 'off'}")
     click.echo(f"Saved in:        {profile.profile_path()}")

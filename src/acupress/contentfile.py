@@ -45,7 +45,7 @@ def convert(raw: dict[str, Any], type_: type[T], path: Path) -> T:
 
 
 def content_error(path: Path, raw: Any, message: str) -> ContentError:
-    """Build the error for a msgspec message such as ``Expected `int`, got `str` - at `$.point[1].seconds```."""
+    """Turn a msgspec message (``Expected `int`, got `str` - at `$.point[1].x```) into ours."""
     m = _PATH.match(message)
     assert m is not None  # the pattern matches any string
     problem = m["problem"].replace("`", "'")

@@ -4,8 +4,8 @@ leave out what the safety decision omits, cap pressure, order steps by posture."
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
 import msgspec
@@ -151,9 +151,9 @@ def check(protocol: Protocol, atlas: Atlas, path: Path) -> None:
         if s.id in ids:
             raise fail("id", f"'{s.id}' is used by two steps")
         ids.add(s.id)
-        for field, posture in (("posture", s.posture), ("partner_posture", s.partner_posture)):
-            if posture is not None and posture not in protocol.posture:
-                raise fail(field, f"unknown posture '{posture}'; define it under [posture.{posture}]")
+        for field, wanted in (("posture", s.posture), ("partner_posture", s.partner_posture)):
+            if wanted is not None and wanted not in protocol.posture:
+                raise fail(field, f"unknown posture '{wanted}'; define it under [posture.{wanted}]")
         if s.min_seconds <= 0:
             raise fail("min_seconds", "must be positive")
         if s.max_seconds < s.min_seconds:
@@ -170,7 +170,8 @@ def check(protocol: Protocol, atlas: Atlas, path: Path) -> None:
             raise fail("pressure", "a point step needs a pressure (light, moderate or firm)")
         if PRESSURES.index(s.pressure) > PRESSURES.index(point.max_pressure):
             raise fail(
-                "pressure", f"'{s.pressure}' is more than {point.code} allows ({point.max_pressure})"
+                "pressure",
+                f"'{s.pressure}' is more than {point.code} allows ({point.max_pressure})",
             )
         for field in ("sides", "partner_sides"):
             sides = getattr(s, field)
@@ -280,7 +281,7 @@ def plan(
     if budget < low:
         raise AcupressError(
             f"The {protocol.name} session needs at least {math.ceil(low / 60)} minutes"
-            f"{' with today’s omissions' if omit else ''}; {minutes} is too short."
+            f"{' with the points left out today' if omit else ''}; {minutes} is too short."
         )
     fraction = 1.0 if high == low else min(1.0, (budget - low) / (high - low))
     limit = decision.pressure_limit if decision else None

@@ -131,7 +131,11 @@ def check(s: Screening, atlas: Atlas, path: Path) -> None:
                 "at_least": c.at_least is not None,
                 "not_empty": c.not_empty is not None,
             }
-            allowed = {"yes_no": {"equals"}, "number": {"below", "at_least"}, "points": {"not_empty"}}
+            allowed = {
+                "yes_no": {"equals"},
+                "number": {"below", "at_least"},
+                "points": {"not_empty"},
+            }
             if kind is None:
                 problem = f"unknown question '{c.question}'"
             elif not any(tests.values()) or not {k for k, v in tests.items() if v} <= allowed[kind]:
@@ -183,7 +187,11 @@ def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
             raise AcupressError(f"Question '{q.id}' needs true or false, not {value!r}.")
         return value
     if q.type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise AcupressError(f"Question '{q.id}' needs a number, not {value!r}.")
         low = -math.inf if q.minimum is None else q.minimum
         high = math.inf if q.maximum is None else q.maximum

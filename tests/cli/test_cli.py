@@ -1,0 +1,256 @@
+"""The command line end to end: what a person types and what they see."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import Result
+
+Run = Callable[..., Result]
+
+
+def test_points_lists_the_five_points(run: Run) -> None:
+    r = run("points")
+    assert r.code == 0
+    for code in ("BL23", "BL25", "GV4", "BL40", "KI3"):
+        assert code in r.out
+    assert "L2 level, 1.5 cun" in r.out
+
+
+def test_points_json_lists_standard_locations(run: Run) -> None:
+    points = run("points", "--json").json()
+    assert [p["code"] for p in points] == ["BL23", "BL25", "GV4", "BL40", "KI3"]
+    assert points[0]["anchor"] == {"kind": "vertebral", "vertebra": "L2", "lateral_cun": 1.5}
+
+
+def test_one_point_in_full(run: Run) -> None:
+    r = run("points", "bl23")
+    assert r.code == 0
+    assert "second lumbar vertebra (L2)" in r.out
+    assert "How to find it" in r.out
+    assert "T2" in r.out  # where the guide differs
+
+
+def test_one_point_json_with_thumb_width(run: Run) -> None:
+    p = run("points", "BL25", "--json", "--thumb-cm", "2.1").json()
+    assert p["code"] == "BL25"
+    assert p["personal"] == {"thumb_cm": 2.1, "lateral_cm": 3.2}
+
+
+def test_thumb_width_shows_distances_in_cm(run: Run) -> None:
+    r = run("points", "BL23", "--thumb-cm", "2.1")
+    assert "1.5 B-cun (≈ 3.2 cm for you)" in " ".join(r.out.split())
+
+
+def test_saved_thumb_width_is_used(run: Run) -> None:
+    assert run("profile", "--thumb-cm", "2.0").code == 0
+    assert "≈ 3.0 cm for you" in " ".join(run("points", "BL23").out.split())
+
+
+def test_unknown_point_is_one_clear_error(run: Run) -> None:
+    r = run("points", "BL24")
+    assert r.code == 2
+    assert r.err == "Error: Unknown point 'BL24': did you mean BL23 or BL25?\n"
+    assert r.out == ""
+
+
+def test_check_lists_its_questions(run: Run) -> None:
+    qs = run("check", "--questions", "--json").json()
+    by_id = {q["id"]: q for q in qs}
+    assert by_id["age"]["type"] == "number"
+    assert by_id["skin_problem_at"]["type"] == "points"
+    assert by_id["pregnant"]["type"] == "yes_no"
+    assert all(q["text"] for q in qs)
+
+
+def test_check_with_answers_prints_the_decision(
+    run: Run, answers_file: Callable[..., Path]
+) -> None:
+    r = run("check", "--answers", str(answers_file(pregnant=True)), "--json")
+    assert r.code == 0
+    d = r.json()
+    assert d["decision"] == "modified"
+    assert d["omit_points"] == ["BL23", "BL25", "GV4"]
+    assert d["pressure_limit"] is None
+    assert set(d) >= {"decision", "reasons", "omit_points", "pressure_limit", "advice"}
+
+
+def test_check_emergency_is_unmistakable(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("check", "--answers", str(answers_file(saddle_numbness=True)))
+    assert r.code == 0
+    assert "Get emergency care now" in r.out
+    assert "emergency number" in r.out
+
+
+def test_check_with_a_missing_answer_names_the_question(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"age": 40}))
+    r = run("check", "--answers", str(path), "--json")
+    assert r.code == 2
+    assert "Question 'saddle_numbness' is not answered" in r.err
+    assert r.out == ""
+
+
+def test_check_with_a_broken_answers_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("{not json")
+    r = run("check", "--answers", str(path))
+    assert r.code == 2
+    assert r.err.startswith(f"Error: Answers file {path} is not valid JSON")
+    assert run("check", "--answers", str(tmp_path / "none.json")).code == 2
+
+
+def test_check_asks_in_the_terminal_and_plan_uses_todays_answers(run: Run) -> None:
+    from acupress import safety
+
+    replies = []
+    for q in safety.default_screening().questions:
+        replies.append(
+            {"yes_no": "y" if q.id == "osteoporosis" else "n", "number": "44"}.get(q.type, "none")
+        )
+    r = run("check", input="\n".join(replies) + "\n")
+    assert r.code == 0, r.err
+    assert "Go ahead, with changes" in r.out
+    p = run("plan", "--json").json()
+    assert p["decision"] == "modified"
+    assert {s["pressure"] for s in p["steps"] if s["point"]} == {"light"}
+
+
+def test_check_reasks_an_invalid_answer(run: Run) -> None:
+    from acupress import safety
+
+    replies = []
+    for q in safety.default_screening().questions:
+        if q.type == "number":
+            replies += ["200", "44"]
+        elif q.type == "points":
+            replies += ["BL99", "KI3"]
+        else:
+            replies.append("n")
+    r = run("check", "--json", input="")
+    assert r.code == 2  # --json needs --answers: no prompts in scripts
+    r = run("check", input="\n".join(replies) + "\n")
+    assert r.code == 0, r.err
+    assert "from 0 to 120" in r.out
+    assert "unknown point 'BL99'" in r.out
+    assert "Left out today: KI3" in r.out
+
+
+def test_check_cut_short_saves_nothing(run: Run, home: Path) -> None:
+    r = run("check", input="n\nn\n")
+    assert r.code != 0
+    assert "Traceback" not in r.err
+    assert not (home / "check.json").exists()
+
+
+def test_plan_json_shape(run: Run) -> None:
+    p = run("plan", "--minutes", "15", "--json").json()
+    assert p["total_seconds"] <= 900
+    assert p["total_seconds"] == sum(s["seconds"] for s in p["steps"])
+    first = p["steps"][1]
+    assert {"step", "point", "side", "pressure", "seconds"} <= set(first)
+    assert (first["point"], first["side"]) == ("BL23", "both")
+    assert p["decision"] is None
+
+
+def test_plan_shows_the_steps_and_total(run: Run) -> None:
+    r = run("plan", "--minutes", "30")
+    assert r.code == 0
+    assert "BL40 Weizhong" in r.out
+    assert "30:00" in r.out
+    assert "Safety not checked today" in r.out
+
+
+def test_plan_too_short_states_the_minimum(run: Run) -> None:
+    r = run("plan", "--minutes", "10")
+    assert r.code == 2
+    assert "needs at least 14 minutes" in r.err
+
+
+def test_plan_with_stopping_answers_refuses(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("plan", "--answers", str(answers_file(fever_or_chills=True)))
+    assert r.code == 1
+    assert "See a doctor soon" in r.out
+    assert "No session today" in r.err
+
+
+def test_plan_applies_answers(run: Run, answers_file: Callable[..., Path]) -> None:
+    p = run(
+        "plan", "--answers", str(answers_file(varicose_veins_or_clot_history=True)), "--json"
+    ).json()
+    assert "BL40" not in {s["point"] for s in p["steps"]}
+    assert p["omitted"][0]["point"] == "BL40"
+
+
+def test_plan_partner(run: Run) -> None:
+    p = run("plan", "--partner", "--json").json()
+    assert p["partner"] is True
+    assert "partner" in p["steps"][0]["posture_text"].lower()
+
+
+def test_plan_with_a_broken_protocol_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('name = "mine"\ntitle = 3\n')
+    r = run("plan", "--protocol", str(path))
+    assert r.code == 2
+    assert r.err.count("\n") == 1
+    assert str(path) in r.err and "field 'title'" in r.err
+
+
+def test_users_own_protocol_directory(run: Run, home: Path) -> None:
+    from tests.test_protocol import CUSTOM
+
+    (home / "protocols").mkdir(parents=True)
+    (home / "protocols" / "zigzag.toml").write_text(CUSTOM)
+    names = [p["name"] for p in run("protocols", "--json").json()]
+    assert names == ["low-back", "zigzag"]
+    assert run("plan", "--protocol", "zigzag", "--json").json()["protocol"] == "zigzag"
+
+
+def test_profile_refuses_implausible_thumb_and_writes_nothing(run: Run, home: Path) -> None:
+    r = run("profile", "--thumb-cm", "9")
+    assert r.code == 2
+    assert "not plausible" in r.err
+    assert not (home / "profile.json").exists()
+
+
+def test_profile_round_trip(run: Run) -> None:
+    run("profile", "--thumb-cm", "2.2", "--minutes", "25", "--partner")
+    assert run("profile", "--json").json() == {"thumb_cm": 2.2, "minutes": 25, "partner": True}
+    assert run("plan", "--json").json()["budget_seconds"] == 25 * 60
+
+
+def test_damaged_profile_is_a_clear_error(run: Run, home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "profile.json").write_text('{"thumb_cm": "wide"')
+    r = run("points")
+    assert r.code == 2
+    assert "profile.json is damaged" in r.err
+    assert "delete it" in r.err
+
+
+def test_profile_file_is_private(run: Run, home: Path) -> None:
+    run("profile", "--thumb-cm", "2.1")
+    assert (home / "profile.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_bad_option_is_a_usage_error(run: Run) -> None:
+    r = run("plan", "--minutes", "zero")
+    assert r.code == 2
+    assert "Traceback" not in r.err
+
+
+def test_console_script_starts_in_a_real_process(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("acupress")
+    env = {"ACUPRESS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run([exe, "--help"], capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0 and "check" in ok.stdout
+    bad = subprocess.run(
+        [exe, "points", "XX1"], capture_output=True, text=True, env=env, check=False
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("Error: Unknown point 'XX1'")

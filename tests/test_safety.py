@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acupress import atlas, safety
+from acupress.errors import AcupressError
+
+
+def decide(book: atlas.Atlas, screening: safety.Screening, **changes: Any) -> safety.Decision:
+    from tests.conftest import all_clear
+
+    answers = safety.parse_answers(all_clear() | changes, screening, book)
+    return safety.decide(answers, screening, book)
+
+
+REQUIRED_IDS = {
+    "saddle_numbness": "yes_no",
+    "bladder_or_bowel_change": "yes_no",
+    "leg_weakness_worsening": "yes_no",
+    "fever_or_chills": "yes_no",
+    "cancer_history": "yes_no",
+    "unexplained_weight_loss": "yes_no",
+    "major_trauma": "yes_no",
+    "night_pain_unrelenting": "yes_no",
+    "immunosuppressed": "yes_no",
+    "injecting_drug_use": "yes_no",
+    "long_term_steroids": "yes_no",
+    "age": "number",
+    "acute_injury": "yes_no",
+    "pregnant": "yes_no",
+    "osteoporosis": "yes_no",
+    "anticoagulants_or_bleeding_disorder": "yes_no",
+    "varicose_veins_or_clot_history": "yes_no",
+    "skin_problem_at": "points",
+    "dizziness_or_fainting_today": "yes_no",
+}
+
+
+def test_screening_asks_every_required_question(screening: safety.Screening) -> None:
+    asked = {q.id: q.type for q in screening.questions}
+    assert asked.items() >= REQUIRED_IDS.items()
+
+
+def test_healthy_adult_goes_ahead(book: atlas.Atlas, screening: safety.Screening) -> None:
+    d = decide(book, screening)
+    assert (d.decision, d.reasons, d.omit_points, d.pressure_limit) == ("go", (), (), None)
+    assert any("dizzy" in a for a in d.advice)
+
+
+@pytest.mark.parametrize(
+    "flag", ["saddle_numbness", "bladder_or_bowel_change", "leg_weakness_worsening"]
+)
+def test_cauda_equina_signs_send_to_emergency(
+    book: atlas.Atlas, screening: safety.Screening, flag: str
+) -> None:
+    d = decide(book, screening, **{flag: True})
+    assert d.decision == "emergency"
+    assert "emergency" in d.text.lower()
+    assert not d.session_allowed
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [
+        "fever_or_chills",
+        "cancer_history",
+        "unexplained_weight_loss",
+        "major_trauma",
+        "night_pain_unrelenting",
+        "immunosuppressed",
+        "injecting_drug_use",
+        "long_term_steroids",
+    ],
+)
+def test_red_flags_of_fracture_infection_or_cancer_send_to_a_clinician(
+    book: atlas.Atlas, screening: safety.Screening, flag: str
+) -> None:
+    d = decide(book, screening, **{flag: True})
+    assert d.decision == "see_clinician"
+    assert len(d.reasons) == 1
+
+
+def test_strongest_decision_wins_and_all_reasons_are_kept(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, saddle_numbness=True, cancer_history=True, pregnant=True)
+    assert d.decision == "emergency"
+    assert d.rules == ("cauda_equina_saddle", "cancer_history", "pregnancy")
+    assert d.omit_points == ()  # no session, so nothing to modify
+
+
+def test_teenager_is_sent_to_a_clinician(book: atlas.Atlas, screening: safety.Screening) -> None:
+    assert decide(book, screening, age=15).decision == "see_clinician"
+    assert decide(book, screening, age=18).decision == "go"
+
+
+def test_recent_strain_waits_a_few_days(book: atlas.Atlas, screening: safety.Screening) -> None:
+    d = decide(book, screening, acute_injury=True, age=35)
+    assert d.decision == "not_today"
+    assert d.rules == ("acute_injury",)
+
+
+def test_recent_strain_after_fifty_needs_a_fracture_ruled_out(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    assert decide(book, screening, acute_injury=True, age=62).decision == "see_clinician"
+    assert decide(book, screening, age=62).decision == "go"
+
+
+def test_recent_strain_with_osteoporosis_needs_a_clinician(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, acute_injury=True, osteoporosis=True, age=40)
+    assert d.decision == "see_clinician"
+
+
+def test_dizziness_today_means_not_today(book: atlas.Atlas, screening: safety.Screening) -> None:
+    assert decide(book, screening, dizziness_or_fainting_today=True).decision == "not_today"
+
+
+def test_pregnancy_omits_lumbosacral_points(book: atlas.Atlas, screening: safety.Screening) -> None:
+    d = decide(book, screening, pregnant=True)
+    assert d.decision == "modified"
+    assert d.omit_points == ("BL23", "BL25", "GV4")
+    assert d.avoid_postures == ("prone",)
+    assert any("midwife" in a or "acupuncturist" in a for a in d.advice)
+
+
+@pytest.mark.parametrize("flag", ["osteoporosis", "anticoagulants_or_bleeding_disorder"])
+def test_fragile_bones_or_bleeding_risk_keep_pressure_light(
+    book: atlas.Atlas, screening: safety.Screening, flag: str
+) -> None:
+    d = decide(book, screening, **{flag: True})
+    assert (d.decision, d.pressure_limit, d.omit_points) == ("modified", "light", ())
+
+
+def test_varicose_veins_leave_out_bl40(book: atlas.Atlas, screening: safety.Screening) -> None:
+    d = decide(book, screening, varicose_veins_or_clot_history=True)
+    assert (d.decision, d.omit_points) == ("modified", ("BL40",))
+
+
+def test_broken_skin_leaves_out_those_points(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, skin_problem_at=["ki3", "BL25"])
+    assert d.omit_points == ("BL25", "KI3")
+    assert d.omit_reasons["KI3"][0].startswith("Points with broken skin")
+
+
+def test_a_missing_answer_is_never_taken_as_no(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    answers = all_clear()
+    del answers["saddle_numbness"]
+    with pytest.raises(AcupressError, match="Question 'saddle_numbness' is not answered"):
+        safety.parse_answers(answers, screening, book)
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "message"),
+    [
+        ("pregnant", "no", "needs true or false"),
+        ("pregnant", 0, "needs true or false"),
+        ("age", "forty", "needs a number"),
+        ("age", True, "needs a number"),
+        ("age", 130, "from 0 to 120"),
+        ("skin_problem_at", "BL23", "needs a list of point codes"),
+        ("skin_problem_at", ["BL99"], "unknown point 'BL99'"),
+    ],
+)
+def test_ill_typed_answers_name_the_question(
+    book: atlas.Atlas, screening: safety.Screening, question: str, value: Any, message: str
+) -> None:
+    from tests.conftest import all_clear
+
+    with pytest.raises(AcupressError, match=rf"Question '{question}' {message}|{message}"):
+        safety.parse_answers(all_clear() | {question: value}, screening, book)
+
+
+def test_a_misspelt_question_is_refused_with_a_hint(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    with pytest.raises(
+        AcupressError, match=r"Unknown question 'pregnnat'.*did you mean 'pregnant'"
+    ):
+        safety.parse_answers(all_clear() | {"pregnnat": True}, screening, book)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(REQUIRED_IDS)), json_values) | json_values)
+def test_any_answers_either_parse_or_give_a_clear_error(raw: Any) -> None:
+    book = atlas.default()
+    screening = safety.default_screening()
+    try:
+        answers = safety.parse_answers(raw, screening, book)
+    except AcupressError as e:
+        assert str(e)
+    else:
+        assert safety.decide(answers, screening, book).decision in safety.LEVELS
