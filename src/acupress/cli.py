@@ -59,7 +59,8 @@ def emit_json(value: Any) -> None:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    # Content is shown as written: no markup or emoji codes are read from it.
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def show(*renderables: RenderableType) -> None:
@@ -93,7 +94,7 @@ def cli() -> None:
 @click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
-    """List the points, or show one point in full (e.g. `acupress points BL23`)."""
+    """List the points, or show one in full: acupress points BL23."""
     from acupress import atlas
 
     thumb = thumb_width(thumb_cm)
@@ -124,7 +125,7 @@ def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def protocols(as_json: bool) -> None:
-    """List the protocols: built in, and your own in the protocols directory."""
+    """List the protocols, built in and your own."""
     from acupress import atlas, paths, protocol
 
     book = atlas.default()
@@ -177,14 +178,19 @@ def load_answers(path: str, screening: Screening, book: Atlas) -> Answers:
 def ask_answers(screening: Screening, book: Atlas) -> Answers:
     """Ask every question in the terminal; re-ask until each answer is valid."""
     from rich.prompt import Confirm, FloatPrompt, Prompt
+    from rich.text import Text
 
     from acupress import safety
 
     out = console()
-    out.print("[bold]Safety check[/bold] — answer each question (y/n unless asked otherwise).")
+    out.print(
+        Text.assemble(
+            ("Safety check", "bold"), " — answer each question (y/n unless asked otherwise)."
+        )
+    )
     answers: Answers = {}
     for i, q in enumerate(screening.questions, 1):
-        prompt = f"[dim]{i}/{len(screening.questions)}[/dim] {q.text}"
+        prompt = Text.assemble((f"{i}/{len(screening.questions)} ", "dim"), q.text)
         while True:
             raw: Any
             if q.type == "yes_no":
@@ -192,14 +198,15 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
             elif q.type == "number":
                 raw = FloatPrompt.ask(prompt, console=out)
             else:
-                text = Prompt.ask(f"{prompt} [dim]({', '.join(book.codes)})[/dim]", default="none")
+                codes = Text(f" ({', '.join(book.codes)})", style="dim")
+                text = Prompt.ask(prompt + codes, console=out, default="none")
                 none = text.strip().lower() in ("", "none", "no", "n")
                 raw = [] if none else [c for c in text.replace(",", " ").split() if c]
             try:
                 answers[q.id] = safety.parse_answer(q, raw, book)
                 break
             except AcupressError as e:
-                out.print(f"[red]{e}[/red]")
+                out.print(Text(str(e), style="red"))
     return answers
 
 
@@ -210,7 +217,7 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
 @click.option("--questions", is_flag=True, help="List the questions instead of asking them.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
-    """Is it safe to do a session today? Asks the screening questions, or reads --answers."""
+    """Is it safe to do a session today? The screening questions."""
     from acupress import atlas, profile, safety
 
     book = atlas.default()
@@ -286,7 +293,7 @@ def plan(
     protocol_name: str,
     as_json: bool,
 ) -> None:
-    """The session you would do now, fitted to your time and today's safety check."""
+    """The session to do now, fitted to your time and today's check."""
     from acupress import atlas, profile, protocol
 
     book = atlas.default()

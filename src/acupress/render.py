@@ -3,6 +3,8 @@ commands that draw, so ``acupress --help`` does not pay for rich."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -11,8 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
-from acupress.protocol import Plan
-from acupress.safety import Decision, Question
+
+if TYPE_CHECKING:
+    from acupress.protocol import Plan
+    from acupress.safety import Decision, Question
 
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides", "midline": "midline"}
 DECISION_STYLE = {
