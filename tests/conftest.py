@@ -19,6 +19,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own, empty data directory."""
     d = tmp_path / "home"
     monkeypatch.setenv("ACUPRESS_HOME", str(d))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return d
 
 

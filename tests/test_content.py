@@ -137,3 +137,56 @@ def test_safety_rule_tests_a_number_with_equals(tmp_path: Path, book: atlas.Atla
 def test_missing_file() -> None:
     with pytest.raises(ContentError, match=r"nowhere\.toml: file not found"):
         atlas.load(Path("/nowhere.toml"))
+
+
+# --- the cache of validated content ---------------------------------------------------
+
+
+def test_a_changed_file_is_validated_again(tmp_path: Path) -> None:
+    path = broken_copy(tmp_path, "points.toml", 'pinyin = "Taixi"', 'pinyin = "Taixi"')
+    assert atlas.load(path).get("KI3").pinyin == "Taixi"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("default_seconds = 90", 'default_seconds = "x"', 1))
+    with pytest.raises(ContentError, match="field 'default_seconds'"):
+        atlas.load(path)
+
+
+def test_an_edit_is_seen_on_the_next_load(tmp_path: Path) -> None:
+    path = broken_copy(
+        tmp_path, "points.toml", 'english = "Great Ravine"', 'english = "Great Ravine"'
+    )
+    assert atlas.load(path).get("KI3").english == "Great Ravine"
+    text = path.read_text(encoding="utf-8").replace("Great Ravine", "Supreme Stream")
+    path.write_text(text + "\n")  # a different size, whatever the clock's resolution
+    assert atlas.load(path).get("KI3").english == "Supreme Stream"
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+    from acupress import contentfile
+
+    path = broken_copy(tmp_path, "points.toml", 'code = "KI3"', 'code = "KI3"')
+    atlas.load(path)
+    (cached,) = contentfile.cache_dir().glob("points-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    assert atlas.load(path).codes[-1] == "KI3"
+
+
+def test_unchanged_content_loads_without_parsing_or_validating(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from acupress import atlas; atlas.default(); "
+        "print(sorted(m for m in ('msgspec', 'tomllib') if m in sys.modules))"
+    )
+    env = dict(os.environ)
+
+    def modules() -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True
+        )
+        return out.stdout.strip()
+
+    assert modules() == "['msgspec', 'tomllib']"  # first run: parse, validate, cache
+    assert modules() == "[]"

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
-
-import msgspec
 
 from acupress import contentfile
 from acupress.errors import AcupressError
@@ -25,7 +24,8 @@ VERTEBRAE = (
 )
 
 
-class Anchor(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Anchor:
     """Where a point lies, as data: a vertebral level and B-cun from the midline, or a landmark."""
 
     kind: Literal["vertebral", "popliteal", "ankle"]
@@ -33,7 +33,8 @@ class Anchor(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     lateral_cun: float = 0.0
 
 
-class Point(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Point:
     code: str
     pinyin: str
     hanzi: str
@@ -57,7 +58,8 @@ class Point(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
         return self.sides != "midline"
 
 
-class Measure(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Measure:
     """A finger measure: how many cun a finger width stands for."""
 
     name: str
@@ -65,9 +67,16 @@ class Measure(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     how: str
 
 
-class Atlas(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Atlas:
     point: tuple[Point, ...]
     measure: tuple[Measure, ...] = ()
+    source_file: str = ""  # set on load, not read from the file
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files this atlas was read from (content checked against it depends on them)."""
+        return (Path(self.source_file),) if self.source_file else ()
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -114,10 +123,7 @@ def closest_codes(code: str, known: tuple[str, ...]) -> list[str]:
 
 def load(path: Path = CONTENT / "points.toml") -> Atlas:
     """Load and validate the atlas; a bad file raises ContentError naming file, entry, field."""
-    raw = contentfile.read_toml(path)
-    atlas = contentfile.convert(raw, Atlas, path)
-    check(atlas, path)
-    return atlas
+    return replace(contentfile.load(path, Atlas, check), source_file=str(path))
 
 
 @cache
@@ -157,23 +163,12 @@ def check(atlas: Atlas, path: Path) -> None:
 
 # --- finger-cun personalisation -------------------------------------------------------
 
-THUMB_CM_RANGE = (1.0, 4.0)
 _CUN = re.compile(r"(\d+(?:\.\d+)?)\s*(B-)?cun\b")
 
 
 def cun_to_cm(cun: float, thumb_cm: float) -> float:
     """1 finger-cun is the width of the thumb at its middle joint."""
     return cun * thumb_cm
-
-
-def check_thumb_cm(thumb_cm: float) -> float:
-    low, high = THUMB_CM_RANGE
-    if not low <= thumb_cm <= high:
-        raise AcupressError(
-            f"A thumb width of {thumb_cm:g} cm is not plausible; measure across the middle "
-            f"joint of your thumb (usually {low:g}-{high:g} cm)."
-        )
-    return thumb_cm
 
 
 def personalise(text: str, thumb_cm: float | None) -> str:

@@ -70,10 +70,10 @@ def show(*renderables: RenderableType) -> None:
 
 
 def thumb_width(given: float | None) -> float | None:
-    from acupress import atlas, profile
+    from acupress import profile
 
     if given is not None:
-        return atlas.check_thumb_cm(given)
+        return profile.check_thumb_cm(given)
     return profile.load().thumb_cm
 
 
@@ -333,20 +333,20 @@ def profile_cmd(
     thumb_cm: float | None, minutes: int | None, partner: bool | None, as_json: bool
 ) -> None:
     """Show your profile, or change it with the options."""
-    import msgspec
+    from dataclasses import replace
 
-    from acupress import atlas, profile
+    from acupress import profile
 
     me = profile.load()
     changes: dict[str, Any] = {}
     if thumb_cm is not None:
-        changes["thumb_cm"] = atlas.check_thumb_cm(thumb_cm)
+        changes["thumb_cm"] = profile.check_thumb_cm(thumb_cm)
     if minutes is not None:
         changes["minutes"] = minutes
     if partner is not None:
         changes["partner"] = partner
     if changes:
-        me = msgspec.structs.replace(me, **changes)
+        me = replace(me, **changes)
         profile.save(me)
     if as_json:
         emit_json(me)

@@ -1,55 +1,96 @@
 """The user's profile (thumb width, preferred session length, partner mode) and today's
-safety answers, kept as small JSON files in the user's data directory."""
+safety answers, kept as small JSON files in the user's data directory.
+
+These files are read by every command, so they are plain JSON checked field by field
+here rather than through the content validator."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import msgspec
 
 from acupress import paths
 from acupress.errors import AcupressError
 
+THUMB_CM_RANGE = (1.0, 4.0)
+MINUTES_RANGE = (1, 240)
 
-class Profile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
     thumb_cm: float | None = None
     minutes: int | None = None
     partner: bool = False
 
+    @classmethod
+    def from_json(cls, data: Any) -> Profile:
+        """Check every field; raises ValueError naming the first bad one."""
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        unknown = set(data) - {"thumb_cm", "minutes", "partner"}
+        if unknown:
+            raise ValueError(f"unknown field '{sorted(unknown)[0]}'")
+        thumb, minutes, partner = data.get("thumb_cm"), data.get("minutes"), data.get("partner")
+        if thumb is not None and (
+            isinstance(thumb, bool)
+            or not isinstance(thumb, int | float)
+            or not THUMB_CM_RANGE[0] <= thumb <= THUMB_CM_RANGE[1]
+        ):
+            raise ValueError(f"thumb_cm must be a number of cm from 1 to 4, not {thumb!r}")
+        if minutes is not None and (
+            isinstance(minutes, bool)
+            or not isinstance(minutes, int)
+            or not MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]
+        ):
+            raise ValueError(f"minutes must be a whole number from 1 to 240, not {minutes!r}")
+        if partner is not None and not isinstance(partner, bool):
+            raise ValueError(f"partner must be true or false, not {partner!r}")
+        return cls(
+            thumb_cm=None if thumb is None else float(thumb),
+            minutes=minutes,
+            partner=bool(partner),
+        )
 
-class SavedCheck(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """The answers given on a day, so a plan or session later that day can reuse them."""
 
-    date: dt.date
-    answers: dict[str, Any]
+def check_thumb_cm(thumb_cm: float) -> float:
+    low, high = THUMB_CM_RANGE
+    if not low <= thumb_cm <= high:
+        raise AcupressError(
+            f"A thumb width of {thumb_cm:g} cm is not plausible; measure across the middle "
+            f"joint of your thumb (usually {low:g}-{high:g} cm)."
+        )
+    return thumb_cm
 
 
-def _read(path: Path, type_: type[Any]) -> Any:
+def _read(path: Path) -> Any:
     try:
-        data = path.read_bytes()
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except OSError as e:
-        raise AcupressError(f"Cannot read {path} ({e.strerror}).") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise AcupressError(f"Cannot read {path} ({e}); fix it or delete it.") from None
     try:
-        return msgspec.json.decode(data, type=type_)
-    except msgspec.DecodeError as e:
-        raise AcupressError(
-            f"{path} is damaged ({e}); fix it or delete it to start again."
-        ) from None
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise damaged(path, str(e)) from None
+
+
+def damaged(path: Path, problem: str) -> AcupressError:
+    return AcupressError(f"{path} is damaged ({problem}); fix it or delete it to start again.")
 
 
 def _write(path: Path, value: Any) -> None:
     """Write atomically (temporary file, then rename), readable only by the owner."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(msgspec.json.format(msgspec.json.encode(value)))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(value, f, indent=2, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -66,19 +107,30 @@ def check_path() -> Path:
 
 
 def load() -> Profile:
-    found: Profile | None = _read(profile_path(), Profile)
-    return found or Profile()
+    path = profile_path()
+    data = _read(path)
+    if data is None:
+        return Profile()
+    try:
+        return Profile.from_json(data)
+    except ValueError as e:
+        raise damaged(path, str(e)) from None
 
 
 def save(profile: Profile) -> None:
-    _write(profile_path(), profile)
+    _write(profile_path(), asdict(profile))
 
 
 def save_check(answers: dict[str, Any], today: dt.date) -> None:
-    _write(check_path(), SavedCheck(today, answers))
+    _write(check_path(), {"date": today.isoformat(), "answers": answers})
 
 
 def todays_answers(today: dt.date) -> dict[str, Any] | None:
     """The answers saved today, or None if the check has not been done today."""
-    saved: SavedCheck | None = _read(check_path(), SavedCheck)
-    return saved.answers if saved and saved.date == today else None
+    path = check_path()
+    saved = _read(path)
+    if saved is None:
+        return None
+    if not isinstance(saved, dict) or not isinstance(saved.get("answers"), dict):
+        raise damaged(path, "expected a date and answers")
+    return saved["answers"] if saved.get("date") == today.isoformat() else None

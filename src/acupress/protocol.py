@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
-
-import msgspec
 
 from acupress import contentfile
 from acupress.atlas import CONTENT, PRESSURES, Atlas, Pressure, Sides
@@ -22,13 +21,15 @@ ROUND_TO = 5  # seconds: planned durations are multiples of this
 MAX_MINUTES = 240
 
 
-class Posture(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Posture:
     text: str
     partner: str = ""
     instead: str | None = None  # the posture to use when this one is ruled out
 
 
-class Step(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Step:
     number: int
     id: str
     title: str
@@ -55,7 +56,8 @@ class Step(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
         return not self.fixed if self.fixed is not None else self.point is not None
 
 
-class Tip(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Tip:
     """Advice or a claim: its basis is shown, and evidence carries its source."""
 
     text: str
@@ -64,16 +66,19 @@ class Tip(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     guide_says: str = ""
 
 
-class Mistake(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Mistake:
     text: str
 
 
-class Trouble(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Trouble:
     problem: str
     solution: str
 
 
-class Protocol(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Protocol:
     name: str
     title: str
     summary: str
@@ -101,10 +106,12 @@ class Protocol(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 def load_file(path: Path, atlas: Atlas) -> Protocol:
     """Load and validate one protocol file against the atlas."""
-    raw = contentfile.read_toml(path)
-    protocol = contentfile.convert(raw, Protocol, path)
-    check(protocol, atlas, path)
-    return msgspec.structs.replace(protocol, source_file=str(path))
+
+    def check_with_atlas(protocol: Protocol, path: Path) -> None:
+        check(protocol, atlas, path)
+
+    protocol = contentfile.load(path, Protocol, check_with_atlas, depends=atlas.files)
+    return replace(protocol, source_file=str(path))
 
 
 def available(user_dir: Path | None) -> dict[str, Path]:
@@ -186,7 +193,8 @@ def check(protocol: Protocol, atlas: Atlas, path: Path) -> None:
 # --- planning -------------------------------------------------------------------------
 
 
-class PlannedStep(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class PlannedStep:
     """One timed item of a session: a step, on one side where a point is done side by side."""
 
     step: int
@@ -202,12 +210,14 @@ class PlannedStep(msgspec.Struct, frozen=True, kw_only=True):
     seconds: int
 
 
-class Omission(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class Omission:
     point: str
     reasons: tuple[str, ...]
 
 
-class Plan(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Plan:
     protocol: str
     title: str
     partner: bool
@@ -219,7 +229,8 @@ class Plan(msgspec.Struct, frozen=True, kw_only=True):
     notes: tuple[str, ...] = ()
 
 
-class _Item(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, kw_only=True)
+class _Item:
     step: Step
     side: Side | None
 
@@ -310,7 +321,7 @@ def _omissions(protocol: Protocol, decision: Decision | None) -> tuple[Omission,
     if decision is None:
         return ()
     return tuple(
-        Omission(code, decision.omit_reasons.get(code, ()))
+        Omission(point=code, reasons=decision.omit_reasons.get(code, ()))
         for code in protocol.points
         if code in decision.omit_points
     )
@@ -358,13 +369,13 @@ def _items(
     items: list[_Item] = []
     for s in steps:
         if s.point is None:
-            items.append(_Item(s, None))
+            items.append(_Item(step=s, side=None))
             continue
         sides = (s.partner_sides if partner else None) or s.sides or atlas.get(s.point).sides
         if sides == "one_side_then_other":
-            items += [_Item(s, "left"), _Item(s, "right")]
+            items += [_Item(step=s, side="left"), _Item(step=s, side="right")]
         else:
-            items.append(_Item(s, "both" if sides == "both_together" else "midline"))
+            items.append(_Item(step=s, side="both" if sides == "both_together" else "midline"))
     return items
 
 

@@ -4,11 +4,10 @@ and ``decide(answers)`` as a pure function returning the decision with its reaso
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-
-import msgspec
 
 from acupress import contentfile
 from acupress.atlas import CONTENT, Atlas, Pressure, normalise_code
@@ -21,7 +20,8 @@ Answer = bool | float | tuple[str, ...]
 Answers = dict[str, Answer]
 
 
-class Question(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Question:
     id: str
     type: QuestionType
     text: str
@@ -29,7 +29,8 @@ class Question(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     maximum: float | None = None
 
 
-class Condition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Condition:
     """One test on one answer; a rule applies when all its conditions hold."""
 
     question: str
@@ -49,7 +50,8 @@ class Condition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
         return self.at_least is None or answer >= self.at_least
 
 
-class Rule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Rule:
     id: str
     when: tuple[Condition, ...]
     decision: Level
@@ -63,12 +65,14 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     avoid_postures: tuple[str, ...] = ()
 
 
-class Outcome(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
     title: str
     text: str
 
 
-class Screening(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+@dataclass(frozen=True, kw_only=True)
+class Screening:
     question: tuple[Question, ...]
     rule: tuple[Rule, ...]
     decision: dict[Level, Outcome]
@@ -79,7 +83,8 @@ class Screening(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
         return self.question
 
 
-class Decision(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Decision:
     decision: Level
     title: str
     text: str
@@ -98,10 +103,10 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def load(path: Path, atlas: Atlas) -> Screening:
-    raw = contentfile.read_toml(path)
-    screening = contentfile.convert(raw, Screening, path)
-    check(screening, atlas, path)
-    return screening
+    def check_with_atlas(screening: Screening, path: Path) -> None:
+        check(screening, atlas, path)
+
+    return contentfile.load(path, Screening, check_with_atlas, depends=atlas.files)
 
 
 @cache
