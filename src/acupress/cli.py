@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,31 +23,37 @@ if TYPE_CHECKING:
 
 
 def main() -> None:
-    """Entry point: user errors become one sentence and an exit code, never a traceback."""
+    """Run the command line; user errors become one sentence and an exit code."""
+    sys.exit(run())
+
+
+def run(args: list[str] | None = None) -> int:
     try:
-        cli.main(standalone_mode=False, prog_name="acupress")
+        cli.main(args, standalone_mode=False, prog_name="acupress")
     except AcupressError as e:
-        fail(str(e), e.exit_code)
+        return fail(str(e), e.exit_code)
     except click.exceptions.Abort:
-        fail("Stopped; nothing was saved.", 130)
+        return fail("Stopped; nothing was saved.", 130)
     except click.ClickException as e:
-        fail(e.format_message(), e.exit_code)
+        return fail(e.format_message(), e.exit_code)
     except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
+        return e.exit_code
     except KeyboardInterrupt:
-        fail("Stopped; nothing was saved.", 130)
+        return fail("Stopped; nothing was saved.", 130)
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
     except Exception as e:
         if os.environ.get("ACUPRESS_DEBUG"):
             raise
-        fail(f"Unexpected error ({type(e).__name__}: {e}); set ACUPRESS_DEBUG=1 for details.", 1)
-    sys.exit(0)
+        return fail(
+            f"Unexpected error ({type(e).__name__}: {e}); set ACUPRESS_DEBUG=1 for details.", 1
+        )
+    return 0
 
 
-def fail(message: str, code: int) -> NoReturn:
+def fail(message: str, code: int) -> int:
     click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
+    return code
 
 
 def emit_json(value: Any) -> None:

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -80,6 +78,8 @@ def measures(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
 
 
 def point_panel(p: Point, thumb_cm: float | None) -> RenderableType:
+    from rich.panel import Panel
+
     def say(text: str) -> str:
         return personalise(text, thumb_cm)
 
@@ -115,6 +115,9 @@ def questions_table(questions: tuple[Question, ...]) -> RenderableType:
 
 
 def decision_panel(d: Decision) -> RenderableType:
+    from rich.padding import Padding
+    from rich.panel import Panel
+
     lines: list[RenderableType] = [Text(d.text)]
     if d.reasons:
         lines.append(Text("\nWhy:", style="bold"))
