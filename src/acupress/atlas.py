@@ -16,6 +16,8 @@ CONTENT = Path(__file__).parent / "content"
 
 Pressure = Literal["light", "moderate", "firm"]
 PRESSURES: tuple[Pressure, ...] = ("light", "moderate", "firm")
+# Content records are dataclasses without a generated repr: nobody reads one, and
+# generating it is the larger part of defining the class, paid at every start-up.
 Sides = Literal["one_side_then_other", "both_together", "midline"]
 VERTEBRAE = (
     *(f"T{i}" for i in range(1, 13)),
@@ -24,7 +26,7 @@ VERTEBRAE = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Anchor:
     """Where a point lies, as data: a vertebral level and B-cun from the midline, or a landmark."""
 
@@ -33,7 +35,7 @@ class Anchor:
     lateral_cun: float = 0.0
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Point:
     code: str
     pinyin: str
@@ -58,7 +60,7 @@ class Point:
         return self.sides != "midline"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Measure:
     """A finger measure: how many cun a finger width stands for."""
 
@@ -67,7 +69,7 @@ class Measure:
     how: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Atlas:
     point: tuple[Point, ...]
     measure: tuple[Measure, ...] = ()

@@ -83,8 +83,23 @@ def thumb_width(given: float | None) -> float | None:
     return profile.load().thumb_cm
 
 
+def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # click.version_option would do, but it looks up translations at import time,
+    # which costs every command a couple of milliseconds of start-up.
+    if value and not ctx.resilient_parsing:
+        click.echo(f"acupress {__version__}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="acupress")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=print_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """acupress: a self-care coach for low back pain through acupressure.
 

@@ -21,14 +21,14 @@ ROUND_TO = 5  # seconds: planned durations are multiples of this
 MAX_MINUTES = 240
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Posture:
     text: str
     partner: str = ""
     instead: str | None = None  # the posture to use when this one is ruled out
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Step:
     number: int
     id: str
@@ -56,7 +56,7 @@ class Step:
         return not self.fixed if self.fixed is not None else self.point is not None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Tip:
     """Advice or a claim: its basis is shown, and evidence carries its source."""
 
@@ -66,18 +66,18 @@ class Tip:
     guide_says: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Mistake:
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Trouble:
     problem: str
     solution: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Protocol:
     name: str
     title: str

@@ -20,7 +20,7 @@ Answer = bool | float | tuple[str, ...]
 Answers = dict[str, Answer]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Question:
     id: str
     type: QuestionType
@@ -29,7 +29,7 @@ class Question:
     maximum: float | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Condition:
     """One test on one answer; a rule applies when all its conditions hold."""
 
@@ -50,7 +50,7 @@ class Condition:
         return self.at_least is None or answer >= self.at_least
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Rule:
     id: str
     when: tuple[Condition, ...]
@@ -65,13 +65,13 @@ class Rule:
     avoid_postures: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Outcome:
     title: str
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Screening:
     question: tuple[Question, ...]
     rule: tuple[Rule, ...]

@@ -254,3 +254,8 @@ def test_console_script_starts_in_a_real_process(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("Error: Unknown point 'XX1'")
+
+
+def test_version(run: Run) -> None:
+    r = run("--version")
+    assert (r.code, r.out) == (0, "acupress 0.1.0\n")
