@@ -207,3 +207,21 @@ def test_a_protocol_in_the_users_directory_is_found(tmp_path: Path) -> None:
     assert protocol.resolve("zigzag", own) == own / "zigzag.toml"
     with pytest.raises(AcupressError, match="Unknown protocol 'zigzog'"):
         protocol.resolve("zigzog", own)
+
+
+def test_an_adjustment_shortens_and_lightens_the_session() -> None:
+    adjust = protocol.Adjustment(
+        pressure_cap="light", time_factor=0.75, reasons=("Pain rose after the last session.",)
+    )
+    normal, adjusted = plan(24), plan(24, adjustment=adjust)
+    assert adjusted.total_seconds < normal.total_seconds
+    assert adjusted.total_seconds >= protocol.minimum_seconds(
+        protocol.load_file(protocol.BUILTIN / "low-back.toml", atlas.default()), atlas.default()
+    )
+    assert {s.pressure for s in adjusted.steps if s.point} == {"light"}
+    assert "Pain rose after the last session." in adjusted.notes
+
+
+def test_an_adjustment_never_goes_below_the_protocols_minimum() -> None:
+    adjusted = plan(15, adjustment=protocol.Adjustment(time_factor=0.5))
+    assert adjusted.total_seconds == plan(14).total_seconds

@@ -230,6 +230,15 @@ class Plan:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Adjustment:
+    """How the journal changes the next session: a lighter pressure, a shorter session."""
+
+    pressure_cap: Pressure | None = None
+    time_factor: float = 1.0  # multiplies the budget; the protocol's minimum still holds
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class _Item:
     step: Step
     side: Side | None
@@ -268,11 +277,13 @@ def plan(
     minutes: int,
     decision: Decision | None = None,
     partner: bool = False,
+    adjustment: Adjustment | None = None,
 ) -> Plan:
     """The session to do now: every step fitted to ``minutes`` without exceeding it.
 
     All steps stretch by the same fraction of their range, so a longer budget never
-    gives a shorter step, and the total never exceeds the budget.
+    gives a shorter step, and the total never exceeds the budget. An ``adjustment`` from
+    the journal shortens the session (down to the protocol's minimum) and caps pressure.
     """
     if not 1 <= minutes <= MAX_MINUTES:
         raise AcupressError(f"Session length must be 1-{MAX_MINUTES} minutes, not {minutes}.")
@@ -294,16 +305,21 @@ def plan(
             f"The {protocol.name} session needs at least {math.ceil(low / 60)} minutes"
             f"{' with the points left out today' if omit else ''}; {minutes} is too short."
         )
-    fraction = 1.0 if high == low else min(1.0, (budget - low) / (high - low))
+    adjust = adjustment or Adjustment()
+    target = max(low, min(budget, int(budget * adjust.time_factor)))
+    fraction = 1.0 if high == low else min(1.0, (target - low) / (high - low))
     limit = decision.pressure_limit if decision else None
     limit_reason = " ".join(decision.pressure_reasons) if decision else ""
+    notes = list(adjust.reasons)
+    if limit:
+        notes.append(f"Pressure is kept {limit} at every point. {limit_reason}")
+    cap = adjust.pressure_cap
+    if cap and (limit is None or PRESSURES.index(cap) < PRESSURES.index(limit)):
+        limit, limit_reason = cap, " ".join(adjust.reasons)
     steps = tuple(
         _planned(i, protocol, partner, posture_of(i.step), fraction, limit, limit_reason)
         for i in items
     )
-    notes: list[str] = []
-    if limit:
-        notes.append(f"Pressure is kept {limit} at every point. {limit_reason}")
     return Plan(
         protocol=protocol.name,
         title=protocol.title,
