@@ -1,0 +1,420 @@
+"""The journal: sessions and their steps, stored with SQLAlchemy. The only module that
+knows SQL.
+
+SQLite in the user's data directory by default (``ACUPRESS_DATABASE_URL`` takes any
+SQLAlchemy URL), created on first use and migrated with Alembic. SQLite runs in WAL mode
+with a busy timeout and immediate write transactions, so the CLI and the web app can
+write at the same time; each step of a guided session is committed as it completes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from acupress import paths
+from acupress.errors import AcupressError
+from acupress.records import SessionLog, StepLog
+
+SCHEMA_HEAD = "0001"  # the newest migration; Alembic is loaded only when a journal is behind
+BUSY_TIMEOUT_MS = 10_000
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as UTC, the same on SQLite (which has no time zones) and
+    PostgreSQL."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("journal times must be timezone-aware")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+metadata = sa.MetaData()
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("day", sa.Date, nullable=False, index=True),
+    sa.Column("protocol", sa.String(100), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("decision", sa.String(20)),
+    sa.Column("answers", sa.Text),  # the safety answers the decision came from (JSON)
+    sa.Column("pain_before", sa.Integer),
+    sa.Column("pain_after", sa.Integer),
+    sa.Column("points", sa.String(200), nullable=False, default=""),
+    sa.Column("seconds", sa.Integer, nullable=False, default=0),
+    sa.Column("sensations", sa.String(100), nullable=False, default=""),
+    sa.Column("stop_reason", sa.String(20)),
+    sa.Column("stop_note", sa.Text, nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Column("complete", sa.Boolean, nullable=False, default=False),
+    sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
+    sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+)
+
+steps = sa.Table(
+    "steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "session_id",
+        sa.Integer,
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("step_id", sa.String(100), nullable=False),
+    sa.Column("point", sa.String(20)),
+    sa.Column("side", sa.String(10)),
+    sa.Column("pressure", sa.String(10)),
+    sa.Column("planned_seconds", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("skipped", sa.Boolean, nullable=False),
+    sa.Column("completed_at", UTCDateTime, nullable=False),
+)
+
+
+def database_url() -> str:
+    return os.environ.get("ACUPRESS_DATABASE_URL") or f"sqlite:///{paths.home() / 'journal.db'}"
+
+
+class Journal:
+    """A connection to the journal; the schema is brought up to date on opening."""
+
+    def __init__(self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.url = sa.engine.make_url(url or database_url())
+        self.path = _sqlite_file(self.url)
+        if self.path is not None:
+            _create_private(self.path)
+        with _errors(self):
+            self.engine = sa.create_engine(self.url)
+            if self.engine.dialect.name == "sqlite":
+                _sqlite_setup(self.engine, busy_timeout_ms)
+            self._migrate()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ---
+
+    def _migrate(self) -> None:
+        with self.engine.connect() as conn:
+            if _current_revision(conn) == SCHEMA_HEAD:
+                return
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    # --- writing ---
+
+    def add(self, log: SessionLog, answers: dict[str, Any] | None = None) -> int:
+        """Store a session (and any steps it has); returns its id."""
+        with self._write() as conn:
+            query = sessions.insert().values(**_session_row(log, answers)).returning(sessions.c.id)
+            session_id = int(conn.execute(query).scalar_one())
+            for step in log.steps:
+                conn.execute(steps.insert().values(**_step_row(session_id, step)))
+        return session_id
+
+    def add_step(self, session_id: int, step: StepLog) -> None:
+        """Record one step of a running session, at once, in its own transaction."""
+        with self._write() as conn:
+            conn.execute(steps.insert().values(**_step_row(session_id, step)))
+            conn.execute(
+                sessions.update()
+                .where(sessions.c.id == session_id)
+                .values(
+                    seconds=sessions.c.seconds + round(step.seconds),
+                    points=_points_after(conn, session_id),
+                )
+            )
+
+    def finish(self, session_id: int, **fields: Any) -> None:
+        """Set the closing fields of a session (pain after, sensations, stop reason, …)."""
+        self.update(session_id, **fields)
+
+    def update(self, session_id: int, **fields: Any) -> None:
+        values = _session_values(fields)
+        with self._write() as conn:
+            done = conn.execute(sessions.update().where(sessions.c.id == session_id).values(values))
+            if done.rowcount == 0:
+                raise AcupressError(f"There is no session {session_id} in the journal.")
+
+    def delete(self, session_id: int) -> None:
+        with self._write() as conn:
+            conn.execute(steps.delete().where(steps.c.session_id == session_id))
+            done = conn.execute(sessions.delete().where(sessions.c.id == session_id))
+            if done.rowcount == 0:
+                raise AcupressError(f"There is no session {session_id} in the journal.")
+
+    # --- reading ---
+
+    def get(self, session_id: int) -> SessionLog:
+        found = self.sessions(ids=(session_id,), with_steps=True)
+        if not found:
+            raise AcupressError(f"There is no session {session_id} in the journal.")
+        return found[0]
+
+    def sessions(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        *,
+        ids: Sequence[int] = (),
+        with_steps: bool = False,
+        last: int | None = None,
+    ) -> list[SessionLog]:
+        """Sessions in time order, filtered by local day; ``last`` keeps the newest N."""
+        query = sa.select(sessions)
+        if since:
+            query = query.where(sessions.c.day >= since)
+        if until:
+            query = query.where(sessions.c.day <= until)
+        if ids:
+            query = query.where(sessions.c.id.in_(ids))
+        if last is not None:
+            newest = query.order_by(sessions.c.started_at.desc(), sessions.c.id.desc()).limit(last)
+            query = sa.select(newest.subquery())
+        query = query.order_by("started_at", "id")
+        with _errors(self), self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            by_session: dict[int, list[StepLog]] = {}
+            if with_steps and rows:
+                wanted = [r["id"] for r in rows]
+                step_rows = conn.execute(
+                    sa.select(steps)
+                    .where(steps.c.session_id.in_(wanted))
+                    .order_by(steps.c.session_id, steps.c.id)
+                ).mappings()
+                for s in step_rows:
+                    by_session.setdefault(s["session_id"], []).append(_step_log(s))
+        return [_session_log(r, by_session.get(r["id"], [])) for r in rows]
+
+    def answers(self, session_id: int) -> dict[str, Any] | None:
+        with _errors(self), self.engine.connect() as conn:
+            text = conn.execute(
+                sa.select(sessions.c.answers).where(sessions.c.id == session_id)
+            ).scalar()
+        return json.loads(text) if text else None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with _errors(self), self.engine.begin() as conn:
+            yield conn
+
+
+# --- rows -----------------------------------------------------------------------------
+
+
+def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "started_at": log.started_at,
+        "day": log.day,
+        "protocol": log.protocol,
+        "source": log.source,
+        "decision": log.decision,
+        "answers": json.dumps(answers) if answers is not None else None,
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "points": ",".join(log.points or _points(log.steps)),
+        "seconds": log.seconds or round(sum(s.seconds for s in log.steps)),
+        "sensations": ",".join(log.sensations),
+        "stop_reason": log.stop_reason,
+        "stop_note": log.stop_note,
+        "note": log.note,
+        "ended_at": log.ended_at,
+        "complete": log.complete,
+    }
+
+
+def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
+    allowed = {c.name for c in sessions.columns} - {"id", "answers"}
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise ValueError(f"unknown session field {key!r}")
+        values[key] = ",".join(value) if key in ("points", "sensations") else value
+    return values
+
+
+def _points(step_logs: Sequence[StepLog]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.point for s in step_logs if s.point and not s.skipped))
+
+
+def _points_after(conn: Connection, session_id: int) -> str:
+    rows = conn.execute(
+        sa.select(steps.c.point)
+        .where(steps.c.session_id == session_id, steps.c.point.is_not(None), ~steps.c.skipped)
+        .order_by(steps.c.id)
+    ).scalars()
+    return ",".join(dict.fromkeys(rows))
+
+
+def _step_row(session_id: int, s: StepLog) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "position": s.position,
+        "step": s.step,
+        "step_id": s.step_id,
+        "point": s.point,
+        "side": s.side,
+        "pressure": s.pressure,
+        "planned_seconds": s.planned_seconds,
+        "seconds": s.seconds,
+        "skipped": s.skipped,
+        "completed_at": s.completed_at,
+    }
+
+
+def _split(text: str | None) -> tuple[Any, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+def _session_log(r: Any, step_logs: list[StepLog]) -> SessionLog:
+    return SessionLog(
+        id=r["id"],
+        started_at=r["started_at"],
+        day=r["day"],
+        protocol=r["protocol"],
+        source=r["source"],
+        decision=r["decision"],
+        pain_before=r["pain_before"],
+        pain_after=r["pain_after"],
+        points=_split(r["points"]),
+        seconds=r["seconds"],
+        steps=tuple(step_logs),
+        sensations=_split(r["sensations"]),
+        stop_reason=r["stop_reason"],
+        stop_note=r["stop_note"],
+        note=r["note"],
+        ended_at=r["ended_at"],
+        complete=r["complete"],
+    )
+
+
+def _step_log(s: Any) -> StepLog:
+    return StepLog(
+        position=s["position"],
+        step=s["step"],
+        step_id=s["step_id"],
+        point=s["point"],
+        side=s["side"],
+        pressure=s["pressure"],
+        planned_seconds=s["planned_seconds"],
+        seconds=s["seconds"],
+        skipped=s["skipped"],
+        completed_at=s["completed_at"],
+    )
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+
+def _sqlite_file(url: sa.engine.URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """Create the journal readable only by its owner (SQLite gives its -wal and -shm
+    files the same permissions)."""
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise AcupressError(f"Cannot create the journal {path} ({e.strerror}).") from None
+
+
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+        # SQLAlchemy, not the sqlite3 module, decides when a transaction begins.
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        # Take the write lock up front: two writers then queue on the busy timeout
+        # instead of one failing at once when both try to upgrade a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _current_revision(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@contextlib.contextmanager
+def _errors(journal: Journal) -> Iterator[None]:
+    """Database failures as one sentence saying what is wrong and what to do."""
+    where = journal.path or journal.url.render_as_string(hide_password=True)
+    try:
+        yield
+    except sa.exc.OperationalError as e:
+        message = str(e.orig).lower()
+        if "locked" in message or "busy" in message:
+            raise AcupressError(
+                f"The journal {where} is busy: another acupress is writing to it. "
+                "Try again in a moment."
+            ) from None
+        if "unable to open" in message or "readonly" in message or "read-only" in message:
+            raise AcupressError(
+                f"Cannot open the journal {where} ({e.orig}); check its permissions."
+            ) from None
+        raise AcupressError(f"The journal {where} cannot be used ({e.orig}).") from None
+    except sa.exc.IntegrityError as e:
+        raise AcupressError(
+            f"The journal refused the record ({e.orig}); nothing was written."
+        ) from None
+    except sa.exc.DatabaseError as e:
+        raise AcupressError(
+            f"The journal {where} is damaged ({e.orig}). Move it aside (keep it, it may be "
+            "recoverable) and acupress will start a new one."
+        ) from None
+    except ModuleNotFoundError as e:
+        raise AcupressError(
+            f"The database driver for {journal.url.drivername} is not installed ({e.name})."
+        ) from None

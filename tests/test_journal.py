@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from acupress import journal
+from acupress.errors import AcupressError
+from acupress.journal import Journal
+from acupress.records import SessionLog, StepLog
+
+TZ = dt.timezone(dt.timedelta(hours=1))
+T0 = dt.datetime(2026, 3, 2, 7, 30, tzinfo=TZ)
+
+
+def step(position: int, point: str | None = "BL23", seconds: float = 60.0) -> StepLog:
+    return StepLog(
+        position=position,
+        step=position + 1,
+        step_id=(point or "prepare").lower(),
+        point=point,
+        side="left" if point else None,
+        pressure="light" if point else None,
+        planned_seconds=60,
+        seconds=seconds,
+        skipped=False,
+        completed_at=T0 + dt.timedelta(minutes=position + 1),
+    )
+
+
+def session(day: int = 0, **fields: object) -> SessionLog:
+    started = T0 + dt.timedelta(days=day)
+    values: dict[str, object] = {
+        "id": None,
+        "started_at": started,
+        "day": started.date(),
+        "protocol": "low-back",
+        "source": "guided",
+        "pain_before": 6,
+        "pain_after": 4,
+    }
+    return SessionLog(**(values | fields))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(home: Path) -> Journal:
+    return Journal()
+
+
+def test_first_use_creates_a_private_migrated_journal(db: Journal, home: Path) -> None:
+    path = home / "journal.db"
+    assert path.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_migrations_build_exactly_the_models(db: Journal) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), journal.metadata)
+    assert diff == []
+
+
+def test_a_guided_session_round_trips_with_its_steps(db: Journal) -> None:
+    log = session(
+        steps=(step(0, None), step(1, "BL23"), step(2, "BL25", seconds=42.5)),
+        sensations=("warmth", "ache"),
+        note="better after BL40",
+        decision="modified",
+        ended_at=T0 + dt.timedelta(minutes=20),
+        complete=True,
+    )
+    session_id = db.add(log, answers={"pregnant": False})
+    back = db.get(session_id)
+    assert back.started_at == T0 and back.started_at.utcoffset() == dt.timedelta(0)
+    assert back.day == dt.date(2026, 3, 2)
+    assert back.points == ("BL23", "BL25")
+    assert back.seconds == round(60 + 60 + 42.5)
+    assert back.steps == log.steps
+    assert (back.sensations, back.note, back.decision, back.complete) == (
+        ("warmth", "ache"),
+        "better after BL40",
+        "modified",
+        True,
+    )
+    assert db.answers(session_id) == {"pregnant": False}
+
+
+def test_steps_saved_one_by_one_keep_the_totals(db: Journal) -> None:
+    session_id = db.add(session(pain_after=None))
+    db.add_step(session_id, step(0, None))
+    db.add_step(session_id, step(1, "BL23"))
+    db.add_step(session_id, step(2, "BL23"))
+    db.add_step(session_id, step(3, "KI3", seconds=30.4))
+    back = db.get(session_id)
+    assert back.points == ("BL23", "KI3")
+    assert back.seconds == 60 + 60 + 60 + 30
+    assert [s.position for s in back.steps] == [0, 1, 2, 3]
+    assert not back.complete
+
+
+def test_update_and_delete(db: Journal) -> None:
+    session_id = db.add(session())
+    db.update(session_id, pain_after=2, note="edited", sensations=("tingling",))
+    back = db.get(session_id)
+    assert (back.pain_after, back.note, back.sensations) == (2, "edited", ("tingling",))
+    db.delete(session_id)
+    with pytest.raises(AcupressError, match=f"no session {session_id}"):
+        db.get(session_id)
+    with pytest.raises(AcupressError, match="no session 999"):
+        db.delete(999)
+
+
+def test_sessions_are_filtered_by_day_and_ordered(db: Journal) -> None:
+    for day in (3, 0, 2, 1):
+        db.add(session(day))
+    days = [s.day.day for s in db.sessions()]
+    assert days == [2, 3, 4, 5]
+    assert [
+        s.day.day for s in db.sessions(since=dt.date(2026, 3, 3), until=dt.date(2026, 3, 4))
+    ] == [
+        3,
+        4,
+    ]
+    assert [s.day.day for s in db.sessions(last=2)] == [4, 5]
+
+
+def test_the_database_refuses_a_pain_score_outside_0_to_10(db: Journal) -> None:
+    with pytest.raises(AcupressError, match="refused the record"):
+        db.add(session(pain_before=11))
+    assert db.sessions() == []
+
+
+def test_a_damaged_journal_is_one_clear_error(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "journal.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(AcupressError, match=r"journal.db is damaged .*Move it aside"):
+        Journal()
+
+
+def test_a_locked_journal_is_one_clear_error(db: Journal, home: Path) -> None:
+    other = sqlite3.connect(home / "journal.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(AcupressError, match="is busy: another acupress is writing"):
+            Journal(busy_timeout_ms=100).add(session())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert db.sessions() == []
+
+
+def test_a_database_url_points_the_journal_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "elsewhere.db"
+    monkeypatch.setenv("ACUPRESS_DATABASE_URL", f"sqlite:///{target}")
+    Journal().add(session())
+    assert target.exists()
+    assert len(Journal(f"sqlite:///{target}").sessions()) == 1
+
+
+WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from acupress.journal import Journal
+    from acupress.records import SessionLog, StepLog
+    j = Journal()
+    for i in range(int(sys.argv[1])):
+        t = dt.datetime.now(dt.timezone.utc)
+        sid = j.add(SessionLog(id=None, started_at=t, day=t.date(), protocol="low-back",
+                               source="guided", pain_before=5))
+        j.add_step(sid, StepLog(position=0, step=1, step_id="bl23", point="BL23", side="both",
+                                pressure="light", planned_seconds=60, seconds=60.0,
+                                skipped=False, completed_at=t))
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_nothing(db: Journal) -> None:
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, "60"], env=dict(os.environ))
+        for _ in range(2)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    logs = db.sessions(with_steps=True)
+    assert len(logs) == 120
+    assert all(len(s.steps) == 1 and s.points == ("BL23",) for s in logs)
+
+
+def test_a_journal_behind_the_schema_is_migrated_on_opening(home: Path) -> None:
+    Journal().add(session())
+    engine = sa.create_engine(f"sqlite:///{home / 'journal.db'}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+        conn.execute(sa.text("DROP INDEX ix_steps_session_id"))
+        conn.execute(sa.text("DROP TABLE steps"))
+        conn.execute(sa.text("DROP INDEX ix_sessions_day"))
+        conn.execute(sa.text("DROP TABLE sessions"))
+    engine.dispose()
+    assert Journal().sessions() == []
