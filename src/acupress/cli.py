@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from acupress.atlas import Atlas
+    from acupress.journal import Journal
     from acupress.protocol import Protocol
+    from acupress.records import SessionLog
     from acupress.safety import Answers, Decision, Screening
 
 
@@ -379,3 +381,207 @@ def profile_cmd(
     )
     click.echo(f"Partner mode:    {'on' if me.partner else 'off'}")
     click.echo(f"Saved in:        {profile.profile_path()}")
+
+
+# --- journal --------------------------------------------------------------------------
+
+
+def open_journal() -> Journal:
+    from acupress.journal import Journal
+
+    return Journal()
+
+
+def parse_day(text: str, option: str = "--date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise AcupressError(f"{option} must be a date like 2026-03-01, not '{text}'.") from None
+
+
+def parse_clock_time(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise AcupressError(f"--time must be a time like 07:30, not '{text}'.") from None
+
+
+def parse_points(text: str) -> tuple[str, ...]:
+    from acupress import atlas
+
+    book = atlas.default()
+    codes = [c for c in text.replace(" ", ",").split(",") if c]
+    return tuple(dict.fromkeys(book.get(c).code for c in codes))
+
+
+def pain_option(value: int | None, what: str) -> int | None:
+    from acupress.records import check_pain
+
+    return None if value is None else check_pain(value, what)
+
+
+def local_start(day: dt.date, at: dt.time | None, now: dt.datetime) -> dt.datetime:
+    """The moment a hand-logged session started: at the given time, else now if it was
+    today, else noon; in the local time zone."""
+    if at is None:
+        at = now.time() if day == now.date() else dt.time(12, 0)
+    return dt.datetime.combine(day, at).astimezone()
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--last",
+    type=click.IntRange(1, None),
+    default=20,
+    show_default=True,
+    help="How many of the newest sessions to show.",
+)
+@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
+@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_context
+def journal(
+    ctx: click.Context, last: int, since: str | None, until: str | None, as_json: bool
+) -> None:
+    """Your sessions: list them, or add, edit or delete one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    first = parse_day(since, "--from") if since else None
+    end = parse_day(until, "--to") if until else None
+    with open_journal() as db:
+        logs = db.sessions(first, end, last=last, with_steps=as_json)
+    if as_json:
+        from acupress.records import session_json
+
+        emit_json([session_json(s) for s in logs])
+        return
+    from acupress import render
+
+    show(render.journal_table(logs))
+
+
+@journal.command("add")
+@click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The day of the session.")
+@click.option("--time", "at", metavar="HH:MM", help="When it started (default: noon).")
+@click.option("--pain-before", type=int, required=True, help="Pain before, 0-10.")
+@click.option("--pain-after", type=int, required=True, help="Pain after, 0-10.")
+@click.option("--points", default="", metavar="BL23,...", help="The points you pressed.")
+@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option("--note", default="", help="Anything worth remembering.")
+@click.option("--protocol", "protocol_name", default="low-back", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
+def journal_add(
+    day: str,
+    at: str | None,
+    pain_before: int,
+    pain_after: int,
+    points: str,
+    minutes: int | None,
+    note: str,
+    protocol_name: str,
+    as_json: bool,
+) -> None:
+    """Log a session done without acupress guiding it."""
+    from acupress.records import SessionLog
+
+    now = dt.datetime.now().astimezone()
+    started = local_start(parse_day(day), parse_clock_time(at) if at else None, now)
+    if started > now:
+        raise AcupressError(
+            f"{started:%Y-%m-%d %H:%M} is in the future; log sessions already done."
+        )
+    log = SessionLog(
+        id=None,
+        started_at=started,
+        day=started.date(),
+        protocol=protocol_name,
+        source="manual",
+        pain_before=pain_option(pain_before, "Pain before"),
+        pain_after=pain_option(pain_after, "Pain after"),
+        points=parse_points(points),
+        seconds=(minutes or 0) * 60,
+        note=note,
+        complete=True,
+        ended_at=started + dt.timedelta(minutes=minutes or 0),
+    )
+    with open_journal() as db:
+        session_id = db.add(log)
+        stored = db.get(session_id)
+    report_stored(stored, as_json, "Logged")
+
+
+def report_stored(log: SessionLog, as_json: bool, verb: str) -> None:
+    if as_json:
+        from acupress.records import session_json
+
+        emit_json(session_json(log))
+        return
+    from acupress import render
+
+    show(render.journal_table([log], title=f"{verb} session {log.id}"))
+
+
+@journal.command("edit")
+@click.argument("session_id", type=int)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Move it to this day.")
+@click.option("--time", "at", metavar="HH:MM", help="Change when it started.")
+@click.option("--pain-before", type=int, help="Pain before, 0-10.")
+@click.option("--pain-after", type=int, help="Pain after, 0-10.")
+@click.option("--points", metavar="BL23,...", help="The points pressed.")
+@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option("--note", help="Replace the note.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
+def journal_edit(
+    session_id: int,
+    day: str | None,
+    at: str | None,
+    pain_before: int | None,
+    pain_after: int | None,
+    points: str | None,
+    minutes: int | None,
+    note: str | None,
+    as_json: bool,
+) -> None:
+    """Correct a session: give only what changes."""
+    changes: dict[str, Any] = {}
+    if pain_before is not None:
+        changes["pain_before"] = pain_option(pain_before, "Pain before")
+    if pain_after is not None:
+        changes["pain_after"] = pain_option(pain_after, "Pain after")
+    if points is not None:
+        changes["points"] = parse_points(points)
+    if minutes is not None:
+        changes["seconds"] = minutes * 60
+    if note is not None:
+        changes["note"] = note
+    with open_journal() as db:
+        current = db.get(session_id)
+        if day is not None or at is not None:
+            local = current.started_at.astimezone()
+            new_day = parse_day(day) if day else local.date()
+            new_time = parse_clock_time(at) if at else local.time()
+            started = dt.datetime.combine(new_day, new_time).astimezone()
+            if started > dt.datetime.now().astimezone():
+                raise AcupressError(f"{started:%Y-%m-%d %H:%M} is in the future.")
+            changes |= {"started_at": started, "day": started.date()}
+        if not changes:
+            raise AcupressError("Nothing to change: give at least one option, e.g. --pain-after 3.")
+        db.update(session_id, **changes)
+        stored = db.get(session_id)
+    report_stored(stored, as_json, "Updated")
+
+
+@journal.command("delete")
+@click.argument("session_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def journal_delete(session_id: int, yes: bool) -> None:
+    """Delete a session from the journal (asks first)."""
+    with open_journal() as db:
+        log = db.get(session_id)
+        when = log.started_at.astimezone()
+        question = f"Delete session {session_id} of {when:%Y-%m-%d %H:%M} ({log.protocol})?"
+        if not yes and not click.confirm(question, default=False):
+            click.echo("Kept.")
+            return
+        db.delete(session_id)
+    click.echo(f"Deleted session {session_id}.")

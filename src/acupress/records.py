@@ -82,3 +82,45 @@ def check_pain(value: int, what: str = "Pain") -> int:
             f"not {value!r}."
         )
     return value
+
+
+def session_json(log: SessionLog) -> dict[str, object]:
+    """A session as plain JSON values, times in ISO 8601 with the local offset."""
+
+    def iso(t: dt.datetime | None) -> str | None:
+        return None if t is None else t.astimezone().isoformat(timespec="seconds")
+
+    return {
+        "id": log.id,
+        "started_at": iso(log.started_at),
+        "day": log.day.isoformat(),
+        "protocol": log.protocol,
+        "source": log.source,
+        "decision": log.decision,
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "relief": log.relief,
+        "points": list(log.points),
+        "seconds": log.seconds,
+        "sensations": list(log.sensations),
+        "stop_reason": log.stop_reason,
+        "stop_note": log.stop_note,
+        "note": log.note,
+        "ended_at": iso(log.ended_at),
+        "complete": log.complete,
+        "steps": [
+            {
+                "position": s.position,
+                "step": s.step,
+                "step_id": s.step_id,
+                "point": s.point,
+                "side": s.side,
+                "pressure": s.pressure,
+                "planned_seconds": s.planned_seconds,
+                "seconds": round(s.seconds, 1),
+                "skipped": s.skipped,
+                "completed_at": iso(s.completed_at),
+            }
+            for s in log.steps
+        ],
+    }

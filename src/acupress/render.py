@@ -13,7 +13,10 @@ from rich.text import Text
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from acupress.protocol import Plan
+    from acupress.records import SessionLog
     from acupress.safety import Decision, Question
 
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides", "midline": "midline"}
@@ -184,3 +187,46 @@ def plan_view(plan: Plan) -> RenderableType:
             )
         )
     return Group(*notes)
+
+
+def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> RenderableType:
+    if not logs:
+        return Text(
+            "No sessions yet: `acupress session` guides one, `acupress journal add` logs one."
+        )
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    table.add_column("ID", justify="right")
+    table.add_column("When", no_wrap=True)
+    table.add_column("Min", justify="right")
+    table.add_column("Points")
+    table.add_column("Pain", justify="center", no_wrap=True)
+    table.add_column("Relief", justify="right")
+    table.add_column("")
+    table.add_column("Note")
+    for s in logs:
+        when = s.started_at.astimezone()
+        pain = f"{_score(s.pain_before)} → {_score(s.pain_after)}"
+        relief = "" if s.relief is None else f"{s.relief:+d}"
+        status = (
+            "" if s.complete else f"stopped: {(s.stop_reason or 'unfinished').replace('_', ' ')}"
+        )
+        if s.source == "manual":
+            status = "logged by hand"
+        table.add_row(
+            str(s.id),
+            f"{when:%a %Y-%m-%d %H:%M}",
+            f"{s.seconds / 60:.0f}" if s.seconds else "",
+            ", ".join(s.points),
+            pain,
+            Text(
+                relief,
+                style="green" if (s.relief or 0) > 0 else "red" if (s.relief or 0) < 0 else "",
+            ),
+            Text(status, style="yellow" if not s.complete else "dim"),
+            Text(s.note),
+        )
+    return table
+
+
+def _score(value: int | None) -> str:
+    return "-" if value is None else str(value)
