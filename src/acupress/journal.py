@@ -148,6 +148,18 @@ class Journal:
                 conn.execute(steps.insert().values(**_step_row(session_id, step)))
         return session_id
 
+    def add_many(self, logs: Sequence[SessionLog]) -> list[int]:
+        """Store many sessions in one transaction (an import, a generated journal)."""
+        ids: list[int] = []
+        with self._write() as conn:
+            for log in logs:
+                query = sessions.insert().values(**_session_row(log, None)).returning(sessions.c.id)
+                ids.append(int(conn.execute(query).scalar_one()))
+            rows = [_step_row(i, s) for i, log in zip(ids, logs, strict=True) for s in log.steps]
+            if rows:
+                conn.execute(steps.insert(), rows)
+        return ids
+
     def add_step(self, session_id: int, step: StepLog) -> None:
         """Record one step of a running session, at once, in its own transaction."""
         with self._write() as conn:

@@ -3,7 +3,7 @@ commands that draw, so ``acupress --help`` does not pay for rich."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -15,7 +15,7 @@ from acupress.atlas import Atlas, Point, cun_to_cm, personalise
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from acupress.protocol import Plan
+    from acupress.protocol import Plan, Protocol
     from acupress.records import SessionLog
     from acupress.safety import Decision, Question
 
@@ -198,7 +198,7 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
     table.add_column("ID", justify="right")
     table.add_column("When", no_wrap=True)
     table.add_column("Min", justify="right")
-    table.add_column("Points")
+    table.add_column("Points", max_width=24)
     table.add_column("Pain", justify="center", no_wrap=True)
     table.add_column("Relief", justify="right")
     table.add_column("")
@@ -206,12 +206,10 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
     for s in logs:
         when = s.started_at.astimezone()
         pain = f"{_score(s.pain_before)} → {_score(s.pain_after)}"
-        relief = "" if s.relief is None else f"{s.relief:+d}"
-        status = (
-            "" if s.complete else f"stopped: {(s.stop_reason or 'unfinished').replace('_', ' ')}"
-        )
-        if s.source == "manual":
-            status = "logged by hand"
+        relief = "" if s.relief is None else f"{s.relief:+d}" if s.relief else "0"
+        status = "by hand" if s.source == "manual" else "" if s.complete else "stopped: "
+        if not s.complete and s.source != "manual":
+            status += (s.stop_reason or "unfinished").replace("_", " ")
         table.add_row(
             str(s.id),
             f"{when:%a %Y-%m-%d %H:%M}",
@@ -230,3 +228,94 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
 
 def _score(value: int | None) -> str:
     return "-" if value is None else str(value)
+
+
+def bar(fraction: float, width: int = 40) -> Text:
+    """A progress bar that reads without colour: filled blocks, then light shade."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
+
+
+def side_words(side: str | None, partner: bool) -> str:
+    if side in ("left", "right"):
+        return f"your partner's {side} side" if partner else f"{side} side"
+    return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")
+
+
+def session_screen(
+    status: Any,
+    plan: Plan,
+    protocol: Protocol,
+    atlas: Atlas,
+    thumb_cm: float | None,
+    message: str = "",
+) -> RenderableType:
+    """The live screen of a guided session: what to do now, how long, what comes next."""
+    from rich.panel import Panel
+
+    current = status.step
+    step = next(s for s in protocol.steps if s.id == current.id)
+    where = side_words(current.side, plan.partner)
+    heading = Text.assemble(
+        (current.title, "bold"),
+        (f" — {where}" if where else "", "bold cyan"),
+    )
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    body.add_row("Posture", Text(current.posture_text))
+    body.add_row("Technique", Text(personalise(current.technique, thumb_cm)))
+    if current.pressure:
+        pressure = Text(current.pressure, style="bold")
+        if current.pressure_note:
+            pressure.append(f" ({current.pressure_note})", style="yellow")
+        body.add_row("Pressure", pressure)
+    if current.point:
+        point = atlas.get(current.point)
+        body.add_row("Find it", Text(personalise(point.how_to_find[0], thumb_cm)))
+        body.add_row("", Text(f"acupress points {point.code} shows every step", style="dim"))
+    for tip in step.tips:
+        body.add_row("Tip", Text(tip))
+    for warning in step.warnings:
+        body.add_row("Warning", Text(warning, style="yellow"))
+    body.add_row(
+        "Stop", Text("if you feel dizzy, faint or sick, or the pain turns sharp", style="red")
+    )
+
+    clock = Table.grid(padding=(0, 2))
+    clock.add_column(no_wrap=True)
+    clock.add_column(no_wrap=True)
+    state = " PAUSED" if status.paused else ""
+    clock.add_row(
+        Text.assemble(
+            (minutes_seconds(round(status.step_remaining)), "bold reverse"),
+            (" left on this step", ""),
+            (state, "bold yellow"),
+        ),
+        bar(status.step_fraction),
+    )
+    clock.add_row(
+        Text(
+            f"Session {minutes_seconds(round(status.total_elapsed))} of "
+            f"{minutes_seconds(plan.total_seconds)}"
+        ),
+        bar(status.total_fraction),
+    )
+    after = status.next
+    upcoming = (
+        Text.assemble(("Next: ", "bold"), after.title, f" — {side_words(after.side, plan.partner)}")
+        if after
+        else Text("Next: the end of the session", style="bold")
+    )
+    keys = Text("space pause/resume   n skip   b back   q stop", style="dim")
+    parts: list[RenderableType] = [heading, Text(""), body, Text(""), clock, Text(""), upcoming]
+    if message:
+        parts.append(Text(message, style="bold magenta"))
+    parts.append(keys)
+    who = " (partner mode: these words are for the person pressing)" if plan.partner else ""
+    return Panel(
+        Group(*parts),
+        title=f"acupress · step {status.index + 1} of {len(plan.steps)}{who}",
+        title_align="left",
+        border_style="cyan" if not status.paused else "yellow",
+    )
