@@ -1,0 +1,66 @@
+"""The terminal side of a guided session: single keys without Enter, and the cues
+(terminal bell, and speech where a speech engine is installed)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from acupress.clock import Clock
+
+KEYS = {" ": "space", "n": "n", "b": "b", "q": "q", "p": "space"}
+
+
+class TerminalKeys:
+    """Keys read one at a time (no Enter needed) with a timeout, as the session runner
+    asks. ``speed`` shortens real waits when the session clock runs faster."""
+
+    def __init__(self, clock: Clock, speed: float = 1.0) -> None:
+        import blessed
+
+        self.term = blessed.Terminal()
+        self.clock = clock
+        self.speed = speed
+
+    def cbreak(self) -> AbstractContextManager[Any]:
+        return self.term.cbreak()
+
+    def wait(self, timeout: float) -> str | None:
+        key = self.term.inkey(timeout=max(0.0, timeout) / self.speed)
+        if not key:
+            return None
+        return KEYS.get(str(key).lower())
+
+
+class Cues:
+    """Marks switch-side, next-step and the end: a bell, and the words spoken aloud when
+    espeak-ng (or espeak) is installed. Silent with ``quiet``."""
+
+    def __init__(self, quiet: bool = False, stream: Any = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stdout
+        self.speaker = None if quiet else shutil.which("espeak-ng") or shutil.which("espeak")
+        self._speaking: subprocess.Popen[bytes] | None = None
+
+    def __call__(self, words: str) -> None:
+        if self.quiet:
+            return
+        self.stream.write("\a")
+        self.stream.flush()
+        if self.speaker:
+            if self._speaking and self._speaking.poll() is None:
+                self._speaking.terminate()  # a new cue replaces one still being spoken
+            try:
+                self._speaking = subprocess.Popen(
+                    [self.speaker, words], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            except OSError:
+                self.speaker = None
+
+    def close(self) -> None:
+        if self._speaking and self._speaking.poll() is None:
+            self._speaking.wait(timeout=5)
