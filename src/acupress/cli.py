@@ -3,9 +3,11 @@ commands that draw, so start-up stays fast."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +20,12 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from acupress.atlas import Atlas
+    from acupress.clock import Clock
     from acupress.journal import Journal
-    from acupress.protocol import Protocol
-    from acupress.records import SessionLog
+    from acupress.protocol import Adjustment, Protocol
+    from acupress.records import Sensation, SessionLog, StepLog, StopReason
     from acupress.safety import Answers, Decision, Screening
+    from acupress.session import Session, Status
 
 
 def main() -> None:
@@ -333,6 +337,7 @@ def plan(
         minutes or me.minutes or chosen.default_minutes,
         decision,
         partner=me.partner if partner is None else partner,
+        adjustment=adjustment_from_journal(dt.date.today()),
     )
     if as_json:
         import msgspec
@@ -381,6 +386,329 @@ def profile_cmd(
     )
     click.echo(f"Partner mode:    {'on' if me.partner else 'off'}")
     click.echo(f"Saved in:        {profile.profile_path()}")
+
+
+# --- the guided session and progress --------------------------------------------------
+
+
+def journal_exists() -> bool:
+    """Whether there is a journal to read, without creating one (or importing SQL)."""
+    from acupress import paths
+
+    return bool(os.environ.get("ACUPRESS_DATABASE_URL")) or (paths.home() / "journal.db").exists()
+
+
+def adjustment_from_journal(today: dt.date) -> Adjustment | None:
+    if not journal_exists():
+        return None
+    from acupress import progress
+
+    with open_journal() as db:
+        return progress.from_journal(db, today).adjustment
+
+
+def ask_pain(question: str) -> int:
+    from rich.prompt import IntPrompt
+
+    from acupress.records import check_pain
+
+    while True:
+        value = IntPrompt.ask(f"{question} (0 none - 10 worst)", console=console())
+        try:
+            return check_pain(value, "Pain")
+        except AcupressError as e:
+            console().print(str(e), style="red")
+
+
+def parse_sensations(text: str) -> tuple[Sensation, ...]:
+    from acupress.records import SENSATIONS
+
+    words = [w.strip().lower() for w in text.replace(",", " ").split() if w.strip()]
+    for w in words:
+        if w not in SENSATIONS:
+            raise AcupressError(
+                f"Unknown sensation '{w}': choose from {', '.join(SENSATIONS)}, comma-separated."
+            )
+    chosen = tuple(dict.fromkeys(words)) or ("none",)
+    if "none" in chosen and len(chosen) > 1:
+        raise AcupressError("'none' cannot go with other sensations.")
+    return chosen  # type: ignore[return-value]
+
+
+def ask_sensations() -> tuple[Sensation, ...]:
+    from rich.prompt import Prompt
+
+    while True:
+        text = Prompt.ask(
+            "What did you feel at the points? (warmth, ache, tingling or none; several "
+            "with commas)",
+            console=console(),
+            default="none",
+        )
+        try:
+            return parse_sensations(text)
+        except AcupressError as e:
+            console().print(str(e), style="red")
+
+
+STOP_CHOICES: dict[str, StopReason] = {
+    "1": "dizziness",
+    "2": "pain_increased",
+    "3": "no_time",
+    "4": "other",
+}
+
+
+def ask_stop_reason() -> tuple[StopReason, str]:
+    from rich.prompt import Prompt
+
+    console().print("Why did you stop? 1 dizziness · 2 pain increased · 3 no time · 4 other")
+    choice = Prompt.ask("Choose", choices=list(STOP_CHOICES), default="4", console=console())
+    reason = STOP_CHOICES[choice]
+    note = (
+        Prompt.ask("In a few words (optional)", default="", console=console())
+        if (reason == "other")
+        else ""
+    )
+    return reason, note
+
+
+@contextlib.contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a polite kill (SIGTERM) stops a session like Ctrl-C,
+    so the steps done are kept and the session is marked as interrupted."""
+    import signal
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[Answers, Decision]:
+    """Today's safety answers: from --answers, else the check already done today, else
+    asked now (interactively; --auto cannot ask)."""
+    from acupress import profile, safety
+
+    screening = safety.default_screening()
+    today = dt.date.today()
+    answers: Answers | None = None
+    if answers_file is not None:
+        answers = load_answers(answers_file, screening, book)
+    else:
+        saved = profile.todays_answers(today)
+        if saved is not None:
+            try:
+                answers = safety.parse_answers(saved, screening, book)
+            except AcupressError:
+                answers = None  # the questions changed since: ask again
+    if answers is None:
+        if auto:
+            raise AcupressError(
+                "With --auto, give the safety answers with --answers FILE "
+                "(or run `acupress check` first today)."
+            )
+        answers = ask_answers(screening, book)
+    profile.save_check(safety.answers_to_json(answers), today)
+    return answers, safety.decide(answers, screening, book)
+
+
+@cli.command()
+@click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
+@click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
+@click.option("--partner/--solo", default=None, help="A partner presses the points.")
+@click.option("--protocol", "protocol_name", default="low-back", metavar="NAME|PATH")
+@click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
+@click.option(
+    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run N times faster (a demo)."
+)
+@click.option("--auto", is_flag=True, help="No keyboard and no questions (for scripts).")
+@click.option("--pain-before", type=int, help="Pain now, 0-10 (asked unless given).")
+@click.option("--pain-after", type=int, help="Pain after, 0-10 (with --auto).")
+@click.option("--sensations", "sensations_text", help="With --auto: warmth,ache,tingling or none.")
+@click.option("--note", help="A note for the journal (with --auto).")
+def session(
+    minutes: int | None,
+    answers_file: str | None,
+    partner: bool | None,
+    protocol_name: str,
+    quiet: bool,
+    speed: float,
+    auto: bool,
+    pain_before: int | None,
+    pain_after: int | None,
+    sensations_text: str | None,
+    note: str | None,
+) -> None:
+    """Do a session now, guided step by step with a timer."""
+    from acupress import atlas, profile, protocol, render, runner
+    from acupress.clock import RealClock
+    from acupress.records import check_pain
+
+    if auto and (pain_before is None or pain_after is None):
+        raise AcupressError("With --auto, give --pain-before N and --pain-after N (0-10).")
+    before = None if pain_before is None else check_pain(pain_before, "Pain before")
+    after = None if pain_after is None else check_pain(pain_after, "Pain after")
+    felt = parse_sensations(sensations_text) if sensations_text is not None else None
+    book = atlas.default()
+    chosen = load_protocol(protocol_name, book)
+    me = profile.load()
+    answers, decision = session_answers(answers_file, auto, book)
+    if not decision.session_allowed:
+        show(render.decision_panel(decision))
+    today = dt.date.today()
+    from acupress import progress, safety
+
+    with open_journal() as db:
+        history = progress.from_journal(db, today)
+        plan_now = protocol.plan(
+            chosen,
+            book,
+            minutes or me.minutes or chosen.default_minutes,
+            decision,
+            partner=me.partner if partner is None else partner,
+            adjustment=history.adjustment,
+        )
+        if decision.decision == "modified" and not auto:
+            show(render.decision_panel(decision))
+        if before is None:
+            before = ask_pain("How bad is your back pain right now?")
+        if not auto:
+            show(render.plan_view(plan_now))
+            click.prompt(
+                "Press Enter to start (space pauses, n skips, b goes back, q stops)",
+                default="",
+                show_default=False,
+                prompt_suffix=" ",
+            )
+        clock = RealClock(speed)
+        guided, session_id = runner.begin(
+            db, plan_now, clock, pain_before=before, answers=safety.answers_to_json(answers)
+        )
+        record = runner.recorder(db, session_id)
+        try:
+            with signals_interrupt():
+                if auto:
+                    stopped = drive_auto(guided, clock, record)
+                else:
+                    stopped = drive_terminal(guided, clock, record, chosen, book, quiet, speed)
+        except KeyboardInterrupt:
+            runner.interrupt(db, session_id, guided, clock.elapsed())
+            kept = sum(1 for s in guided.done if not s.skipped)
+            raise AcupressError(
+                f"Stopped: session {session_id} is kept in the journal with the {kept} "
+                "step(s) done, marked as interrupted."
+            ) from None
+        reason: StopReason | None = None
+        stop_note = ""
+        if stopped:
+            reason, stop_note = ("other", "") if auto else ask_stop_reason()
+            advice = progress.default_rules().stop_advice.get(reason)
+            if advice:
+                show(render.stop_advice(reason, advice))
+        else:
+            click.echo("\nThe session is over. Rest quietly for a few minutes, then drink water.")
+        try:
+            if after is None:
+                after = ask_pain("How bad is your back pain now?")
+            if felt is None and not auto:
+                felt = ask_sensations()
+            if note is None and not auto:
+                note = click.prompt("A note for your journal (optional)", default="")
+        except (KeyboardInterrupt, EOFError, click.exceptions.Abort):
+            pass  # a question left unanswered stays empty; the session itself is kept
+        runner.close(
+            db,
+            session_id,
+            guided,
+            pain_after=after,
+            sensations=felt or (),
+            note=note or "",
+            stop_reason=reason,
+            stop_note=stop_note,
+        )
+        stored = db.get(session_id)
+        summary = progress.from_journal(db, today)
+    show(render.progress_line(summary, stored))
+
+
+def drive_auto(guided: Session, clock: Clock, record: Callable[[StepLog], None]) -> bool:
+    """A session nobody watches: a line per step, the journal written as it goes."""
+    from acupress import runner
+    from acupress.render import minutes_seconds
+
+    total = len(guided.plan.steps)
+    click.echo(
+        f"Session started: {total} steps, {minutes_seconds(guided.plan.total_seconds)}.",
+    )
+
+    def step(log: StepLog) -> None:
+        record(log)
+        side = f" ({log.side})" if log.side in ("left", "right", "both") else ""
+        click.echo(f"  {log.position + 1}/{total} done: {log.step_id}{side}, {log.seconds:.0f} s")
+
+    hooks = runner.Hooks(step=step, cue=lambda cue: click.echo(f"  {cue.words}"))
+    return runner.drive(guided, clock, runner.NoKeys(clock), hooks)
+
+
+def drive_terminal(
+    guided: Session,
+    clock: Clock,
+    record: Callable[[StepLog], None],
+    chosen: Protocol,
+    book: Atlas,
+    quiet: bool,
+    speed: float,
+) -> bool:
+    """The live screen: countdowns, progress bars, cues, and the keys."""
+    from rich.live import Live
+
+    from acupress import profile, render, runner
+    from acupress.terminal import Cues, TerminalKeys
+
+    keys = TerminalKeys(clock, speed)
+    cues = Cues(quiet)
+    thumb = profile.load().thumb_cm
+    out = console()
+    try:
+        with keys.cbreak(), Live(console=out, screen=True, auto_refresh=False) as live:
+
+            def draw(status: Status, message: str) -> None:
+                screen = render.session_screen(status, guided.plan, chosen, book, thumb, message)
+                live.update(screen, refresh=True)
+
+            hooks = runner.Hooks(step=record, cue=lambda cue: cues(cue.words), draw=draw)
+            return runner.drive(guided, clock, keys, hooks, refresh=0.25 * speed)
+    finally:
+        cues.close()
+
+
+@cli.command("progress")
+@click.option(
+    "--days",
+    type=click.IntRange(1, None),
+    default=90,
+    show_default=True,
+    help="How many days the plot shows.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def progress_cmd(days: int, as_json: bool) -> None:
+    """How it is going: pain over time, and the guide's rules applied to your journal."""
+    from acupress import progress
+
+    with open_journal() as db:
+        result = progress.from_journal(db, dt.date.today())
+    if as_json:
+        emit_json(progress.progress_json(result))
+        return
+    from acupress import render
+
+    show(render.progress_view(result, days, console().width))
 
 
 # --- journal --------------------------------------------------------------------------

@@ -3,6 +3,7 @@ commands that draw, so ``acupress --help`` does not pay for rich."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -319,3 +320,112 @@ def session_screen(
         title_align="left",
         border_style="cyan" if not status.paused else "yellow",
     )
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+def _signed(value: float | None, unit: str = "") -> str:
+    return "—" if value is None else f"{value:+.1f}{unit}"
+
+
+def _plain(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def progress_view(p: Any, days: int, width: int) -> RenderableType:
+    """Figures, the plot of pain before and after, the guide's flags, the next session."""
+    from rich.panel import Panel
+
+    if not p.sessions:
+        return Text(
+            "No sessions yet: `acupress session` guides one, `acupress journal add` logs one."
+        )
+    figures = Table.grid(padding=(0, 2))
+    figures.add_column(style="bold", no_wrap=True)
+    figures.add_column()
+    span = f"{p.first_day:%d %b %Y} to {p.last_day:%d %b %Y}"
+    figures.add_row("Sessions", f"{p.sessions} on {p.days} days ({span})")
+    figures.add_row("Baseline pain", f"{_plain(p.baseline_pain)} / 10 (your first sessions)")
+    figures.add_row("Last 7 days", f"{_plain(p.last_week_pain)} / 10 before sessions")
+    figures.add_row(
+        "Change", f"{_signed(p.change_points, ' points')} ({_signed(p.change_percent, ' %')})"
+    )
+    figures.add_row(
+        "Relief per session", f"{_plain(p.average_relief)} points on average (before - after)"
+    )
+    figures.add_row(
+        "Streak",
+        f"{p.current_streak} day(s) in a row now, longest {p.longest_streak}; "
+        f"{p.rest_days_last_week} rest day(s) in the last 7 days",
+    )
+    parts: list[RenderableType] = [Text("Progress", style="bold"), figures, Text("")]
+    plot = pain_plot(p.series, days, width)
+    if plot is not None:
+        parts += [plot, Text("")]
+    for f in p.flags:
+        style = "green" if f.id == "meaningful_improvement" else "yellow"
+        parts.append(
+            Panel(
+                Text.assemble(f.advice, "\n", (f"Source: {f.source}", "dim")),
+                title=Text(f"{f.title} [{f.id}]", style=f"bold {style}"),
+                title_align="left",
+                border_style=style,
+            )
+        )
+    a = p.adjustment
+    if a.reasons:
+        parts.append(Text("Next session: " + " ".join(a.reasons), style="cyan"))
+    return Group(*parts)
+
+
+def pain_plot(series: Any, days: int, width: int) -> RenderableType | None:
+    """Pain before (●) and after (○) sessions, day by day, over the last ``days`` days:
+    two marker shapes, so the plot reads without colour."""
+    import plotext as plt
+
+    if not series:
+        return None
+    last = series[-1].day
+    shown = [d for d in series if (last - d.day).days < days]
+    plt.clear_figure()
+    plt.theme("clear")
+    plt.plotsize(max(40, min(width, 120)), 16)
+    plt.date_form("Y-m-d")
+    for attr, label, marker in (("before", "before", "●"), ("after", "after", "○")):
+        points = [(d.day.isoformat(), getattr(d, attr)) for d in shown]
+        points = [(x, y) for x, y in points if y is not None]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            plt.scatter(list(xs), list(ys), label=label, marker=marker)
+    first = min(shown[0].day, last - dt.timedelta(days=6))  # at least a week wide
+    plt.xlim(first.isoformat(), (last + dt.timedelta(days=1)).isoformat())
+    plt.ylim(0, 10)
+    plt.yticks(list(range(0, 11, 2)))
+    plt.title(f"Pain 0-10, last {min(days, (last - shown[0].day).days + 1)} day(s)")
+    return Text.from_ansi(plt.build())
+
+
+def progress_line(p: Any, log: Any) -> Text:
+    """One line after a session: this session's relief, and the trend so far."""
+    parts = [f"Session {p.sessions}"]
+    if log.pain_before is not None and log.pain_after is not None:
+        parts.append(f"pain {log.pain_before} → {log.pain_after}")
+    if p.baseline_pain is not None and p.last_week_pain is not None and p.sessions > 1:
+        parts.append(
+            f"last 7 days {_plain(p.last_week_pain)} against a baseline of "
+            f"{_plain(p.baseline_pain)} ({_signed(p.change_points)})"
+        )
+    line = Text(" · ".join(parts), style="bold")
+    for f in p.flags:
+        line.append(f"\n{f.title}: {f.advice}", style="yellow")
+    return line
+
+
+def stop_advice(reason: str, advice: str) -> RenderableType:
+    from rich.panel import Panel
+
+    title = {"dizziness": "You stopped because of dizziness"}.get(
+        reason, f"You stopped: {reason.replace('_', ' ')}"
+    )
+    return Panel(Text(advice), title=Text(title, style="bold yellow"), border_style="yellow")
