@@ -29,6 +29,8 @@ test: lint
 
 bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/progress.py
+	$(BIN)/python benchmarks/timer.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
