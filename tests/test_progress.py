@@ -87,7 +87,7 @@ def test_figures_baseline_last_week_change_and_relief() -> None:
 
 
 def test_streaks_and_rest_days() -> None:
-    logs = daily([(5, 4)] * 4) + [s(6, 5, 4), s(7, 5, 4), s(8, 5, 4)]
+    logs = [*daily([(5, 4)] * 4), s(6, 5, 4), s(7, 5, 4), s(8, 5, 4)]
     p = analyse(logs)  # days 0-3 and 6-8
     assert p.current_streak == 4
     assert p.longest_streak == 4
@@ -135,7 +135,7 @@ def test_an_earlier_increase_followed_by_relief_raises_no_flag() -> None:
 
 
 def test_after_pain_increased_the_next_session_is_shorter_and_lighter() -> None:
-    logs = daily([(5, 3)] * 4) + [s(0, 5, 7, pressure="firm")]
+    logs = [*daily([(5, 3)] * 4), s(0, 5, 7, pressure="firm")]
     logs.sort(key=lambda log: log.started_at)
     a = analyse(logs).adjustment
     assert a.pressure_cap == "moderate"  # one level below the firm pressure used

@@ -71,7 +71,7 @@ def run_session(
 
 def test_an_undisturbed_session_does_every_step_for_its_planned_time() -> None:
     plan = make_plan(15)
-    session, cues, stopped, _ = run_session(plan)
+    session, _cues, stopped, _ = run_session(plan)
     assert not stopped and session.complete
     assert [(s.step_id, s.side) for s in session.done] == [(s.id, s.side) for s in plan.steps]
     assert [s.seconds for s in session.done] == [s.seconds for s in plan.steps]
@@ -164,7 +164,7 @@ def test_the_journal_receives_each_step_as_it_is_done(home: Any) -> None:
     plan = make_plan(15)
     with Journal() as db:
         at = sum(s.seconds for s in plan.steps[:4]) + 1
-        session, _, stopped, session_id = run_session(plan, [(at, "q")], journal=db)
+        session, _, _stopped, session_id = run_session(plan, [(at, "q")], journal=db)
         assert session_id is not None
         stored = db.get(session_id)
         # written step by step, before the session was closed

@@ -148,8 +148,21 @@ def test_progress_on_an_empty_journal_says_how_to_start(run: Run) -> None:
 
 def start_session(answers: Path, speed: str = "40") -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [ACUPRESS, "session", "--auto", "--answers", str(answers), "--speed", speed]
-        + ["--minutes", "15", "--pain-before", "6", "--pain-after", "4"],
+        [
+            ACUPRESS,
+            "session",
+            "--auto",
+            "--answers",
+            str(answers),
+            "--speed",
+            speed,
+            "--minutes",
+            "15",
+            "--pain-before",
+            "6",
+            "--pain-after",
+            "4",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
