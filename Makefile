@@ -15,9 +15,9 @@ $(VENV)/.test-deps: $(BIN)/acupress
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# The main job: the safety check, then the session plan it allows.
+# The main job: a guided session (it runs the safety check first).
 run: $(BIN)/acupress
-	@$(BIN)/acupress check && $(BIN)/acupress plan || true
+	@$(BIN)/acupress session || true
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests benchmarks
