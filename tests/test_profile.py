@@ -52,3 +52,12 @@ def test_todays_answers_expire_at_midnight() -> None:
     profile.save_check(answers, dt.date(2026, 3, 1))
     assert profile.todays_answers(dt.date(2026, 3, 1)) == answers
     assert profile.todays_answers(dt.date(2026, 3, 2)) is None
+
+
+def test_the_check_keeps_its_conditions_in_the_profile() -> None:
+    profile.save(profile.Profile(thumb_cm=2.1))
+    profile.save_check({"pregnant": True}, dt.date(2026, 3, 2), ("pregnancy", "bleeding_risk"))
+    me = profile.load()
+    assert me.conditions == ("pregnancy", "bleeding_risk")
+    assert me.checked_on == "2026-03-02"
+    assert me.thumb_cm == 2.1  # the rest of the profile is untouched

@@ -264,7 +264,7 @@ def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
     else:
         answers = ask_answers(screening, book)
     decision = safety.decide(answers, screening, book)
-    profile.save_check(safety.answers_to_json(answers), dt.date.today())
+    profile.save_check(safety.answers_to_json(answers), dt.date.today(), decision.rules)
     if as_json:
         emit_json(safety.decision_json(decision))
         return
@@ -385,6 +385,9 @@ def profile_cmd(
         f"Session length:  {me.minutes or 'the protocol default'}" + (" min" if me.minutes else "")
     )
     click.echo(f"Partner mode:    {'on' if me.partner else 'off'}")
+    if me.checked_on:
+        found = ", ".join(c.replace("_", " ") for c in me.conditions) or "none"
+        click.echo(f"From the check:  {found} (on {me.checked_on})")
     click.echo(f"Saved in:        {profile.profile_path()}")
 
 
@@ -514,8 +517,9 @@ def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[
                 "(or run `acupress check` first today)."
             )
         answers = ask_answers(screening, book)
-    profile.save_check(safety.answers_to_json(answers), today)
-    return answers, safety.decide(answers, screening, book)
+    decision = safety.decide(answers, screening, book)
+    profile.save_check(safety.answers_to_json(answers), today, decision.rules)
+    return answers, decision
 
 
 @cli.command()
@@ -913,3 +917,182 @@ def journal_delete(session_id: int, yes: bool) -> None:
             return
         db.delete(session_id)
     click.echo(f"Deleted session {session_id}.")
+
+
+# --- reminders, export and import -----------------------------------------------------
+
+
+def write_output(path: str, data: bytes, *, private: bool = False) -> None:
+    """Write a file whole (a temporary file, then a rename), or to standard output for
+    '-'; a journal export is readable only by its owner."""
+    if path == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    target = Path(path).expanduser()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise AcupressError(f"Cannot write {path} ({e.strerror}).") from None
+
+
+def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    first = parse_day(since, "--from") if since else None
+    end = parse_day(until, "--to") if until else None
+    if first and end and first > end:
+        raise AcupressError(f"--from {first} is after --to {end}: nothing could match.")
+    return first, end
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@cli.command()
+@click.option(
+    "--out", "out_path", required=True, metavar="FILE.ics", help="Calendar file to write."
+)
+@click.option("--time", "at", default="07:30", show_default=True, metavar="HH:MM")
+@click.option(
+    "--days",
+    default="mon,tue,wed,thu,fri,sat",
+    show_default=True,
+    metavar="mon,tue,...",
+    help="Days with a session; keep at least one rest day.",
+)
+@click.option("--start", metavar="YYYY-MM-DD", help="First day (default: the next one to come).")
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 240),
+    help="Session length (default: your profile's, else the protocol's).",
+)
+@click.option(
+    "--tz", "zone_name", metavar="ZONE", help="e.g. Europe/Paris (default: this computer's)."
+)
+@click.option(
+    "--protocol", "protocol_name", default="low-back", show_default=True, metavar="NAME|PATH"
+)
+@click.option("--no-rest-day", is_flag=True, help="Allow a session every day of the week.")
+def remind(
+    out_path: str,
+    at: str,
+    days: str,
+    start: str | None,
+    minutes: int | None,
+    zone_name: str | None,
+    protocol_name: str,
+    no_rest_day: bool,
+) -> None:
+    """Reminders for your calendar (.ics): a morning session on the days you choose."""
+    from acupress import atlas, profile, reminders
+
+    chosen_days = reminders.parse_days(days)
+    start_time = reminders.parse_time(at)
+    first = parse_day(start, "--start") if start else None
+    now = dt.datetime.now().astimezone()
+    # Without a named zone, the current UTC offset: the calendar is then written in UTC.
+    zone: dt.tzinfo = (
+        reminders.parse_zone(zone_name)
+        if zone_name
+        else reminders.system_zone() or now.tzinfo or dt.UTC
+    )
+    book = atlas.default()
+    chosen = load_protocol(protocol_name, book)
+    plan = reminders.schedule(
+        at=start_time,
+        days=chosen_days,
+        start=first or reminders.next_start(chosen_days, start_time, now, zone),
+        minutes=minutes or profile.load().minutes or chosen.default_minutes,
+        zone=zone,
+        rest_day=not no_rest_day,
+    )
+    points = [f"{code} {book.get(code).pinyin}" for code in chosen.points]
+    write_output(out_path, reminders.calendar(plan, now=now, title=chosen.title, points=points))
+    click.echo(reminders.summary(plan, out_path), err=out_path == "-")
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "fhir"]),
+    help="csv (a spreadsheet), json (everything, for import) or fhir (pain scores, FHIR R4).",
+)
+@click.option(
+    "--out", "out_path", required=True, metavar="FILE", help="File to write (- for stdout)."
+)
+@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
+@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+def export_cmd(fmt: str | None, out_path: str, since: str | None, until: str | None) -> None:
+    """Export the journal: CSV, a complete JSON backup, or FHIR Observations."""
+    import json
+
+    from acupress import exports, profile
+
+    chosen = fmt or exports.format_for(out_path)
+    if chosen is None:
+        raise AcupressError(
+            f"Cannot tell the format from '{out_path}': give --format csv, json or fhir."
+        )
+    first, end = day_range(since, until)
+    with open_journal() as db:
+        logs = db.sessions(first, end, with_steps=chosen == "json")
+        answers = (
+            db.answers_by_session([s.id for s in logs if s.id is not None])
+            if chosen == "json"
+            else {}
+        )
+    if chosen == "csv":
+        text, what = exports.csv_text(logs), "CSV"
+    elif chosen == "json":
+        me = profile.load() if profile.profile_path().exists() else None
+        entries = [exports.Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
+        now = dt.datetime.now().astimezone()
+        text, what = exports.journal_json(entries, me, now), "JSON, for acupress import"
+    else:
+        bundle = exports.fhir_bundle(logs)
+        count = len(bundle.get("entry", []))
+        text = json.dumps(bundle, indent=2, ensure_ascii=False)
+        what = f"FHIR R4 Bundle of {plural(count, 'pain observation')}"
+    write_output(out_path, text.encode("utf-8"), private=True)
+    where = "standard output" if out_path == "-" else out_path
+    click.echo(f"Exported {plural(len(logs), 'session')} to {where} ({what}).", err=out_path == "-")
+
+
+@cli.command("import")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--profile", "restore_profile", is_flag=True, help="Replace your profile with the file's."
+)
+def import_cmd(file: str, restore_profile: bool) -> None:
+    """Restore a JSON export; sessions already in the journal are skipped."""
+    from acupress import exports, profile
+
+    try:
+        if file == "-":
+            stdin = getattr(sys.stdin, "buffer", None)
+            data = stdin.read() if stdin else sys.stdin.read().encode("utf-8")
+        else:
+            data = Path(file).read_bytes()
+    except FileNotFoundError:
+        raise AcupressError(f"{file} does not exist.") from None
+    except OSError as e:
+        raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
+    backup = exports.read_journal(data, file)
+    with open_journal() as db:
+        added, present = db.import_sessions([(e.session, e.answers) for e in backup.entries])
+    click.echo(
+        f"Imported {file}: {plural(added, 'session')} added, {present} already in the journal."
+    )
+    if backup.profile is None:
+        click.echo("The file has no profile; yours is unchanged.")
+    elif restore_profile or not profile.profile_path().exists():
+        profile.save(backup.profile)
+        click.echo(f"Profile restored from the file into {profile.profile_path()}.")
+    else:
+        click.echo("Your own profile is kept (give --profile to replace it with the file's).")

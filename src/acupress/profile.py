@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,15 @@ class Profile:
     thumb_cm: float | None = None
     minutes: int | None = None
     partner: bool = False
+    conditions: tuple[str, ...] = ()  # the safety rules the last check matched
+    checked_on: str | None = None  # the day of that check (ISO date)
 
     @classmethod
     def from_json(cls, data: Any) -> Profile:
         """Check every field; raises ValueError naming the first bad one."""
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object")
-        unknown = set(data) - {"thumb_cm", "minutes", "partner"}
+        unknown = set(data) - {"thumb_cm", "minutes", "partner", "conditions", "checked_on"}
         if unknown:
             raise ValueError(f"unknown field '{sorted(unknown)[0]}'")
         thumb, minutes, partner = data.get("thumb_cm"), data.get("minutes"), data.get("partner")
@@ -49,10 +51,21 @@ class Profile:
             raise ValueError(f"minutes must be a whole number from 1 to 240, not {minutes!r}")
         if partner is not None and not isinstance(partner, bool):
             raise ValueError(f"partner must be true or false, not {partner!r}")
+        conditions = data.get("conditions", [])
+        if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
+            raise ValueError(f"conditions must be a list of names, not {conditions!r}")
+        checked_on = data.get("checked_on")
+        if checked_on is not None:
+            try:
+                dt.date.fromisoformat(checked_on)
+            except (TypeError, ValueError):
+                raise ValueError(f"checked_on must be a date, not {checked_on!r}") from None
         return cls(
             thumb_cm=None if thumb is None else float(thumb),
             minutes=minutes,
             partner=bool(partner),
+            conditions=tuple(conditions),
+            checked_on=checked_on,
         )
 
 
@@ -121,8 +134,15 @@ def save(profile: Profile) -> None:
     _write(profile_path(), asdict(profile))
 
 
-def save_check(answers: dict[str, Any], today: dt.date) -> None:
+def save_check(
+    answers: dict[str, Any], today: dt.date, conditions: tuple[str, ...] | None = None
+) -> None:
+    """Keep today's answers (for the rest of the day) and, when given, the conditions the
+    check found in the profile (they change the sessions: pregnancy, blood thinners, …)."""
     _write(check_path(), {"date": today.isoformat(), "answers": answers})
+    if conditions is not None:
+        me = load()
+        save(replace(me, conditions=conditions, checked_on=today.isoformat()))
 
 
 def todays_answers(today: dt.date) -> dict[str, Any] | None:

@@ -220,7 +220,13 @@ def test_profile_refuses_implausible_thumb_and_writes_nothing(run: Run, home: Pa
 
 def test_profile_round_trip(run: Run) -> None:
     run("profile", "--thumb-cm", "2.2", "--minutes", "25", "--partner")
-    assert run("profile", "--json").json() == {"thumb_cm": 2.2, "minutes": 25, "partner": True}
+    assert run("profile", "--json").json() == {
+        "thumb_cm": 2.2,
+        "minutes": 25,
+        "partner": True,
+        "conditions": [],
+        "checked_on": None,
+    }
     assert run("plan", "--json").json()["budget_seconds"] == 25 * 60
 
 
