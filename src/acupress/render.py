@@ -199,30 +199,33 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
     table.add_column("ID", justify="right")
     table.add_column("When", no_wrap=True)
     table.add_column("Min", justify="right")
-    table.add_column("Points", max_width=24)
+    table.add_column("Points", min_width=9, max_width=24)
     table.add_column("Pain", justify="center", no_wrap=True)
     table.add_column("Relief", justify="right")
-    table.add_column("")
-    table.add_column("Note")
+    table.add_column("Note", min_width=16, ratio=1)
     for s in logs:
         when = s.started_at.astimezone()
         pain = f"{_score(s.pain_before)} → {_score(s.pain_after)}"
         relief = "" if s.relief is None else f"{s.relief:+d}" if s.relief else "0"
-        status = "by hand" if s.source == "manual" else "" if s.complete else "stopped: "
-        if not s.complete and s.source != "manual":
-            status += (s.stop_reason or "unfinished").replace("_", " ")
+        if s.source == "manual":
+            status = Text("by hand", style="dim")
+        elif s.complete:
+            status = Text("")
+        else:
+            reason = (s.stop_reason or "unfinished").replace("_", " ")
+            status = Text(f"stopped: {reason}", style="yellow")
+        note = Text.assemble(status, "\n" if status and s.note else "", s.note)
         table.add_row(
             str(s.id),
-            f"{when:%a %Y-%m-%d %H:%M}",
+            f"{when:%Y-%m-%d %H:%M}",
             f"{s.seconds / 60:.0f}" if s.seconds else "",
-            ", ".join(s.points),
+            " ".join(s.points),
             pain,
             Text(
                 relief,
                 style="green" if (s.relief or 0) > 0 else "red" if (s.relief or 0) < 0 else "",
             ),
-            Text(status, style="yellow" if not s.complete else "dim"),
-            Text(s.note),
+            note,
         )
     return table
 
