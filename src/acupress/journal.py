@@ -246,6 +246,60 @@ class Journal:
         with _errors(self), self.engine.begin() as conn:
             yield conn
 
+    # --- export and import ---
+
+    def answers_by_session(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The safety answers stored with these sessions, for those that have them."""
+        found: dict[int, dict[str, Any]] = {}
+        with _errors(self), self.engine.connect() as conn:
+            for chunk in range(0, len(ids), 500):
+                rows = conn.execute(
+                    sa.select(sessions.c.id, sessions.c.answers).where(
+                        sessions.c.id.in_(ids[chunk : chunk + 500]),
+                        sessions.c.answers.is_not(None),
+                    )
+                )
+                found.update({row.id: json.loads(row.answers) for row in rows})
+        return found
+
+    def import_sessions(
+        self, entries: Sequence[tuple[SessionLog, dict[str, Any] | None]]
+    ) -> tuple[int, int]:
+        """Add the sessions not already in the journal (the same start, protocol and
+        source), with their steps and safety answers, in one transaction. Stored exactly
+        as given: points and seconds are not recomputed from the steps. Returns how many
+        were added and how many were already there."""
+        added = present = 0
+        with self._write() as conn:
+            seen = {
+                self._import_key(row.started_at, row.protocol, row.source)
+                for row in conn.execute(
+                    sa.select(sessions.c.started_at, sessions.c.protocol, sessions.c.source)
+                )
+            }
+            for log, answers in entries:
+                key = self._import_key(log.started_at, log.protocol, log.source)
+                if key in seen:
+                    present += 1
+                    continue
+                seen.add(key)
+                row = _session_row(log, answers) | {
+                    "points": ",".join(log.points),
+                    "seconds": log.seconds,
+                }
+                query = sessions.insert().values(**row).returning(sessions.c.id)
+                session_id = int(conn.execute(query).scalar_one())
+                if log.steps:
+                    conn.execute(steps.insert(), [_step_row(session_id, s) for s in log.steps])
+                added += 1
+        return added, present
+
+    @staticmethod
+    def _import_key(started_at: dt.datetime, protocol: str, source: str) -> tuple[str, str, str]:
+        """What makes two sessions the same one: when it started (to the microsecond, in
+        UTC), its protocol and its source."""
+        return (started_at.astimezone(dt.UTC).isoformat(), protocol, source)
+
 
 # --- rows -----------------------------------------------------------------------------
 

@@ -1,0 +1,267 @@
+"""`acupress export` and `acupress import`: files a person can open or restore, and an
+import that is wrong in any way writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acupress.journal import Journal
+from acupress.records import SessionLog
+from tests.conftest import Result
+from tests.test_exports import ANSWERS, journal_entries
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def filled(home: Path) -> list[SessionLog]:
+    """A journal of four sessions (2026-03-02 to 03-05), two of them with safety answers."""
+    with Journal() as db:
+        for e in journal_entries():
+            db.add(e.session, e.answers)
+        return db.sessions(with_steps=True)
+
+
+def snapshot() -> tuple[list[SessionLog], list[Any]]:
+    with Journal() as db:
+        logs = db.sessions(with_steps=True)
+        return logs, [db.answers(s.id) for s in logs if s.id]
+
+
+def one_sentence(r: Result) -> str:
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
+    assert lines[0].startswith("Error: ")
+    return lines[0]
+
+
+def move_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str) -> Path:
+    other = tmp_path / name
+    monkeypatch.setenv("ACUPRESS_HOME", str(other))
+    return other
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def test_export_writes_csv_for_a_csv_file(
+    run: Run, filled: list[SessionLog], tmp_path: Path
+) -> None:
+    out = tmp_path / "journal.csv"
+    r = run("export", "--out", str(out))
+    assert r.code == 0, r.err
+    assert r.out.strip() == f"Exported 4 sessions to {out} (CSV)."
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert [row["pain before"] for row in rows] == ["6", "5", "6", "5"]
+    assert [row["source"] for row in rows] == ["guided", "by hand", "guided", "by hand"]
+    assert out.stat().st_mode & 0o777 == 0o600  # a health record: the owner's only
+
+
+def test_from_and_to_keep_the_days_between(run: Run, filled: list[SessionLog]) -> None:
+    r = run("export", "--format", "csv", "--out", "-", "--from", "2026-03-03", "--to", "2026-03-04")
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out, newline="")))
+    assert [row["date"] for row in rows] == ["2026-03-03", "2026-03-04"]
+    assert "Exported 2 sessions to standard output" in r.err
+
+
+def test_export_writes_a_fhir_bundle(run: Run, filled: list[SessionLog], tmp_path: Path) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    out = tmp_path / "pain.fhir.json"
+    r = run("export", "--out", str(out))
+    assert r.code == 0, r.err
+    assert "FHIR R4 Bundle of 7 pain observations" in r.out
+    bundle = Bundle.model_validate_json(out.read_text(encoding="utf-8"))
+    assert bundle.type == "collection"
+    assert bundle.entry is not None and len(bundle.entry) == 7
+    assert run("export", "--format", "fhir", "--out", "-").out == out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--out", "journal.txt"), "Cannot tell the format from 'journal.txt'"),
+        (("--out", "j.csv", "--from", "2026-03-05", "--to", "2026-03-01"), "is after --to"),
+        (("--out", "j.csv", "--from", "March"), "--from must be a date like 2026-03-01"),
+        (("--out", "j.csv", "--format", "xml"), "Invalid value for '--format'"),
+    ],
+)
+def test_bad_export_options_are_one_clear_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = run("export", *args)
+    assert r.code == 2
+    assert message in one_sentence(r)
+    assert list(tmp_path.glob("j*")) == []
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def test_export_then_import_into_an_empty_journal_restores_everything(
+    run: Run,
+    filled: list[SessionLog],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run("profile", "--thumb-cm", "2.2", "--minutes", "25", "--partner").code == 0
+    backup = tmp_path / "backup.json"
+    assert run("export", "--out", str(backup)).code == 0
+    before = snapshot()
+
+    move_home(monkeypatch, tmp_path, "new")
+    r = run("import", str(backup))
+    assert r.code == 0, r.err
+    assert "4 sessions added, 0 already in the journal" in r.out
+    assert "Profile restored" in r.out
+    logs, answers = snapshot()
+    assert [replace(s, id=None) for s in logs] == [replace(s, id=None) for s in before[0]]
+    assert answers == before[1] == [ANSWERS, None, {"pregnant": False}, None]
+    restored = run("profile", "--json").json()
+    assert restored | {"thumb_cm": 2.2, "minutes": 25, "partner": True} == restored
+    # The restored journal exports to the same file, but for the moment of export.
+    again = tmp_path / "again.json"
+    assert run("export", "--out", str(again)).code == 0
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in (backup, again))
+    for doc in (first, second):
+        doc.pop("exported_at")
+        for s in doc["sessions"]:
+            s.pop("id")
+    assert first == second
+
+
+def test_importing_twice_adds_nothing_and_keeps_the_profile(
+    run: Run, filled: list[SessionLog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("profile", "--minutes", "25").code == 0
+    backup = tmp_path / "backup.json"
+    assert run("export", "--out", str(backup)).code == 0
+    move_home(monkeypatch, tmp_path, "new")
+    assert run("import", str(backup)).code == 0
+    assert run("profile", "--minutes", "15").code == 0
+    r = run("import", str(backup))
+    assert r.code == 0, r.err
+    assert "0 sessions added, 4 already in the journal" in r.out
+    assert "Your own profile is kept" in r.out
+    assert len(snapshot()[0]) == 4
+    assert run("profile", "--json").json()["minutes"] == 15
+    r = run("import", str(backup), "--profile")
+    assert "Profile restored" in r.out
+    assert run("profile", "--json").json()["minutes"] == 25
+
+
+def test_import_adds_to_an_existing_journal(
+    run: Run, filled: list[SessionLog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "backup.json"
+    assert run("export", "--out", str(backup), "--to", "2026-03-03").code == 0
+    move_home(monkeypatch, tmp_path, "new")
+    assert (
+        run(
+            "journal", "add", "--date", "2026-03-01", "--pain-before", "4", "--pain-after", "2"
+        ).code
+        == 0
+    )
+    r = run("import", str(backup))
+    assert "2 sessions added, 0 already in the journal" in r.out
+    assert "The file has no profile" in r.out
+    assert [s["day"] for s in run("journal", "--json").json()] == [
+        "2026-03-01",
+        "2026-03-02",
+        "2026-03-03",
+    ]
+
+
+def broken(doc: dict[str, Any], how: str) -> bytes:
+    if how == "not json":
+        return json.dumps(doc).encode()[:-20]
+    if how == "newer":
+        doc["version"] = 2
+    elif how == "ill-typed":
+        doc["sessions"][3]["seconds"] = "15 min"
+    elif how == "pain 11":
+        doc["sessions"][3]["pain_after"] = 11
+    elif how == "missing":
+        del doc["sessions"][3]["protocol"]
+    elif how == "format":
+        doc["format"] = "someone-elses-journal"
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("not json", "it is not JSON"),
+        ("newer", "made by a newer acupress (journal version 2"),
+        ("ill-typed", "sessions[3].seconds: expected `int`, got `str`"),
+        ("pain 11", "sessions[3].pain_after must be a pain score from 0 to 10, not 11"),
+        ("missing", "sessions[3]: object missing required field `protocol`"),
+        ("format", "format is 'someone-elses-journal'"),
+    ],
+)
+def test_a_bad_file_is_one_sentence_and_writes_nothing(
+    run: Run,
+    filled: list[SessionLog],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+    message: str,
+) -> None:
+    backup = tmp_path / "backup.json"
+    assert run("export", "--out", str(backup)).code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(broken(json.loads(backup.read_text(encoding="utf-8")), how))
+
+    # Into an empty home: no journal and no profile appear.
+    new_home = move_home(monkeypatch, tmp_path, "new")
+    r = run("import", str(bad))
+    assert r.code == 2
+    line = one_sentence(r)
+    assert line.startswith(f"Error: {bad} cannot be imported: ")
+    assert message in line
+    assert line.endswith("nothing was imported.")
+    assert not new_home.exists() or list(new_home.iterdir()) == []
+
+    # Into an existing journal (the first three sessions are fine): it stays as it was.
+    move_home(monkeypatch, tmp_path, "home")
+    before = snapshot()
+    assert run("import", str(bad)).code == 2
+    assert snapshot() == before
+
+
+def test_a_missing_file_is_one_clear_error(run: Run, tmp_path: Path) -> None:
+    r = run("import", str(tmp_path / "nowhere.json"))
+    assert r.code == 2
+    assert "nowhere.json does not exist" in one_sentence(r)
+
+
+def test_import_reads_standard_input(
+    run: Run, filled: list[SessionLog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = run("export", "--format", "json", "--out", "-").out
+    move_home(monkeypatch, tmp_path, "new")
+    r = run("import", "-", input=text)
+    assert r.code == 0, r.err
+    assert "4 sessions added" in r.out
+
+
+def test_start_up_imports_none_of_the_export_libraries() -> None:
+    code = (
+        "import sys, acupress.cli; "
+        "print([m for m in ('icalendar', 'fhir', 'acupress.exports', 'acupress.reminders') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

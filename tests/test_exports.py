@@ -1,0 +1,410 @@
+"""Exports of the journal: CSV rows, a JSON dump that restores exactly, FHIR pain
+Observations; and a JSON file that is wrong in any way is refused whole."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acupress import exports
+from acupress.errors import AcupressError
+from acupress.exports import Entry
+from acupress.journal import Journal
+from acupress.profile import Profile
+from acupress.records import SessionLog, StepLog
+
+TZ = dt.timezone(dt.timedelta(hours=1))
+T0 = dt.datetime(2026, 3, 2, 7, 30, 5, 123456, tzinfo=TZ)  # a Monday
+NOW = dt.datetime(2026, 3, 10, 20, 0, tzinfo=TZ)
+TRICKY_NOTE = 'warm, then "tingling"\nsecond line\r\nthird; ü 痛 \x00 end'
+
+
+def step(position: int, point: str | None, seconds: float = 60.0, skipped: bool = False) -> StepLog:
+    return StepLog(
+        position=position,
+        step=position + 1,
+        step_id=(point or "prepare").lower(),
+        point=point,
+        side="left" if point else None,
+        pressure="moderate" if point else None,
+        planned_seconds=60,
+        seconds=seconds,
+        skipped=skipped,
+        completed_at=T0 + dt.timedelta(seconds=60 * (position + 1) + 0.25),
+    )
+
+
+def guided(day: int = 0, **fields: Any) -> SessionLog:
+    started = T0 + dt.timedelta(days=day)
+    values: dict[str, Any] = {
+        "id": None,
+        "started_at": started,
+        "day": started.date(),
+        "protocol": "low-back",
+        "source": "guided",
+        "decision": "modified",
+        "pain_before": 6,
+        "pain_after": 3,
+        "points": ("BL23", "KI3"),
+        "seconds": 1203,
+        "steps": (
+            step(0, None, 95.5),
+            step(1, "BL23", 61.123456789),
+            step(2, "BL25", 0.0, skipped=True),
+            step(3, "KI3", 46.75),
+        ),
+        "sensations": ("warmth", "ache"),
+        "note": TRICKY_NOTE,
+        "ended_at": started + dt.timedelta(minutes=20, seconds=3),
+        "complete": True,
+    }
+    return SessionLog(**(values | fields))
+
+
+def by_hand(day: int, **fields: Any) -> SessionLog:
+    started = T0.replace(hour=18, microsecond=0) + dt.timedelta(days=day)
+    values: dict[str, Any] = {
+        "id": None,
+        "started_at": started,
+        "day": started.date(),
+        "protocol": "low-back",
+        "source": "manual",
+        "pain_before": 5,
+        "pain_after": 5,
+        "seconds": 900,
+        "ended_at": started + dt.timedelta(minutes=15),
+        "complete": True,
+    }
+    return SessionLog(**(values | fields))
+
+
+def stopped(day: int) -> SessionLog:
+    return guided(
+        day,
+        pain_after=7,
+        complete=False,
+        stop_reason="pain_increased",
+        stop_note="sharp at BL25",
+        note="",
+        sensations=(),
+    )
+
+
+ANSWERS = {"pregnant": False, "age": 52, "skin_problem_at": ["GV4"]}
+PROFILE = Profile(thumb_cm=2.1, minutes=25, partner=True)
+
+
+def journal_entries() -> list[Entry]:
+    return [
+        Entry(session=guided(0), answers=ANSWERS),
+        Entry(session=by_hand(1, pain_after=None, note="no score after")),
+        Entry(session=stopped(2), answers={"pregnant": False}),
+        Entry(session=by_hand(3, points=("BL40",), note="")),
+    ]
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def test_csv_has_a_header_and_one_readable_row_per_session() -> None:
+    logs = [e.session for e in journal_entries()]
+    text = exports.csv_text(logs, tz=TZ)
+    assert text.splitlines()[0] == (
+        "date,time,weekday,protocol,source,minutes,points,pain before,pain after,relief,"
+        "sensations,outcome,note"
+    )
+    rows = csv_rows(text)
+    assert len(rows) == 4
+    first, second, third, fourth = rows
+    assert first == {
+        "date": "2026-03-02",
+        "time": "07:30",
+        "weekday": "Monday",
+        "protocol": "low-back",
+        "source": "guided",
+        "minutes": "20.1",  # 1203 s
+        "points": "BL23, KI3",
+        "pain before": "6",
+        "pain after": "3",
+        "relief": "3",
+        "sensations": "warmth, ache",
+        "outcome": "completed",
+        "note": TRICKY_NOTE,
+    }
+    assert (second["date"], second["time"], second["weekday"]) == ("2026-03-03", "18:30", "Tuesday")
+    assert (second["source"], second["minutes"], second["pain after"], second["relief"]) == (
+        "by hand",
+        "15",
+        "",
+        "",
+    )
+    assert third["outcome"] == "stopped: pain increased (sharp at BL25)"
+    assert third["relief"] == "-1"
+    assert fourth["points"] == "BL40"
+
+
+def test_csv_dates_and_times_are_in_the_local_zone() -> None:
+    # 23:30 UTC on Sunday is already Monday morning in Tokyo.
+    late = by_hand(0, started_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    (row,) = csv_rows(exports.csv_text([late], tz=tokyo))
+    assert (row["date"], row["time"], row["weekday"]) == ("2026-03-02", "08:30", "Monday")
+
+
+def test_minutes_keep_a_half_minute() -> None:
+    (row,) = csv_rows(exports.csv_text([by_hand(0, seconds=870)], tz=TZ))
+    assert row["minutes"] == "14.5"
+
+
+@given(st.text())
+def test_any_note_round_trips_through_csv(note: str) -> None:
+    (row,) = csv_rows(exports.csv_text([by_hand(0, note=note)], tz=TZ))
+    assert row["note"] == note
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def test_the_json_dump_is_versioned_and_complete() -> None:
+    doc = exports.journal_document(journal_entries(), PROFILE, NOW, tz=TZ)
+    assert (doc["format"], doc["version"]) == ("acupress-journal", 1)
+    assert doc["exported_at"] == "2026-03-10T20:00:00+01:00"
+    assert doc["profile"] == asdict(PROFILE)
+    assert doc["profile"] | {"thumb_cm": 2.1, "minutes": 25, "partner": True} == doc["profile"]
+    first = doc["sessions"][0]
+    assert first["started_at"] == "2026-03-02T07:30:05.123456+01:00"
+    assert first["answers"] == ANSWERS
+    assert len(first["steps"]) == 4
+    assert first["steps"][1]["seconds"] == 61.123456789
+    assert set(first) >= {
+        "started_at",
+        "day",
+        "protocol",
+        "source",
+        "decision",
+        "pain_before",
+        "pain_after",
+        "points",
+        "seconds",
+        "sensations",
+        "stop_reason",
+        "stop_note",
+        "note",
+        "ended_at",
+        "complete",
+        "steps",
+    }
+
+
+def test_the_json_dump_reads_back_exactly() -> None:
+    entries = journal_entries()
+    text = exports.journal_json(entries, PROFILE, NOW, tz=TZ)
+    backup = exports.read_journal(text.encode(), "backup.json")
+    assert backup.profile == PROFILE
+    assert backup.version == 1
+    assert backup.exported_at == NOW
+    assert list(backup.entries) == entries
+
+
+@given(st.text())
+def test_any_note_round_trips_through_json(note: str) -> None:
+    entries = [Entry(session=by_hand(0, note=note, stop_note=note))]
+    text = exports.journal_json(entries, None, NOW, tz=TZ)
+    (back,) = exports.read_journal(text.encode(), "backup.json").entries
+    assert (back.session.note, back.session.stop_note) == (note, note)
+
+
+def test_export_then_import_into_an_empty_journal_is_the_same_journal(tmp_path: Path) -> None:
+    with Journal(f"sqlite:///{tmp_path / 'one.db'}") as one:
+        for e in journal_entries():
+            one.add(e.session, e.answers)
+        logs = one.sessions(with_steps=True)
+        answers = one.answers_by_session([s.id for s in logs if s.id])
+        entries = [Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
+    text = exports.journal_json(entries, PROFILE, NOW)
+    backup = exports.read_journal(text.encode(), "backup.json")
+    with Journal(f"sqlite:///{tmp_path / 'two.db'}") as two:
+        assert two.import_sessions([(e.session, e.answers) for e in backup.entries]) == (4, 0)
+        back = two.sessions(with_steps=True)
+        back_answers = [two.answers(s.id) for s in back if s.id]
+    assert [replace(s, id=None) for s in back] == [replace(s, id=None) for s in logs]
+    assert [replace(e.session, id=None) for e in journal_entries()] == [
+        replace(s, id=None) for s in back
+    ]
+    assert back_answers == [ANSWERS, None, {"pregnant": False}, None]
+    assert back[0].steps[1].seconds == 61.123456789
+    assert back[0].started_at == T0 and back[0].note == TRICKY_NOTE
+
+
+def test_importing_twice_adds_nothing(tmp_path: Path) -> None:
+    pairs = [(e.session, e.answers) for e in journal_entries()]
+    with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
+        assert db.import_sessions(pairs) == (4, 0)
+        assert db.import_sessions(pairs) == (0, 4)
+        assert len(db.sessions()) == 4
+
+
+def test_a_session_is_the_same_one_by_start_protocol_and_source(tmp_path: Path) -> None:
+    base = by_hand(0)
+    with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
+        db.add(base)
+        same_moment_elsewhere = replace(base, started_at=base.started_at.astimezone(dt.UTC))
+        added = db.import_sessions(
+            [
+                (same_moment_elsewhere, None),
+                (replace(base, source="guided"), None),
+                (replace(base, protocol="mine"), None),
+                (replace(base, started_at=base.started_at + dt.timedelta(microseconds=1)), None),
+                (replace(base, protocol="mine"), None),  # twice in the same file
+            ]
+        )
+    assert added == (3, 2)
+
+
+def document() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(exports.journal_json(journal_entries(), PROFILE, NOW, TZ))
+    return doc
+
+
+def refused(doc: Any) -> str:
+    data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    with pytest.raises(AcupressError) as e:
+        exports.read_journal(data, "backup.json")
+    message = str(e.value)
+    assert message.startswith("backup.json cannot be imported: ")
+    assert message.endswith("nothing was imported.")
+    assert "\n" not in message
+    return message
+
+
+def test_a_file_that_is_not_json_is_refused() -> None:
+    assert "it is not JSON" in refused(b'{"format": "acupress-journal", ')
+    assert "it is not JSON" in refused(b"\xff\xfe not text")
+
+
+def test_a_file_of_another_format_is_refused() -> None:
+    assert "format is 'something-else'" in refused(document() | {"format": "something-else"})
+    assert "not an acupress journal export (expected `object`" in refused([1, 2])
+    assert "missing required field `format`" in refused({"version": 1})
+
+
+def test_a_newer_version_is_refused() -> None:
+    message = refused(document() | {"version": 2})
+    assert "made by a newer acupress (journal version 2" in message
+
+
+def test_a_missing_or_ill_typed_field_is_named() -> None:
+    doc = document()
+    del doc["sessions"][1]["started_at"]
+    assert "sessions[1]: object missing required field `started_at`" in refused(doc)
+    doc = document()
+    doc["sessions"][0]["pain_before"] = "6"
+    assert "sessions[0].pain_before: expected `int | null`, got `str`" in refused(doc)
+    doc = document()
+    doc["sessions"][0]["steps"][2]["skipped"] = "no"
+    assert "sessions[0].steps[2].skipped" in refused(doc)
+    doc = document()
+    doc["sessions"][0]["started_at"] = "2026-03-02T07:30:00"  # no time zone
+    assert "sessions[0].started_at" in refused(doc)
+    doc = document()
+    doc["sessions"][0]["source"] = "remote"
+    assert "sessions[0].source" in refused(doc)
+    doc = document()
+    doc["sessions"][0]["colour"] = "blue"
+    assert "unknown field `colour`" in refused(doc)
+
+
+@pytest.mark.parametrize("field", ["pain_before", "pain_after"])
+@pytest.mark.parametrize("value", [-1, 11])
+def test_a_pain_score_outside_0_to_10_is_refused(field: str, value: int) -> None:
+    doc = document()
+    doc["sessions"][2][field] = value
+    assert f"sessions[2].{field} must be a pain score from 0 to 10, not {value}" in refused(doc)
+
+
+def test_a_bad_profile_is_refused() -> None:
+    assert "the profile is wrong (thumb_cm" in refused(document() | {"profile": {"thumb_cm": 9}})
+
+
+# --- FHIR -----------------------------------------------------------------------------
+
+
+def fhir_of(logs: list[SessionLog], tz: dt.tzinfo = TZ) -> dict[str, Any]:
+    return exports.fhir_bundle(logs, tz=tz)
+
+
+def test_the_fhir_bundle_validates_and_has_two_observations_per_scored_session() -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    logs = [e.session for e in journal_entries()]
+    bundle = fhir_of(logs)
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    parsed = Bundle.model_validate_json(json.dumps(bundle))
+    assert parsed.entry is not None
+    # Three sessions with both scores, one with only the score before.
+    assert len(bundle["entry"]) == 2 * 3 + 1
+    for entry in bundle["entry"]:
+        obs = entry["resource"]
+        assert obs["resourceType"] == "Observation"
+        assert entry["fullUrl"] == f"urn:uuid:{uuid.UUID(obs['id'])}"
+        assert obs["status"] == "final"
+        assert obs["category"][0]["coding"][0] == {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+        assert obs["code"]["coding"][0]["system"] == "http://loinc.org"
+        assert obs["code"]["coding"][0]["code"] == "72514-3"
+        assert obs["effectiveDateTime"].endswith("+01:00")
+        assert isinstance(obs["valueInteger"], int)
+        assert obs["identifier"][0]["value"] == entry["fullUrl"]
+
+
+def test_before_is_at_the_start_and_after_at_the_end() -> None:
+    before, after = (e["resource"] for e in fhir_of([guided(0)])["entry"])
+    assert (before["valueInteger"], after["valueInteger"]) == (6, 3)
+    assert before["effectiveDateTime"] == "2026-03-02T07:30:05+01:00"
+    assert after["effectiveDateTime"] == "2026-03-02T07:50:08+01:00"
+    assert before["note"][0]["text"].startswith("Pain before a self-acupressure session")
+    assert after["note"][0]["text"].startswith("Pain after a self-acupressure session")
+    assert before["id"] != after["id"]
+
+
+def test_the_same_journal_gives_the_same_bundle() -> None:
+    logs = [e.session for e in journal_entries()]
+    assert exports.fhir_json(logs, TZ) == exports.fhir_json(logs, TZ)
+    ids = {e["resource"]["id"] for e in fhir_of(logs)["entry"]}
+    assert len(ids) == 7
+
+
+def test_a_session_without_scores_gives_no_observation() -> None:
+    bundle = fhir_of([by_hand(0, pain_before=None, pain_after=None)])
+    assert bundle.get("entry", []) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("j.csv", "csv"),
+        ("J.JSON", "json"),
+        ("j.fhir.json", "fhir"),
+        ("j.fhir", "fhir"),
+        ("j.txt", None),
+    ],
+)
+def test_the_format_follows_the_file_name(name: str, fmt: str | None) -> None:
+    assert exports.format_for(name) == fmt
