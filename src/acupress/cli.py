@@ -715,6 +715,34 @@ def progress_cmd(days: int, as_json: bool) -> None:
     show(render.progress_view(result, days, console().width))
 
 
+@cli.command()
+@click.option("--out", "out_path", required=True, metavar="FILE.pdf|FILE.html")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), help="Default: from --out.")
+@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
+@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+def report(out_path: str, fmt: str | None, since: str | None, until: str | None) -> None:
+    """A one-page progress report for a clinician (PDF or HTML)."""
+    suffix = Path(out_path).suffix.lower().lstrip(".")
+    chosen = fmt or suffix
+    if chosen not in ("pdf", "html"):
+        raise AcupressError(
+            f"Cannot tell the format from '{out_path}': use a .pdf or .html file, or --format."
+        )
+    first = parse_day(since, "--from") if since else None
+    end = parse_day(until, "--to") if until else None
+    from acupress import progress
+    from acupress.docs import report as reports
+
+    today = min(end, dt.date.today()) if end else dt.date.today()
+    with open_journal() as db:
+        logs = db.sessions(first, end, with_steps=True)
+    result = progress.analyse(logs, today, progress.default_rules())
+    html = reports.render_html(reports.build(logs, result, dt.datetime.now().astimezone()))
+    data = reports.render_pdf(html) if chosen == "pdf" else html.encode("utf-8")
+    write_output(out_path, data, private=True)
+    click.echo(f"Wrote the progress report ({len(logs)} sessions) to {out_path}.")
+
+
 # --- journal --------------------------------------------------------------------------
 
 

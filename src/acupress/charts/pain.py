@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from acupress.charts import svg
 from acupress.progress import DayPain
 
-WIDTH, HEIGHT = 640.0, 300.0
+WIDTH, HEIGHT = 640.0, 260.0
 LEFT, RIGHT, TOP, BOTTOM = 44.0, 32.0, 40.0, 40.0
 BEFORE = "#1d4f91"
 AFTER = "#b3001b"
@@ -95,7 +95,7 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
     return svg.to_string(root)
 
 
-def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly") -> str:
+def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly", width: float = WIDTH) -> str:
     """Sessions per week (Monday to Sunday), as bars with their counts written on them."""
     weeks: dict[dt.date, int] = {}
     for d in series:
@@ -115,12 +115,12 @@ def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly") -> str:
         else "No sessions yet."
     )
     height = 200.0
-    root = svg.svg_root(WIDTH, height, chart_id, "Sessions per week", desc)
-    svg.text(root, LEFT, 22, "Sessions per week (weeks starting on Monday)", size=14, weight="bold")
+    root = svg.svg_root(width, height, chart_id, "Sessions per week", desc)
+    svg.text(root, 8, 22, "Sessions per week (from Monday)", size=14, weight="bold")
     top, bottom = 36.0, 34.0
     plot_h = height - top - bottom
     most = max([7, *counts])
-    slot = (WIDTH - LEFT - RIGHT) / max(1, len(mondays))
+    slot = (width - LEFT - RIGHT) / max(1, len(mondays))
     label_every = max(1, round(len(mondays) / 8))
     for i, (monday, count) in enumerate(zip(mondays, counts, strict=True)):
         bar_h = plot_h * count / most
@@ -159,7 +159,7 @@ def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly") -> str:
         "line",
         x1=LEFT,
         y1=top + plot_h,
-        x2=WIDTH - RIGHT,
+        x2=width - RIGHT,
         y2=top + plot_h,
         stroke=svg.INK,
         stroke_width=1,

@@ -1,0 +1,2 @@
+"""Documents built from the content and the charts: the printable guide (HTML, PDF,
+Markdown)."""

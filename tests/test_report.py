@@ -1,0 +1,124 @@
+"""The one-page progress report for a clinician, and the pain charts it carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from acupress import progress
+from acupress.charts.pain import pain_chart, weekly_chart
+from acupress.docs import report
+from acupress.journal import Journal
+from acupress.records import SessionLog
+from tests.conftest import Result
+
+SVG = "{http://www.w3.org/2000/svg}"
+TZ = dt.timezone(dt.timedelta(hours=1))
+TODAY = dt.date(2026, 3, 31)
+NOW = dt.datetime(2026, 3, 31, 18, 0, tzinfo=TZ)
+
+
+def journal(
+    days: int, before: Callable[[int], int], after: Callable[[int], int]
+) -> list[SessionLog]:
+    logs = []
+    for n in range(days):
+        day = TODAY - dt.timedelta(days=days - 1 - n)
+        logs.append(
+            SessionLog(
+                id=n + 1,
+                started_at=dt.datetime.combine(day, dt.time(7, 30), TZ),
+                day=day,
+                protocol="low-back",
+                source="manual",
+                pain_before=before(n),
+                pain_after=after(n),
+                points=("BL23", "KI3"),
+                seconds=1200,
+                complete=True,
+            )
+        )
+    return logs
+
+
+def build(logs: list[SessionLog]) -> report.Report:
+    return report.build(logs, progress.analyse(logs, TODAY, progress.default_rules()), NOW)
+
+
+def test_the_pain_chart_is_accessible_and_plots_every_day() -> None:
+    logs = journal(10, lambda n: 7 - n // 3, lambda n: 5 - n // 3)
+    series = progress.analyse(logs, TODAY, progress.default_rules()).series
+    root = ET.fromstring(pain_chart(series))
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title") is not None
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and "from 7 to 4" in (desc.text or "")
+    layers = {g.get("data-label"): g for g in root.iter(f"{SVG}g")}
+    assert len(layers["before"].findall(f"{SVG}circle")) == 10
+    # after is dashed with hollow markers: not told apart by colour alone
+    path = layers["after"].find(f"{SVG}path")
+    assert path is not None and path.get("stroke-dasharray")
+    assert {c.get("fill") for c in layers["after"].findall(f"{SVG}circle")} == {"#ffffff"}
+
+
+def test_a_lower_score_is_drawn_lower() -> None:
+    logs = journal(2, lambda n: 8 if n == 0 else 2, lambda n: 2)
+    series = progress.analyse(logs, TODAY, progress.default_rules()).series
+    root = ET.fromstring(pain_chart(series))
+    before = next(g for g in root.iter(f"{SVG}g") if g.get("data-label") == "before")
+    ys = [float(c.get("cy") or 0) for c in before.findall(f"{SVG}circle")]
+    assert ys[0] < ys[1]  # SVG y grows downwards: pain 8 sits above pain 2
+
+
+def test_weekly_chart_counts_sessions_per_week() -> None:
+    logs = journal(14, lambda n: 5, lambda n: 4)  # two full weeks, Wed to Tue
+    series = progress.analyse(logs, TODAY, progress.default_rules()).series
+    desc = ET.fromstring(weekly_chart(series)).find(f"{SVG}desc")
+    assert desc is not None
+    counts = [int(part.rsplit(": ", 1)[1].rstrip(".")) for part in (desc.text or "").split("; ")]
+    assert sum(counts) == 14 and max(counts) == 7
+
+
+def test_html_report_shows_figures_flags_and_what_was_done() -> None:
+    logs = journal(7, lambda n: 6, lambda n: 7 if n == 6 else 5)
+    html = report.render_html(build(logs))
+    assert "progress report" in html
+    assert "pain_increased_after_session" in html and "no_rest_day" in html
+    assert html.count("<svg") == 2 and "Pain before and after sessions" in html
+    assert "BL23 in 7" in html and "KI3 in 7" in html
+    assert "0-10 numeric rating scale" in html
+
+
+def test_pdf_report_is_one_page_even_for_a_year_of_sessions() -> None:
+    logs = journal(365, lambda n: 7 - n // 60, lambda n: 5 - n // 90)
+    pdf = PdfReader(io.BytesIO(report.render_pdf(report.render_html(build(logs)))))
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "progress report" in text and "meaningful_improvement" in text
+
+
+def test_report_command_writes_html_and_pdf(run: Callable[..., Result], tmp_path: Path) -> None:
+    with Journal() as db:
+        db.add_many(journal(5, lambda n: 6, lambda n: 4))
+    out = tmp_path / "report.pdf"
+    r = run("report", "--out", str(out))
+    assert r.code == 0, r.err
+    assert len(PdfReader(out).pages) == 1
+    html = tmp_path / "report.html"
+    assert run("report", "--out", str(html), "--from", "2026-03-29").code == 0
+    assert "3 on 3 days" in html.read_text()
+
+
+@pytest.mark.parametrize("name", ["report.txt", "report"])
+def test_report_needs_a_pdf_or_html_file(
+    run: Callable[..., Result], tmp_path: Path, name: str
+) -> None:
+    r = run("report", "--out", str(tmp_path / name))
+    assert r.code == 2 and "use a .pdf or .html file" in r.err
+    assert not (tmp_path / name).exists()
