@@ -610,14 +610,18 @@ def session(
             ) from None
         reason: StopReason | None = None
         stop_note = ""
-        if stopped:
-            reason, stop_note = ("other", "") if auto else ask_stop_reason()
-            advice = progress.default_rules().stop_advice.get(reason)
-            if advice:
-                show(render.stop_advice(reason, advice))
-        else:
-            click.echo("\nThe session is over. Rest quietly for a few minutes, then drink water.")
         try:
+            if stopped:
+                reason = "other"
+                if not auto:
+                    reason, stop_note = ask_stop_reason()
+                advice = progress.default_rules().stop_advice.get(reason)
+                if advice:
+                    show(render.stop_advice(reason, advice))
+            else:
+                click.echo(
+                    "\nThe session is over. Rest quietly for a few minutes, then drink water."
+                )
             if after is None:
                 after = ask_pain("How bad is your back pain now?")
             if felt is None and not auto:
