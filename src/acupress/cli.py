@@ -282,22 +282,28 @@ def load_protocol(name_or_path: str, book: Atlas) -> Protocol:
     return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), book)
 
 
-def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
-    """The decision from --answers, else from the answers saved today, else None."""
+def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
+    """The answers from --answers, else those saved today, else None."""
     from acupress import profile, safety
 
     screening = safety.default_screening()
     if answers_file is not None:
-        answers = load_answers(answers_file, screening, book)
-    else:
-        saved = profile.todays_answers(dt.date.today())
-        if saved is None:
-            return None
-        try:
-            answers = safety.parse_answers(saved, screening, book)
-        except AcupressError:
-            return None  # the questions changed since: the check must be done again
-    return safety.decide(answers, screening, book)
+        return load_answers(answers_file, screening, book)
+    saved = profile.todays_answers(dt.date.today())
+    if saved is None:
+        return None
+    try:
+        return safety.parse_answers(saved, screening, book)
+    except AcupressError:
+        return None  # the questions changed since: the check must be done again
+
+
+def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
+    """The decision from --answers, else from the answers saved today, else None."""
+    from acupress import safety
+
+    answers = todays_answers(answers_file, book)
+    return None if answers is None else safety.decide(answers, safety.default_screening(), book)
 
 
 @cli.command()
@@ -500,16 +506,7 @@ def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[
 
     screening = safety.default_screening()
     today = dt.date.today()
-    answers: Answers | None = None
-    if answers_file is not None:
-        answers = load_answers(answers_file, screening, book)
-    else:
-        saved = profile.todays_answers(today)
-        if saved is not None:
-            try:
-                answers = safety.parse_answers(saved, screening, book)
-            except AcupressError:
-                answers = None  # the questions changed since: ask again
+    answers = todays_answers(answers_file, book)
     if answers is None:
         if auto:
             raise AcupressError(
