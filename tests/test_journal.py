@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,37 @@ def test_a_journal_behind_the_schema_is_migrated_on_opening(home: Path) -> None:
         conn.execute(sa.text("DROP TABLE sessions"))
     engine.dispose()
     assert Journal().sessions() == []
+
+
+OPENER = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    from acupress.journal import Journal
+    from acupress.records import SessionLog
+    start = float(sys.argv[1])
+    while time.time() < start:
+        pass
+    j = Journal()
+    for _ in range(10):
+        t = dt.datetime.now(dt.timezone.utc)
+        j.add(SessionLog(id=None, started_at=t, day=t.date(), protocol="low-back",
+                         source="manual", pain_before=5))
+    """
+)
+
+
+def test_processes_opening_a_new_journal_at_once_all_get_in(home: Path) -> None:
+    """Creating the journal (WAL mode, migrations) races when several start together."""
+    for _ in range(5):
+        for f in home.glob("journal.db*"):
+            f.unlink()
+        start = str(time.time() + 0.5)
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, start], env=dict(os.environ), stderr=subprocess.PIPE
+            )
+            for _ in range(4)
+        ]
+        results = [o.communicate(timeout=60) for o in openers]
+        assert [o.returncode for o in openers] == [0, 0, 0, 0], results
+        assert len(Journal().sessions()) == 40

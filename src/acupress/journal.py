@@ -433,7 +433,7 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor, busy_timeout_ms)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -445,6 +445,25 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
         # Take the write lock up front: two writers then queue on the busy timeout
         # instead of one failing at once when both try to upgrade a read lock.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """Switch a new journal to WAL mode (it stays so in the file). The switch needs the
+    file to itself and SQLite does not wait for it, so when two processes open a new
+    journal at once, the second retries until the first is done."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _current_revision(conn: Connection) -> str | None:
