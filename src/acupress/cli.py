@@ -1125,3 +1125,130 @@ def import_cmd(file: str, restore_profile: bool) -> None:
         click.echo(f"Profile restored from the file into {profile.profile_path()}.")
     else:
         click.echo("Your own profile is kept (give --profile to replace it with the file's).")
+
+
+# --- charts and the printable guide ---------------------------------------------------
+
+
+def format_of(out_path: str, given: str | None, formats: dict[str, str], option: bool) -> str:
+    """The output format: as given with --format, else from the file's extension
+    (``formats`` maps extensions to formats, the preferred extension of each first)."""
+    choices = list(dict.fromkeys(formats.values()))
+    if given is not None:
+        if given.lower() not in choices:
+            raise AcupressError(f"--format must be {either(choices)}, not '{given}'.")
+        return given.lower()
+    suffix = Path(out_path).suffix.lower()
+    if suffix not in formats:
+        preferred = [next(e for e, f in formats.items() if f == c) for c in choices]
+        raise AcupressError(
+            f"Cannot tell the format from '{out_path}': use a {either(preferred)} file"
+            + (", or --format." if option else ".")
+        )
+    return formats[suffix]
+
+
+def either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option(
+    "--protocol",
+    "protocol_name",
+    metavar="NAME|PATH",
+    help="Chart every point of a protocol, numbered by step.",
+)
+@click.option("--view", metavar="back|knee|ankle|body", help="Default: the point's own view.")
+@click.option("--thumb-cm", type=float, help="Your thumb width in cm, for a scale in cm.")
+@click.option("--out", "out_path", required=True, metavar="FILE.svg|FILE.png")
+def chart(
+    code: str | None,
+    protocol_name: str | None,
+    view: str | None,
+    thumb_cm: float | None,
+    out_path: str,
+) -> None:
+    """Draw where a point lies (or all of a protocol's): acupress chart BL23 --out bl23.svg."""
+    fmt = format_of(out_path, None, {".svg": "svg", ".png": "png"}, option=False)
+    if code is None and protocol_name is None:
+        raise AcupressError("Give a point code (acupress chart BL23) or --protocol NAME.")
+    if code is not None and protocol_name is not None:
+        raise AcupressError("Give a point code or --protocol, not both.")
+    from acupress import atlas, charts
+
+    book = atlas.default()
+    thumb = thumb_width(thumb_cm)
+    if view is not None:
+        charts.get_view(view)  # an unknown view is an error before anything is drawn
+    if code is not None:
+        point = book.get(code)
+        name = charts.get_view(view or charts.default_view(point)).title.lower()
+        subject = f"{point.code} {point.pinyin}, {name}"
+        drawing = charts.point_chart(point, book, view, thumb)
+    else:
+        chosen = load_protocol(str(protocol_name), book)
+        subject = f"the points of {chosen.name}, {charts.get_view(view or 'body').title.lower()}"
+        drawing = charts.protocol_chart(chosen, book, view or "body", thumb)
+    data = drawing.encode("utf-8")
+    if fmt == "png":
+        import cairosvg
+
+        data = cairosvg.svg2png(bytestring=data, scale=2)
+    write_output(out_path, data)
+    cm = f", scale in cm for a {thumb:g} cm thumb" if thumb else ""
+    click.echo(f"Wrote {out_path}: {subject} ({fmt.upper()}{cm}).")
+
+
+@cli.command()
+@click.option(
+    "--protocol",
+    "protocol_name",
+    default="low-back",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A protocol name or a protocol file.",
+)
+@click.option("--format", "fmt", metavar="html|pdf|md", help="Default: from --out.")
+@click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
+@click.option("--out", "out_path", required=True, metavar="FILE.html|FILE.pdf|FILE.md")
+def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path: str) -> None:
+    """The whole routine as a printable handout, with its charts (HTML, PDF or Markdown)."""
+    chosen_format = format_of(
+        out_path, fmt, {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md"}, option=True
+    )
+    from acupress import atlas, equipment, safety
+    from acupress.docs import guide as guides
+
+    book = atlas.default()
+    chosen = load_protocol(protocol_name, book)
+    thumb = thumb_width(thumb_cm)
+    handout = guides.build(chosen, book, safety.default_screening(), equipment.default(), thumb)
+    extra = ""
+    if chosen_format == "md":
+        links: dict[str, str] = {}
+        if out_path != "-":
+            folder = Path(out_path).expanduser().with_suffix("")
+            folder = folder.with_name(folder.name + "-charts")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise AcupressError(f"Cannot create {folder} ({e.strerror}).") from None
+            drawings = {"overview": handout.overview}
+            drawings |= {s.id: s.chart for s in handout.steps if s.chart}
+            for key, drawing in drawings.items():
+                write_output(str(folder / f"{key}.svg"), drawing.encode("utf-8"))
+                links[key] = f"{folder.name}/{key}.svg"
+            extra = f", charts in {folder}"
+        data = guides.render_markdown(handout, links).encode("utf-8")
+    else:
+        html = guides.render_html(handout)
+        data = guides.render_pdf(html) if chosen_format == "pdf" else html.encode("utf-8")
+    write_output(out_path, data)
+    where = "standard output" if out_path == "-" else out_path
+    click.echo(
+        f"Wrote {where}: {handout.title}, {len({s.number for s in handout.steps})} steps "
+        f"({chosen_format.upper()}{extra}).",
+        err=out_path == "-",
+    )
