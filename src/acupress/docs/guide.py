@@ -356,12 +356,7 @@ def render_markdown(guide: Guide, chart_files: Mapping[str, str] | None = None) 
 
 
 def render_pdf(html: str) -> bytes:
-    """An A4 PDF of the HTML guide (WeasyPrint), with page numbers in the footer."""
-    import logging
+    """An A4 PDF of the HTML guide, with page numbers in the footer (its CSS sets both)."""
+    from acupress.docs.pdf import print_pdf
 
-    import weasyprint
-
-    # WeasyPrint reports CSS it ignores (such as screen-only rules) as warnings.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf: bytes = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
-    return pdf
+    return print_pdf(html)

@@ -8,12 +8,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from acupress.progress import Flag, Progress
 from acupress.records import SessionLog
 
-TEMPLATES = Path(__file__).parent / "templates"
 STOP_WORDS = {
     "dizziness": "dizziness",
     "pain_increased": "pain increased",
@@ -85,6 +83,8 @@ def build(sessions: Sequence[SessionLog], progress: Progress, now: dt.datetime) 
 def render_html(report: Report) -> str:
     import jinja2
 
+    from acupress.docs.pdf import TEMPLATES
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -96,13 +96,7 @@ def render_html(report: Report) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """Print the HTML to PDF with WeasyPrint (A4, as the page's CSS sets)."""
-    import logging
+    """One A4 page (its CSS sets the page)."""
+    from acupress.docs.pdf import print_pdf
 
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return print_pdf(html)
