@@ -97,6 +97,16 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
+protocol_option = click.option(
+    "--protocol",
+    "protocol_name",
+    default="low-back",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A protocol name or a protocol file.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
@@ -310,14 +320,7 @@ def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
 @click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
-@click.option(
-    "--protocol",
-    "protocol_name",
-    default="low-back",
-    show_default=True,
-    metavar="NAME|PATH",
-    help="A protocol name or a protocol file.",
-)
+@protocol_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def plan(
     minutes: int | None,
@@ -523,7 +526,7 @@ def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[
 @click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
-@click.option("--protocol", "protocol_name", default="low-back", metavar="NAME|PATH")
+@protocol_option
 @click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
 @click.option(
     "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run N times faster (a demo)."
@@ -829,7 +832,7 @@ def journal(
 @click.option("--points", default="", metavar="BL23,...", help="The points you pressed.")
 @click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
 @click.option("--note", default="", help="Anything worth remembering.")
-@click.option("--protocol", "protocol_name", default="low-back", show_default=True)
+@protocol_option
 @click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
 def journal_add(
     day: str,
@@ -1003,9 +1006,7 @@ def plural(n: int, word: str) -> str:
 @click.option(
     "--tz", "zone_name", metavar="ZONE", help="e.g. Europe/Paris (default: this computer's)."
 )
-@click.option(
-    "--protocol", "protocol_name", default="low-back", show_default=True, metavar="NAME|PATH"
-)
+@protocol_option
 @click.option("--no-rest-day", is_flag=True, help="Allow a session every day of the week.")
 def remind(
     out_path: str,
@@ -1202,14 +1203,7 @@ def chart(
 
 
 @cli.command()
-@click.option(
-    "--protocol",
-    "protocol_name",
-    default="low-back",
-    show_default=True,
-    metavar="NAME|PATH",
-    help="A protocol name or a protocol file.",
-)
+@protocol_option
 @click.option("--format", "fmt", metavar="html|pdf|md", help="Default: from --out.")
 @click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
 @click.option("--out", "out_path", required=True, metavar="FILE.html|FILE.pdf|FILE.md")
