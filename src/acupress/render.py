@@ -277,7 +277,15 @@ def session_screen(
     if current.point:
         point = atlas.get(current.point)
         body.add_row("Find it", Text(personalise(point.how_to_find[0], thumb_cm)))
-        body.add_row("", Text(f"acupress points {point.code} shows every step", style="dim"))
+        code = point.code
+        body.add_row(
+            "",
+            Text(
+                f"every step: acupress points {code} · a chart: "
+                f"acupress chart {code} --out {code.lower()}.png",
+                style="dim",
+            ),
+        )
     for tip in step.tips:
         body.add_row("Tip", Text(tip))
     for warning in step.warnings:
