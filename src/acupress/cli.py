@@ -410,11 +410,13 @@ def journal_exists() -> bool:
     return bool(os.environ.get("ACUPRESS_DATABASE_URL")) or (paths.home() / "journal.db").exists()
 
 
-def adjustment_from_journal(today: dt.date) -> Adjustment | None:
-    if not journal_exists():
-        return None
+def adjustment_from_journal(today: dt.date) -> Adjustment:
+    """How the journal changes the next session (a new person, with no journal yet,
+    starts gentle)."""
     from acupress import progress
 
+    if not journal_exists():
+        return progress.adjust([], (), progress.default_rules())
     with open_journal() as db:
         return progress.from_journal(db, today).adjustment
 

@@ -222,3 +222,10 @@ def test_two_sessions_at_once_lose_nothing(answers_file: Callable[..., Path]) ->
     logs = Journal().sessions(with_steps=True)
     assert len(logs) == 2
     assert all(log.complete and len(log.steps) == 11 for log in logs)
+
+
+def test_a_new_persons_plan_starts_gentle_without_creating_a_journal(run: Run, home: Path) -> None:
+    plan = run("plan", "--json", "--minutes", "20").json()
+    assert {s["pressure"] for s in plan["steps"] if s["point"]} == {"light"}
+    assert "new to this" in plan["notes"][0]
+    assert not (home / "journal.db").exists()
