@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from acupress.atlas import Atlas
     from acupress.clock import Clock
     from acupress.journal import Journal
-    from acupress.protocol import Adjustment, Protocol
+    from acupress.profile import Profile
+    from acupress.protocol import Adjustment, Plan, Protocol
     from acupress.records import Sensation, SessionLog, StepLog, StopReason
     from acupress.safety import Answers, Decision, Screening
     from acupress.session import Session, Status
@@ -292,6 +293,28 @@ def load_protocol(name_or_path: str, book: Atlas) -> Protocol:
     return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), book)
 
 
+def fitted_plan(
+    chosen: Protocol,
+    book: Atlas,
+    me: Profile,
+    minutes: int | None,
+    partner: bool | None,
+    decision: Decision | None,
+    adjustment: Adjustment,
+) -> Plan:
+    """The plan for now: the options given, else the profile's, else the protocol's."""
+    from acupress import protocol
+
+    return protocol.plan(
+        chosen,
+        book,
+        minutes or me.minutes or chosen.default_minutes,
+        decision,
+        partner=me.partner if partner is None else partner,
+        adjustment=adjustment,
+    )
+
+
 def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
     """The answers from --answers, else those saved today, else None."""
     from acupress import profile, safety
@@ -330,7 +353,7 @@ def plan(
     as_json: bool,
 ) -> None:
     """The session to do now, fitted to your time and today's check."""
-    from acupress import atlas, profile, protocol
+    from acupress import atlas, profile
 
     book = atlas.default()
     chosen = load_protocol(protocol_name, book)
@@ -340,14 +363,8 @@ def plan(
         from acupress import render
 
         show(render.decision_panel(decision))
-    result = protocol.plan(
-        chosen,
-        book,
-        minutes or me.minutes or chosen.default_minutes,
-        decision,
-        partner=me.partner if partner is None else partner,
-        adjustment=adjustment_from_journal(dt.date.today()),
-    )
+    adjustment = adjustment_from_journal(dt.date.today())
+    result = fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
     if as_json:
         import msgspec
 
@@ -552,7 +569,7 @@ def session(
     note: str | None,
 ) -> None:
     """Do a session now, guided step by step with a timer."""
-    from acupress import atlas, profile, protocol, render, runner
+    from acupress import atlas, profile, render, runner
     from acupress.clock import RealClock
     from acupress.records import check_pain
 
@@ -572,14 +589,7 @@ def session(
 
     with open_journal() as db:
         history = progress.from_journal(db, today)
-        plan_now = protocol.plan(
-            chosen,
-            book,
-            minutes or me.minutes or chosen.default_minutes,
-            decision,
-            partner=me.partner if partner is None else partner,
-            adjustment=history.adjustment,
-        )
+        plan_now = fitted_plan(chosen, book, me, minutes, partner, decision, history.adjustment)
         if decision.decision == "modified" and not auto:
             show(render.decision_panel(decision))
         if before is None:
