@@ -233,3 +233,15 @@ def test_late_wake_ups_do_not_push_the_session_back() -> None:
         seconds=plan.total_seconds
     )
     assert clock.elapsed() - plan.total_seconds <= 0.3 + 1e-9
+
+
+def test_back_pressed_just_after_a_step_ended_returns_that_step_to_record() -> None:
+    """A key handled a moment after a deadline: the finished step is done (and handed
+    back for the journal), then the session goes back to it."""
+    plan = make_plan(15)
+    first = plan.steps[0].seconds
+    session = Session(plan, T0)
+    logs, _ = session.back(first + 2)
+    assert [log.step_id for log in logs] == ["prepare"] and not logs[0].skipped
+    assert session.current.id == "prepare"  # back from BL23 to the preparation
+    assert session.status(first + 2).step_elapsed == 0

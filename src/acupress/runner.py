@@ -89,7 +89,9 @@ def drive(
         elif key == "n":
             record(*session.skip(at))
         elif key == "b":
-            session.back(at)
+            record(*session.back(at))
+            if session.finished:
+                return False
             message = f"Again: {session.current.title}."
         elif key == "q":
             record(*session.advance(at))

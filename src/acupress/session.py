@@ -153,14 +153,15 @@ class Session:
         cues.append(self._move_on(at))
         return logs, cues
 
-    def back(self, at: float) -> None:
+    def back(self, at: float) -> tuple[list[StepLog], list[Cue]]:
         """Go back to the previous step and do it again (the first step restarts). The
-        unfinished current step is not recorded: it will come round again."""
-        self.advance(at)  # a step whose time is already up counts as done
-        if self.finished:
-            return
-        self.index = max(0, self.index - 1)
-        self._restart(at)
+        unfinished current step is not recorded: it will come round again. A step whose
+        time was already up counts as done, and is returned like ``advance`` does."""
+        done = self.advance(at)
+        if not self.finished:
+            self.index = max(0, self.index - 1)
+            self._restart(at)
+        return done
 
     def stop(self, at: float, reason: StopReason) -> None:
         """Stop early: what is done stays done; the current step is not recorded."""
