@@ -607,54 +607,65 @@ def session(
             db, plan_now, clock, pain_before=before, answers=safety.answers_to_json(answers)
         )
         record = runner.recorder(db, session_id)
-        try:
-            with signals_interrupt():
+        with signals_interrupt():
+            try:
                 if auto:
                     stopped = drive_auto(guided, clock, record)
                 else:
                     stopped = drive_terminal(guided, clock, record, chosen, book, quiet, speed)
-        except KeyboardInterrupt:
-            runner.interrupt(db, session_id, guided, clock.elapsed())
-            kept = sum(1 for s in guided.done if not s.skipped)
-            raise AcupressError(
-                f"Stopped: session {session_id} is kept in the journal with the {kept} "
-                "step(s) done, marked as interrupted."
-            ) from None
-        reason: StopReason | None = None
-        stop_note = ""
-        try:
-            if stopped:
-                reason = "other"
-                if not auto:
-                    reason, stop_note = ask_stop_reason()
-                advice = progress.default_rules().stop_advice.get(reason)
-                if advice:
-                    show(render.stop_advice(reason, advice))
-            else:
-                click.echo(
-                    "\nThe session is over. Rest quietly for a few minutes, then drink water."
-                )
-            if after is None:
-                after = ask_pain("How bad is your back pain now?")
-            if felt is None and not auto:
-                felt = ask_sensations()
-            if note is None and not auto:
-                note = click.prompt("A note for your journal (optional)", default="")
-        except (KeyboardInterrupt, EOFError, click.exceptions.Abort):
-            pass  # a question left unanswered stays empty; the session itself is kept
-        runner.close(
-            db,
-            session_id,
-            guided,
-            pain_after=after,
-            sensations=felt or (),
-            note=note or "",
-            stop_reason=reason,
-            stop_note=stop_note,
-        )
+            except KeyboardInterrupt:
+                runner.interrupt(db, session_id, guided, clock.elapsed())
+                kept = sum(1 for s in guided.done if not s.skipped)
+                raise AcupressError(
+                    f"Stopped: session {session_id} is kept in the journal with the {kept} "
+                    "step(s) done, marked as interrupted."
+                ) from None
+            closing = ask_closing(stopped, auto, after, felt, note)
+            runner.close(db, session_id, guided, **closing)
         stored = db.get(session_id)
         summary = progress.from_journal(db, today)
     show(render.progress_line(summary, stored))
+
+
+def ask_closing(
+    stopped: bool,
+    auto: bool,
+    after: int | None,
+    felt: tuple[Sensation, ...] | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """The end of a session: why it stopped (with the guide's advice), pain after, what
+    was felt, a note. Questions left unanswered (Ctrl-C, a closed terminal) stay empty;
+    the session itself is kept either way."""
+    from acupress import progress, render
+
+    reason: StopReason | None = None
+    stop_note = ""
+    try:
+        if stopped:
+            reason = "other"
+            if not auto:
+                reason, stop_note = ask_stop_reason()
+            advice = progress.default_rules().stop_advice.get(reason)
+            if advice:
+                show(render.stop_advice(reason, advice))
+        else:
+            click.echo("\nThe session is over. Rest quietly for a few minutes, then drink water.")
+        if after is None:
+            after = ask_pain("How bad is your back pain now?")
+        if felt is None and not auto:
+            felt = ask_sensations()
+        if note is None and not auto:
+            note = click.prompt("A note for your journal (optional)", default="")
+    except (KeyboardInterrupt, EOFError, click.exceptions.Abort):
+        pass
+    return {
+        "pain_after": after,
+        "sensations": felt or (),
+        "note": note or "",
+        "stop_reason": reason,
+        "stop_note": stop_note,
+    }
 
 
 def drive_auto(guided: Session, clock: Clock, record: Callable[[StepLog], None]) -> bool:
