@@ -585,11 +585,12 @@ def session(
     if not decision.session_allowed:
         show(render.decision_panel(decision))
     today = dt.date.today()
+    # A session the check rules out is refused here, before the journal is touched.
+    adjustment = adjustment_from_journal(today)
+    plan_now = fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
     from acupress import progress, safety
 
     with open_journal() as db:
-        history = progress.from_journal(db, today)
-        plan_now = fitted_plan(chosen, book, me, minutes, partner, decision, history.adjustment)
         if decision.decision == "modified" and not auto:
             show(render.decision_panel(decision))
         if before is None:

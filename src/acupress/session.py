@@ -75,7 +75,6 @@ class Session:
         self.paused_for = 0.0  # paused seconds inside the current step
         self.done: list[StepLog] = []
         self.stop_reason: StopReason | None = None
-        self.stopped_at: float | None = None
         self.ended_at: float | None = None
 
     # --- reading ---
@@ -168,7 +167,6 @@ class Session:
         if self.finished:
             return
         self.stop_reason = reason
-        self.stopped_at = at
         self.ended_at = at
 
     # --- internals ---
