@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acupress.cli import parse_sensations
+from acupress.actions import parse_sensations
 from acupress.errors import AcupressError
 from acupress.records import SENSATIONS, check_pain
 

@@ -9,21 +9,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from acupress import __version__
+from acupress import __version__, actions
 from acupress.errors import AcupressError
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from acupress.actions import ExportFormat
     from acupress.atlas import Atlas
     from acupress.clock import Clock
-    from acupress.journal import Journal
-    from acupress.profile import Profile
-    from acupress.protocol import Adjustment, Plan, Protocol
+    from acupress.protocol import Protocol
     from acupress.records import Sensation, SessionLog, StepLog, StopReason
     from acupress.safety import Answers, Decision, Screening
     from acupress.session import Session, Status
@@ -287,56 +286,19 @@ def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
 # --- plan -----------------------------------------------------------------------------
 
 
-def load_protocol(name_or_path: str, book: Atlas) -> Protocol:
-    from acupress import paths, protocol
-
-    return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), book)
-
-
-def fitted_plan(
-    chosen: Protocol,
-    book: Atlas,
-    me: Profile,
-    minutes: int | None,
-    partner: bool | None,
-    decision: Decision | None,
-    adjustment: Adjustment,
-) -> Plan:
-    """The plan for now: the options given, else the profile's, else the protocol's."""
-    from acupress import protocol
-
-    return protocol.plan(
-        chosen,
-        book,
-        minutes or me.minutes or chosen.default_minutes,
-        decision,
-        partner=me.partner if partner is None else partner,
-        adjustment=adjustment,
-    )
+def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
+    """The decision from --answers, else from the answers saved today, else None."""
+    answers = todays_answers(answers_file, book)
+    return None if answers is None else actions.decide(answers, book)
 
 
 def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
     """The answers from --answers, else those saved today, else None."""
-    from acupress import profile, safety
-
-    screening = safety.default_screening()
-    if answers_file is not None:
-        return load_answers(answers_file, screening, book)
-    saved = profile.todays_answers(dt.date.today())
-    if saved is None:
-        return None
-    try:
-        return safety.parse_answers(saved, screening, book)
-    except AcupressError:
-        return None  # the questions changed since: the check must be done again
-
-
-def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
-    """The decision from --answers, else from the answers saved today, else None."""
     from acupress import safety
 
-    answers = todays_answers(answers_file, book)
-    return None if answers is None else safety.decide(answers, safety.default_screening(), book)
+    if answers_file is not None:
+        return load_answers(answers_file, safety.default_screening(), book)
+    return actions.saved_answers(book, dt.date.today())
 
 
 @cli.command()
@@ -356,15 +318,15 @@ def plan(
     from acupress import atlas, profile
 
     book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
+    chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
     decision = todays_decision(answers_file, book)
     if decision is not None and not decision.session_allowed and not as_json:
         from acupress import render
 
         show(render.decision_panel(decision))
-    adjustment = adjustment_from_journal(dt.date.today())
-    result = fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
+    adjustment = actions.adjustment(dt.date.today())
+    result = actions.fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
     if as_json:
         import msgspec
 
@@ -420,24 +382,6 @@ def profile_cmd(
 # --- the guided session and progress --------------------------------------------------
 
 
-def journal_exists() -> bool:
-    """Whether there is a journal to read, without creating one (or importing SQL)."""
-    from acupress import paths
-
-    return bool(os.environ.get("ACUPRESS_DATABASE_URL")) or (paths.home() / "journal.db").exists()
-
-
-def adjustment_from_journal(today: dt.date) -> Adjustment:
-    """How the journal changes the next session (a new person, with no journal yet,
-    starts gentle)."""
-    from acupress import progress
-
-    if not journal_exists():
-        return progress.adjust([], (), progress.default_rules())
-    with open_journal() as db:
-        return progress.from_journal(db, today).adjustment
-
-
 def ask_pain(question: str) -> int:
     from rich.prompt import IntPrompt
 
@@ -451,21 +395,6 @@ def ask_pain(question: str) -> int:
             console().print(str(e), style="red")
 
 
-def parse_sensations(text: str) -> tuple[Sensation, ...]:
-    from acupress.records import SENSATIONS
-
-    words = [w.strip().lower() for w in text.replace(",", " ").split() if w.strip()]
-    for w in words:
-        if w not in SENSATIONS:
-            raise AcupressError(
-                f"Unknown sensation '{w}': choose from {', '.join(SENSATIONS)}, comma-separated."
-            )
-    chosen = tuple(dict.fromkeys(words)) or ("none",)
-    if "none" in chosen and len(chosen) > 1:
-        raise AcupressError("'none' cannot go with other sensations.")
-    return chosen  # type: ignore[return-value]
-
-
 def ask_sensations() -> tuple[Sensation, ...]:
     from rich.prompt import Prompt
 
@@ -477,7 +406,7 @@ def ask_sensations() -> tuple[Sensation, ...]:
             default="none",
         )
         try:
-            return parse_sensations(text)
+            return actions.parse_sensations(text)
         except AcupressError as e:
             console().print(str(e), style="red")
 
@@ -577,20 +506,20 @@ def session(
         raise AcupressError("With --auto, give --pain-before N and --pain-after N (0-10).")
     before = None if pain_before is None else check_pain(pain_before, "Pain before")
     after = None if pain_after is None else check_pain(pain_after, "Pain after")
-    felt = parse_sensations(sensations_text) if sensations_text is not None else None
+    felt = actions.parse_sensations(sensations_text) if sensations_text is not None else None
     book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
+    chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
     answers, decision = session_answers(answers_file, auto, book)
     if not decision.session_allowed:
         show(render.decision_panel(decision))
     today = dt.date.today()
     # A session the check rules out is refused here, before the journal is touched.
-    adjustment = adjustment_from_journal(today)
-    plan_now = fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
+    adjustment = actions.adjustment(today)
+    plan_now = actions.fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
     from acupress import progress, safety
 
-    with open_journal() as db:
+    with actions.open_journal() as db:
         if decision.decision == "modified" and not auto:
             show(render.decision_panel(decision))
         if before is None:
@@ -733,7 +662,7 @@ def progress_cmd(days: int, as_json: bool) -> None:
     """How it is going: pain over time, and the guide's rules applied to your journal."""
     from acupress import progress
 
-    with open_journal() as db:
+    with actions.open_journal() as db:
         result = progress.from_journal(db, dt.date.today())
     if as_json:
         emit_json(progress.progress_json(result))
@@ -756,64 +685,21 @@ def report(out_path: str, fmt: str | None, since: str | None, until: str | None)
         raise AcupressError(
             f"Cannot tell the format from '{out_path}': use a .pdf or .html file, or --format."
         )
-    first = parse_day(since, "--from") if since else None
-    end = parse_day(until, "--to") if until else None
-    from acupress import progress
-    from acupress.docs import report as reports
-
-    today = min(end, dt.date.today()) if end else dt.date.today()
-    with open_journal() as db:
-        logs = db.sessions(first, end, with_steps=True)
-    result = progress.analyse(logs, today, progress.default_rules())
-    html = reports.render_html(reports.build(logs, result, dt.datetime.now().astimezone()))
-    data = reports.render_pdf(html) if chosen == "pdf" else html.encode("utf-8")
+    first, end = day_range(since, until)
+    html, count = actions.report_html(first, end, dt.datetime.now().astimezone())
+    data = actions.to_pdf(html) if chosen == "pdf" else html.encode("utf-8")
     write_output(out_path, data, private=True)
-    click.echo(f"Wrote the progress report ({len(logs)} sessions) to {out_path}.")
+    click.echo(f"Wrote the progress report ({count} sessions) to {out_path}.")
 
 
 # --- journal --------------------------------------------------------------------------
 
 
-def open_journal() -> Journal:
-    from acupress.journal import Journal
-
-    return Journal()
-
-
-def parse_day(text: str, option: str = "--date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise AcupressError(f"{option} must be a date like 2026-03-01, not '{text}'.") from None
-
-
-def parse_clock_time(text: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(text)
-    except ValueError:
-        raise AcupressError(f"--time must be a time like 07:30, not '{text}'.") from None
-
-
-def parse_points(text: str) -> tuple[str, ...]:
-    from acupress import atlas
-
-    book = atlas.default()
-    codes = [c for c in text.replace(" ", ",").split(",") if c]
-    return tuple(dict.fromkeys(book.get(c).code for c in codes))
-
-
-def pain_option(value: int | None, what: str) -> int | None:
-    from acupress.records import check_pain
-
-    return None if value is None else check_pain(value, what)
-
-
-def local_start(day: dt.date, at: dt.time | None, now: dt.datetime) -> dt.datetime:
-    """The moment a hand-logged session started: at the given time, else now if it was
-    today, else noon; in the local time zone."""
-    if at is None:
-        at = now.time() if day == now.date() else dt.time(12, 0)
-    return dt.datetime.combine(day, at).astimezone()
+def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    return actions.day_range(
+        actions.parse_day(since, "--from") if since else None,
+        actions.parse_day(until, "--to") if until else None,
+    )
 
 
 @cli.group(invoke_without_command=True)
@@ -834,9 +720,8 @@ def journal(
     """Your sessions: list them, or add, edit or delete one."""
     if ctx.invoked_subcommand is not None:
         return
-    first = parse_day(since, "--from") if since else None
-    end = parse_day(until, "--to") if until else None
-    with open_journal() as db:
+    first, end = day_range(since, until)
+    with actions.open_journal() as db:
         logs = db.sessions(first, end, last=last, with_steps=as_json)
     if as_json:
         from acupress.records import session_json
@@ -870,29 +755,18 @@ def journal_add(
     as_json: bool,
 ) -> None:
     """Log a session done without acupress guiding it."""
-    from acupress.records import SessionLog
-
-    now = dt.datetime.now().astimezone()
-    started = local_start(parse_day(day), parse_clock_time(at) if at else None, now)
-    if started > now:
-        raise AcupressError(
-            f"{started:%Y-%m-%d %H:%M} is in the future; log sessions already done."
-        )
-    log = SessionLog(
-        id=None,
-        started_at=started,
-        day=started.date(),
-        protocol=protocol_name,
-        source="manual",
-        pain_before=pain_option(pain_before, "Pain before"),
-        pain_after=pain_option(pain_after, "Pain after"),
-        points=parse_points(points),
-        seconds=(minutes or 0) * 60,
+    log = actions.manual_session(
+        day=actions.parse_day(day),
+        at=actions.parse_clock_time(at) if at else None,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        points=actions.parse_points(points),
+        minutes=minutes,
         note=note,
-        complete=True,
-        ended_at=started + dt.timedelta(minutes=minutes or 0),
+        protocol=protocol_name,
+        now=dt.datetime.now().astimezone(),
     )
-    with open_journal() as db:
+    with actions.open_journal() as db:
         session_id = db.add(log)
         stored = db.get(session_id)
     report_stored(stored, as_json, "Logged")
@@ -930,32 +804,17 @@ def journal_edit(
     note: str | None,
     as_json: bool,
 ) -> None:
-    """Correct a session: give only what changes."""
-    changes: dict[str, Any] = {}
-    if pain_before is not None:
-        changes["pain_before"] = pain_option(pain_before, "Pain before")
-    if pain_after is not None:
-        changes["pain_after"] = pain_option(pain_after, "Pain after")
-    if points is not None:
-        changes["points"] = parse_points(points)
-    if minutes is not None:
-        changes["seconds"] = minutes * 60
-    if note is not None:
-        changes["note"] = note
-    with open_journal() as db:
-        current = db.get(session_id)
-        if day is not None or at is not None:
-            local = current.started_at.astimezone()
-            new_day = parse_day(day) if day else local.date()
-            new_time = parse_clock_time(at) if at else local.time()
-            started = dt.datetime.combine(new_day, new_time).astimezone()
-            if started > dt.datetime.now().astimezone():
-                raise AcupressError(f"{started:%Y-%m-%d %H:%M} is in the future.")
-            changes |= {"started_at": started, "day": started.date()}
-        if not changes:
-            raise AcupressError("Nothing to change: give at least one option, e.g. --pain-after 3.")
-        db.update(session_id, **changes)
-        stored = db.get(session_id)
+    edit = actions.Edit(
+        day=actions.parse_day(day) if day else None,
+        at=actions.parse_clock_time(at) if at else None,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        points=actions.parse_points(points) if points is not None else None,
+        minutes=minutes,
+        note=note,
+    )
+    with actions.open_journal() as db:
+        stored = actions.edit_session(db, session_id, edit, dt.datetime.now().astimezone())
     report_stored(stored, as_json, "Updated")
 
 
@@ -964,7 +823,7 @@ def journal_edit(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def journal_delete(session_id: int, yes: bool) -> None:
     """Delete a session from the journal (asks first)."""
-    with open_journal() as db:
+    with actions.open_journal() as db:
         log = db.get(session_id)
         when = log.started_at.astimezone()
         question = f"Delete session {session_id} of {when:%Y-%m-%d %H:%M} ({log.protocol})?"
@@ -995,18 +854,6 @@ def write_output(path: str, data: bytes, *, private: bool = False) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise AcupressError(f"Cannot write {path} ({e.strerror}).") from None
-
-
-def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
-    first = parse_day(since, "--from") if since else None
-    end = parse_day(until, "--to") if until else None
-    if first and end and first > end:
-        raise AcupressError(f"--from {first} is after --to {end}: nothing could match.")
-    return first, end
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @cli.command()
@@ -1043,30 +890,19 @@ def remind(
     no_rest_day: bool,
 ) -> None:
     """Reminders for your calendar (.ics): a morning session on the days you choose."""
-    from acupress import atlas, profile, reminders
+    from acupress import reminders
 
-    chosen_days = reminders.parse_days(days)
-    start_time = reminders.parse_time(at)
-    first = parse_day(start, "--start") if start else None
-    now = dt.datetime.now().astimezone()
-    # Without a named zone, the current UTC offset: the calendar is then written in UTC.
-    zone: dt.tzinfo = (
-        reminders.parse_zone(zone_name)
-        if zone_name
-        else reminders.system_zone() or now.tzinfo or dt.UTC
-    )
-    book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
-    plan = reminders.schedule(
-        at=start_time,
-        days=chosen_days,
-        start=first or reminders.next_start(chosen_days, start_time, now, zone),
-        minutes=minutes or profile.load().minutes or chosen.default_minutes,
-        zone=zone,
+    data, plan = actions.reminders_calendar(
+        at=reminders.parse_time(at),
+        days=reminders.parse_days(days),
+        start=actions.parse_day(start, "--start") if start else None,
+        minutes=minutes,
+        zone=reminders.parse_zone(zone_name) if zone_name else None,
+        protocol_name=protocol_name,
         rest_day=not no_rest_day,
+        now=dt.datetime.now().astimezone(),
     )
-    points = [f"{code} {book.get(code).pinyin}" for code in chosen.points]
-    write_output(out_path, reminders.calendar(plan, now=now, title=chosen.title, points=points))
+    write_output(out_path, data)
     click.echo(reminders.summary(plan, out_path), err=out_path == "-")
 
 
@@ -1084,9 +920,7 @@ def remind(
 @click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
 def export_cmd(fmt: str | None, out_path: str, since: str | None, until: str | None) -> None:
     """Export the journal: CSV, a complete JSON backup, or FHIR Observations."""
-    import json
-
-    from acupress import exports, profile
+    from acupress import exports
 
     chosen = fmt or exports.format_for(out_path)
     if chosen is None:
@@ -1094,28 +928,15 @@ def export_cmd(fmt: str | None, out_path: str, since: str | None, until: str | N
             f"Cannot tell the format from '{out_path}': give --format csv, json or fhir."
         )
     first, end = day_range(since, until)
-    with open_journal() as db:
-        logs = db.sessions(first, end, with_steps=chosen == "json")
-        answers = (
-            db.answers_by_session([s.id for s in logs if s.id is not None])
-            if chosen == "json"
-            else {}
-        )
-    if chosen == "csv":
-        text, what = exports.csv_text(logs), "CSV"
-    elif chosen == "json":
-        me = profile.load() if profile.profile_path().exists() else None
-        entries = [exports.Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
-        now = dt.datetime.now().astimezone()
-        text, what = exports.journal_json(entries, me, now), "JSON, for acupress import"
-    else:
-        bundle = exports.fhir_bundle(logs)
-        count = len(bundle.get("entry", []))
-        text = json.dumps(bundle, indent=2, ensure_ascii=False)
-        what = f"FHIR R4 Bundle of {plural(count, 'pain observation')}"
-    write_output(out_path, text.encode("utf-8"), private=True)
+    done = actions.export_journal(
+        cast("ExportFormat", chosen), first, end, dt.datetime.now().astimezone()
+    )
+    write_output(out_path, done.data, private=True)
     where = "standard output" if out_path == "-" else out_path
-    click.echo(f"Exported {plural(len(logs), 'session')} to {where} ({what}).", err=out_path == "-")
+    click.echo(
+        f"Exported {actions.plural(done.sessions, 'session')} to {where} ({done.what}).",
+        err=out_path == "-",
+    )
 
 
 @cli.command("import")
@@ -1125,7 +946,7 @@ def export_cmd(fmt: str | None, out_path: str, since: str | None, until: str | N
 )
 def import_cmd(file: str, restore_profile: bool) -> None:
     """Restore a JSON export; sessions already in the journal are skipped."""
-    from acupress import exports, profile
+    from acupress import profile
 
     try:
         if file == "-":
@@ -1137,16 +958,14 @@ def import_cmd(file: str, restore_profile: bool) -> None:
         raise AcupressError(f"{file} does not exist.") from None
     except OSError as e:
         raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
-    backup = exports.read_journal(data, file)
-    with open_journal() as db:
-        added, present = db.import_sessions([(e.session, e.answers) for e in backup.entries])
+    done = actions.import_journal(data, file, restore_profile)
     click.echo(
-        f"Imported {file}: {plural(added, 'session')} added, {present} already in the journal."
+        f"Imported {file}: {actions.plural(done.added, 'session')} added, "
+        f"{done.present} already in the journal."
     )
-    if backup.profile is None:
+    if done.profile == "none_in_file":
         click.echo("The file has no profile; yours is unchanged.")
-    elif restore_profile or not profile.profile_path().exists():
-        profile.save(backup.profile)
+    elif done.profile == "restored":
         click.echo(f"Profile restored from the file into {profile.profile_path()}.")
     else:
         click.echo("Your own profile is kept (give --profile to replace it with the file's).")
@@ -1213,7 +1032,7 @@ def chart(
         subject = f"{point.code} {point.pinyin}, {name}"
         drawing = charts.point_chart(point, book, view, thumb)
     else:
-        chosen = load_protocol(str(protocol_name), book)
+        chosen = actions.load_protocol(str(protocol_name), book)
         subject = f"the points of {chosen.name}, {charts.get_view(view or 'body').title.lower()}"
         drawing = charts.protocol_chart(chosen, book, view or "body", thumb)
     data = drawing.encode("utf-8")
@@ -1240,7 +1059,7 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
     from acupress.docs import guide as guides
 
     book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
+    chosen = actions.load_protocol(protocol_name, book)
     thumb = thumb_width(thumb_cm)
     handout = guides.build(chosen, book, safety.default_screening(), equipment.default(), thumb)
     extra = ""
