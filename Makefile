@@ -15,9 +15,9 @@ $(VENV)/.test-deps: $(BIN)/acupress
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# The main job: a guided session (it runs the safety check first).
+# The main job: the web app (it prints its address; Ctrl-C stops it).
 run: $(BIN)/acupress
-	@$(BIN)/acupress session || true
+	@$(BIN)/acupress serve
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests benchmarks

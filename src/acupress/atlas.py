@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from acupress import contentfile
-from acupress.errors import AcupressError
+from acupress.errors import NotFound
 
 CONTENT = Path(__file__).parent / "content"
 
@@ -94,7 +94,7 @@ class Atlas:
         for p in self.point:
             if p.code == wanted:
                 return p
-        raise AcupressError(unknown_point_message(code, self.codes))
+        raise NotFound(unknown_point_message(code, self.codes))
 
 
 def normalise_code(code: str) -> str:

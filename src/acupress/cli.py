@@ -1089,3 +1089,58 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
         f"({chosen_format.upper()}{extra}).",
         err=out_path == "-",
     )
+
+
+# --- the web app ----------------------------------------------------------------------
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8321,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run sessions N times faster."
+)
+def serve(host: str, port: int, speed: float) -> None:
+    """The web app: the whole routine in your browser, served from this computer."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == 98:
+            raise AcupressError(
+                f"Port {port} is already in use: choose another with --port (0 picks a free one)."
+            ) from None
+        raise AcupressError(f"Cannot listen on {host}:{port} ({e.strerror}).") from None
+    bound = sock.getsockname()[1]
+    import uvicorn
+
+    from acupress.web.app import create_app
+    from acupress.web.context import Options
+
+    local = host in LOOPBACK
+    hosts = Options().allowed_hosts if local else ("*",)
+    app = create_app(Options(speed=speed, allowed_hosts=hosts))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"acupress is running at http://{shown}:{bound}/ (Ctrl-C to stop)")
+    if not local:
+        click.echo("It listens beyond this computer: anyone on your network can open it.")
+    if speed != 1:
+        click.echo(f"Sessions run {speed:g} times faster than real time.")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -18,3 +18,11 @@ class NoSessionToday(AcupressError):
     """The safety decision or the omissions leave no session to do today."""
 
     exit_code = 1
+
+
+class NotFound(AcupressError):
+    """The thing asked for does not exist (a session id, a point code)."""
+
+
+class Busy(AcupressError):
+    """The journal is busy with another writer: trying again in a moment will work."""

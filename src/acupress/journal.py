@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from acupress import paths
-from acupress.errors import AcupressError
+from acupress.errors import AcupressError, Busy, NotFound
 from acupress.records import SessionLog, StepLog
 
 SCHEMA_HEAD = "0001"  # the newest migration; Alembic is loaded only when a journal is behind
@@ -182,21 +182,21 @@ class Journal:
         with self._write() as conn:
             done = conn.execute(sessions.update().where(sessions.c.id == session_id).values(values))
             if done.rowcount == 0:
-                raise AcupressError(f"There is no session {session_id} in the journal.")
+                raise NotFound(f"There is no session {session_id} in the journal.")
 
     def delete(self, session_id: int) -> None:
         with self._write() as conn:
             conn.execute(steps.delete().where(steps.c.session_id == session_id))
             done = conn.execute(sessions.delete().where(sessions.c.id == session_id))
             if done.rowcount == 0:
-                raise AcupressError(f"There is no session {session_id} in the journal.")
+                raise NotFound(f"There is no session {session_id} in the journal.")
 
     # --- reading ---
 
     def get(self, session_id: int) -> SessionLog:
         found = self.sessions(ids=(session_id,), with_steps=True)
         if not found:
-            raise AcupressError(f"There is no session {session_id} in the journal.")
+            raise NotFound(f"There is no session {session_id} in the journal.")
         return found[0]
 
     def sessions(
@@ -481,7 +481,7 @@ def _errors(journal: Journal) -> Iterator[None]:
     except sa.exc.OperationalError as e:
         message = str(e.orig).lower()
         if "locked" in message or "busy" in message:
-            raise AcupressError(
+            raise Busy(
                 f"The journal {where} is busy: another acupress is writing to it. "
                 "Try again in a moment."
             ) from None

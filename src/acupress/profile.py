@@ -25,6 +25,8 @@ class Profile:
     thumb_cm: float | None = None
     minutes: int | None = None
     partner: bool = False
+    sound: bool = True  # the web session's tone at each change
+    speech: bool = False  # and its spoken words
     conditions: tuple[str, ...] = ()  # the safety rules the last check matched
     checked_on: str | None = None  # the day of that check (ISO date)
 
@@ -33,7 +35,8 @@ class Profile:
         """Check every field; raises ValueError naming the first bad one."""
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object")
-        unknown = set(data) - {"thumb_cm", "minutes", "partner", "conditions", "checked_on"}
+        known = {"thumb_cm", "minutes", "partner", "sound", "speech", "conditions", "checked_on"}
+        unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown field '{sorted(unknown)[0]}'")
         thumb, minutes, partner = data.get("thumb_cm"), data.get("minutes"), data.get("partner")
@@ -49,8 +52,9 @@ class Profile:
             or not MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]
         ):
             raise ValueError(f"minutes must be a whole number from 1 to 240, not {minutes!r}")
-        if partner is not None and not isinstance(partner, bool):
-            raise ValueError(f"partner must be true or false, not {partner!r}")
+        for name in ("partner", "sound", "speech"):
+            if data.get(name) is not None and not isinstance(data[name], bool):
+                raise ValueError(f"{name} must be true or false, not {data[name]!r}")
         conditions = data.get("conditions", [])
         if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
             raise ValueError(f"conditions must be a list of names, not {conditions!r}")
@@ -64,6 +68,8 @@ class Profile:
             thumb_cm=None if thumb is None else float(thumb),
             minutes=minutes,
             partner=bool(partner),
+            sound=data.get("sound") is not False,
+            speech=data.get("speech") is True,
             conditions=tuple(conditions),
             checked_on=checked_on,
         )

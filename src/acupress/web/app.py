@@ -1,0 +1,112 @@
+"""The web app: the pages and the JSON API over the same core and journal as the command
+line, served on this computer only unless told otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from acupress import __version__
+from acupress.errors import AcupressError, Busy, NotFound
+from acupress.web import api, pages
+from acupress.web.context import Options, make_context
+from acupress.web.security import SecurityHeaders
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("acupress.web")
+
+
+def create_app(options: Options | None = None) -> FastAPI:
+    ctx = make_context(options or Options())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.close()
+
+    app = FastAPI(
+        title="acupress",
+        version=__version__,
+        summary="Acupressure for low back pain: atlas, safety check, guided sessions, journal.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.ctx = ctx
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
+    app.add_middleware(SecurityHeaders)
+    add_error_handlers(app)
+    return app
+
+
+def status_of(e: AcupressError) -> int:
+    if isinstance(e, NotFound):
+        return 404
+    if isinstance(e, Busy):
+        return 503
+    if isinstance(e, api.Conflict):
+        return 409
+    return 400
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Every failure as one sentence: JSON ``detail`` for the API, a page for people."""
+
+    @app.exception_handler(AcupressError)
+    async def on_user_error(request: Request, e: AcupressError) -> Response:
+        return answer(request, status_of(e), str(e))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, e: StarletteHTTPException) -> Response:
+        detail = e.detail if isinstance(e.detail, str) else "The request was refused."
+        if e.status_code == 404 and detail == "Not Found":
+            detail = f"There is no page {request.url.path} here."
+        if e.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}."
+        return answer(request, e.status_code, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, e: RequestValidationError) -> Response:
+        return answer(request, 422, validation_sentence(e))
+
+    @app.exception_handler(Exception)
+    async def on_bug(request: Request, e: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return answer(
+            request, 500, f"Unexpected error ({type(e).__name__}); nothing more was saved."
+        )
+
+
+def validation_sentence(e: RequestValidationError) -> str:
+    """The first problem in words: 'pain_before: Input should be less than or equal to 10'."""
+    errors = e.errors()
+    if not errors:
+        return "The request is not valid."
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+    message = str(first.get("msg", "is not valid"))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {message}{more}." if where else f"{message}{more}."
+
+
+def answer(request: Request, status: int, detail: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status)
+    return pages.error_page(request, status, detail)

@@ -1,0 +1,96 @@
+"""What every request of the web app shares: the atlas, the journal (opened once, when
+first needed), the sessions running, the clock and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from acupress import actions
+
+if TYPE_CHECKING:
+    from acupress.atlas import Atlas
+    from acupress.clock import Clock
+    from acupress.journal import Journal
+    from acupress.profile import Profile
+    from acupress.safety import Decision
+    from acupress.web.live import LiveSessions
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """How the app runs: ``speed`` runs sessions N times faster (a demo, or a test),
+    ``now`` is the wall clock, ``clock`` makes each session's clock."""
+
+    speed: float = 1.0
+    now: Callable[[], dt.datetime] = local_now
+    clock: Callable[[float], Clock] | None = None
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "testserver")
+
+
+@dataclass(kw_only=True)
+class Context:
+    options: Options
+    book: Atlas
+    live: LiveSessions
+    _journal: Journal | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def now(self) -> dt.datetime:
+        return self.options.now()
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def journal(self) -> Journal:
+        """The journal, opened (and created) on first use and kept open."""
+        with self._lock:
+            if self._journal is None:
+                self._journal = actions.open_journal()
+            return self._journal
+
+    def journal_if_any(self) -> Journal | None:
+        """The journal when there is one; a new person has none until a session."""
+        if self._journal is None and not actions.journal_exists():
+            return None
+        return self.journal()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._journal is not None:
+                self.live.interrupt_all(self._journal)
+                self._journal.close()
+                self._journal = None
+
+    def profile(self) -> Profile:
+        from acupress import profile
+
+        return profile.load()
+
+    def decision(self) -> Decision | None:
+        return actions.todays_decision(self.book, self.today())
+
+
+def make_context(options: Options) -> Context:
+    from acupress import atlas, progress
+    from acupress.clock import RealClock
+    from acupress.web.live import LiveSessions
+
+    speed = options.speed
+
+    def clock() -> Clock:
+        return options.clock(speed) if options.clock else RealClock(speed)
+
+    advice = progress.default_rules().stop_advice
+    return Context(
+        options=options,
+        book=atlas.default(),
+        live=LiveSessions(clock, dict(advice)),
+    )

@@ -1,0 +1,172 @@
+"""Guided sessions running in the browser: the core's state machine, one per session,
+driven by what the page asks for (go on, pause, skip, back, stop) and timed by the
+server's clock.
+
+The page only shows a countdown towards the deadline it was given and asks to go on when
+it passes; which step comes next, what counts as done, and what is written to the journal
+are decided here, by ``Session`` and the runner's journal functions, exactly as in the
+terminal. A step whose time is up is written the moment the page (or any later request)
+reaches it, with the moment it really ended, so a tab throttled in the background or
+closed loses nothing that was done."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from acupress import runner
+from acupress.errors import AcupressError, NotFound
+from acupress.records import StepLog, StopReason
+from acupress.session import Cue, Session, Status
+
+if TYPE_CHECKING:
+    from acupress.clock import Clock
+    from acupress.journal import Journal
+    from acupress.protocol import Plan, Protocol
+
+Action = Literal["advance", "pause", "resume", "skip", "back", "stop"]
+ACTIONS: tuple[Action, ...] = ("advance", "pause", "resume", "skip", "back", "stop")
+
+
+@dataclass(kw_only=True)
+class Live:
+    """A session in progress and what the page needs to show it."""
+
+    id: int
+    session: Session
+    clock: Clock
+    protocol: Protocol
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    message: str = ""
+    closed: bool = False  # its end is written to the journal
+
+    @property
+    def plan(self) -> Plan:
+        return self.session.plan
+
+    def status(self) -> Status:
+        return self.session.status(self.clock.elapsed())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Moment:
+    """The answer to a request: where the session is now and the cues it brought."""
+
+    live: Live
+    status: Status
+    cues: tuple[Cue, ...]
+    stop_advice: str | None = None
+
+
+class LiveSessions:
+    """The sessions this server is guiding, by journal id."""
+
+    def __init__(self, clock_factory: Callable[[], Clock], stop_advice: dict[str, str]) -> None:
+        self.clock_factory = clock_factory
+        self.stop_advice = stop_advice
+        self._by_id: dict[int, Live] = {}
+        self._lock = threading.Lock()
+
+    def start(
+        self,
+        db: Journal,
+        plan: Plan,
+        protocol: Protocol,
+        *,
+        pain_before: int,
+        answers: dict[str, Any] | None,
+    ) -> Moment:
+        """Open the session's record in the journal (incomplete until it ends) and start
+        its first step now."""
+        clock = self.clock_factory()
+        session, session_id = runner.begin(
+            db, plan, clock, pain_before=pain_before, answers=answers
+        )
+        live = Live(id=session_id, session=session, clock=clock, protocol=protocol)
+        with self._lock:
+            self._by_id[session_id] = live
+        return Moment(live=live, status=live.status(), cues=())
+
+    def get(self, session_id: int) -> Live:
+        with self._lock:
+            live = self._by_id.get(session_id)
+        if live is None:
+            raise NotFound(
+                f"Session {session_id} is not running here (it ended, or the app was "
+                "restarted); the steps it completed are in the journal."
+            )
+        return live
+
+    def act(
+        self,
+        db: Journal,
+        session_id: int,
+        action: Action,
+        reason: StopReason | None = None,
+        note: str = "",
+    ) -> Moment:
+        """Apply what the page asked for, write the steps it completed, and when the
+        session ends, write its end."""
+        live = self.get(session_id)
+        with live.lock:
+            s = live.session
+            at = live.clock.elapsed()
+            if s.finished and action not in ("advance", "stop"):
+                raise AcupressError("This session is over: nothing more can be done in it.")
+            logs: list[StepLog] = []
+            cues: list[Cue] = []
+
+            def take(done: tuple[list[StepLog], list[Cue]]) -> None:
+                logs.extend(done[0])
+                cues.extend(done[1])
+
+            take(s.advance(at))
+            advice: str | None = None
+            if action == "pause" and s.paused_at is None and not s.finished:
+                s.toggle_pause(at)
+                live.message = "Paused."
+            elif action == "resume" and s.paused_at is not None:
+                s.toggle_pause(at)
+                live.message = ""
+            elif action == "skip" and not s.finished:
+                take(s.skip(at))
+            elif action == "back" and not s.finished:
+                take(s.back(at))
+                if not s.finished:
+                    live.message = f"Again: {s.current.title}."
+            elif action == "stop" and not s.finished:
+                s.stop(at, reason or "other")
+                advice = self.stop_advice.get(reason or "other")
+            for log in logs:
+                db.add_step(live.id, log)
+            if cues:
+                live.message = cues[-1].words
+            if s.finished and not live.closed:
+                runner.close(db, live.id, s, stop_note=note)
+                live.closed = True
+            return Moment(live=live, status=s.status(at), cues=tuple(cues), stop_advice=advice)
+
+    def forget(self, session_id: int) -> None:
+        with self._lock:
+            self._by_id.pop(session_id, None)
+
+    def interrupt_all(self, db: Journal) -> None:
+        """The app is shutting down: sessions still running keep what they completed and
+        are marked as interrupted."""
+        with self._lock:
+            running = list(self._by_id.values())
+            self._by_id.clear()
+        for live in running:
+            with live.lock:
+                if live.closed:
+                    continue
+                at = live.clock.elapsed()
+                for log in live.session.advance(at)[0]:
+                    db.add_step(live.id, log)
+                if not live.session.finished:
+                    runner.interrupt(db, live.id, live.session, at)
+                else:
+                    runner.close(db, live.id, live.session)
+                live.closed = True

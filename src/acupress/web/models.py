@@ -1,0 +1,305 @@
+"""What the web API takes and gives, as pydantic models: they validate every request and
+describe every answer in the OpenAPI schema. The pages render the same objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from acupress.actions import NOTE_MAX
+
+Pain = Annotated[int, Field(ge=0, le=10, description="0 (none) to 10 (worst)")]
+Minutes = Annotated[int, Field(ge=1, le=240)]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
+SensationName = Literal["warmth", "ache", "tingling", "none"]
+StopReasonName = Literal["dizziness", "pain_increased", "no_time", "other"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in one sentence."""
+
+    detail: str
+
+
+# --- points ---------------------------------------------------------------------------
+
+
+class PointOut(BaseModel):
+    code: str
+    pinyin: str
+    hanzi: str
+    english: str
+    meridian: str
+    region: str
+    location: str
+    how_to_find: list[str]
+    technique: str
+    lateral_cun: float
+    lateral_cm: float | None = Field(description="With the thumb width of the settings.")
+    sides: Literal["one_side_then_other", "both_together", "midline"]
+    max_pressure: Literal["light", "moderate", "firm"]
+    cautions: list[str]
+    avoid_in_pregnancy: bool
+    guide_differs: str
+    traditional_use: str = Field(description="Traditional use: a tradition, not evidence.")
+    chart_url: str
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+class QuestionOut(BaseModel):
+    id: str
+    type: Literal["yes_no", "number", "points"]
+    text: str
+    minimum: float | None
+    maximum: float | None
+
+
+class CheckIn(Strict):
+    answers: dict[str, Any] = Field(
+        description="An answer for every question, by question id: true or false, a number, "
+        "or a list of point codes, as the question's type says."
+    )
+
+
+class DecisionOut(BaseModel):
+    decision: Literal["emergency", "see_clinician", "not_today", "modified", "go"]
+    session_allowed: bool
+    title: str
+    text: str
+    reasons: list[str]
+    rules: list[str]
+    omit_points: list[str]
+    pressure_limit: Literal["light", "moderate", "firm"] | None
+    avoid_postures: list[str]
+    advice: list[str]
+
+
+# --- plan and the live session --------------------------------------------------------
+
+
+class StepOut(BaseModel):
+    position: int
+    step: int
+    id: str
+    title: str
+    point: str | None
+    side: Literal["left", "right", "both", "midline"] | None
+    where: str  # the side in words: "left side", "both sides together"
+    posture: str
+    technique: str
+    pressure: Literal["light", "moderate", "firm"] | None
+    pressure_note: str | None
+    seconds: int
+    find: str | None
+    tips: list[str]
+    warnings: list[str]
+    chart_url: str | None
+
+
+class PlanOut(BaseModel):
+    protocol: str
+    title: str
+    partner: bool
+    budget_seconds: int
+    total_seconds: int
+    decision: str | None
+    steps: list[StepOut]
+    omitted: list[str]
+    notes: list[str]
+
+
+class SessionStart(Strict):
+    pain_before: Pain
+    minutes: Minutes | None = None
+    partner: bool | None = None
+
+
+class SessionAction(Strict):
+    action: Literal["advance", "pause", "resume", "skip", "back", "stop"]
+    reason: StopReasonName | None = Field(
+        default=None, description="With stop: why (dizziness gets the guide's advice)."
+    )
+    note: Note = ""
+
+
+class CueOut(BaseModel):
+    kind: Literal["switch_side", "next_step", "end"]
+    words: str
+
+
+class LiveOut(BaseModel):
+    """A guided session at this moment. Seconds are the session's own; divide by
+    ``speed`` for wall-clock seconds."""
+
+    id: int
+    index: int
+    count: int
+    step: StepOut
+    next: StepOut | None
+    step_remaining: float
+    step_elapsed: float
+    total_elapsed: float
+    total_seconds: int
+    paused: bool
+    finished: bool
+    complete: bool
+    stop_reason: str | None
+    stop_advice: str | None
+    message: str
+    cues: list[CueOut]
+    steps_done: int
+    steps_skipped: int
+    speed: float
+
+
+class SessionClosing(Strict):
+    pain_after: Pain
+    sensations: list[SensationName] = Field(default_factory=list, max_length=4)
+    note: Note = ""
+
+
+# --- journal --------------------------------------------------------------------------
+
+
+class StepRecord(BaseModel):
+    position: int
+    step: int
+    step_id: str
+    point: str | None
+    side: str | None
+    pressure: str | None
+    planned_seconds: int
+    seconds: float
+    skipped: bool
+    completed_at: str | None
+
+
+class SessionOut(BaseModel):
+    id: int | None
+    started_at: str | None
+    day: str
+    protocol: str
+    source: Literal["guided", "manual"]
+    decision: str | None
+    pain_before: int | None
+    pain_after: int | None
+    relief: int | None
+    points: list[str]
+    seconds: int
+    sensations: list[str]
+    stop_reason: str | None
+    stop_note: str
+    note: str
+    ended_at: str | None
+    complete: bool
+    steps: list[StepRecord]
+
+
+class ManualIn(Strict):
+    day: dt.date
+    time: dt.time | None = None
+    pain_before: Pain
+    pain_after: Pain
+    points: list[Annotated[str, StringConstraints(max_length=10)]] = Field(
+        default_factory=list, max_length=50
+    )
+    minutes: Minutes | None = None
+    note: Note = ""
+    protocol: Annotated[str, StringConstraints(max_length=100)] = "low-back"
+
+
+class EditIn(Strict):
+    day: dt.date | None = None
+    time: dt.time | None = None
+    pain_before: Pain | None = None
+    pain_after: Pain | None = None
+    points: list[Annotated[str, StringConstraints(max_length=10)]] | None = Field(
+        default=None, max_length=50
+    )
+    minutes: Minutes | None = None
+    note: Note | None = None
+
+
+# --- progress, settings, import -------------------------------------------------------
+
+
+class FlagOut(BaseModel):
+    id: str
+    title: str
+    advice: str
+    source: str
+
+
+class NextSession(BaseModel):
+    pressure_cap: str | None
+    time_factor: float
+    reasons: list[str]
+
+
+class DayOut(BaseModel):
+    day: str
+    sessions: int
+    before: float | None
+    after: float | None
+
+
+class ProgressOut(BaseModel):
+    today: str
+    sessions: int
+    days: int
+    first_day: str | None
+    last_day: str | None
+    baseline_pain: float | None
+    last_week_pain: float | None
+    change_points: float | None
+    change_percent: float | None
+    average_relief: float | None
+    current_streak: int
+    longest_streak: int
+    rest_days_last_week: int
+    flags: list[FlagOut]
+    next_session: NextSession
+    series: list[DayOut]
+
+
+class TodayOut(BaseModel):
+    """The home page at a glance."""
+
+    checked_today: bool
+    decision: DecisionOut | None
+    last_session: SessionOut | None
+    flags: list[FlagOut]
+    next_session: NextSession
+    plan_minutes: int | None
+    can_start: bool
+
+
+class SettingsIn(Strict):
+    thumb_cm: Annotated[float, Field(ge=1.0, le=4.0)] | None = None
+    minutes: Minutes | None = None
+    partner: bool = False
+    sound: bool = True
+    speech: bool = False
+
+
+class SettingsOut(SettingsIn):
+    pass
+
+
+class ImportOut(BaseModel):
+    added: int
+    present: int
+    profile: Literal["none_in_file", "restored", "kept"]
+
+
+def extra_free(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """Only the keys a model knows (flag details carry extra figures)."""
+    return {k: v for k, v in values.items() if k in model.model_fields}

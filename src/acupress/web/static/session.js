@@ -1,0 +1,312 @@
+// The guided session in the browser. The server runs the session (acupress's own state
+// machine) and writes the journal; this page shows a countdown to the deadline it was
+// given and asks the server to go on when that deadline passes. Deadlines are read from
+// performance.now(), not counted ticks, so a tab throttled in the background is right
+// again the moment it wakes.
+"use strict";
+
+(function () {
+  const root = document.getElementById("session");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const RING = 2 * Math.PI * 54;
+  const sound = root.dataset.sound === "on";
+  const speech = root.dataset.speech === "on";
+
+  let live = null; // the server's last answer
+  let deadline = 0; // performance.now() at which the current step ends
+  let busy = false; // a request is on its way
+  let shownIndex = -1;
+  let wakeLock = null;
+  let audio = null;
+
+  async function call(path, body) {
+    const options = { method: body === undefined ? "GET" : "POST", headers: { "X-CSRF-Token": token } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (e) {
+      throw new Error("Cannot reach acupress: is it still running? Your completed steps are saved.");
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || `The request failed (${response.status}).`);
+    return data;
+  }
+
+  function problem(text) {
+    const p = $("problem");
+    p.textContent = text;
+    p.hidden = !text;
+  }
+
+  function announce(text) {
+    $("announce").textContent = text;
+  }
+
+  // --- cues: a short tone, and the words when speech is on ---
+
+  function tone(kind) {
+    if (!sound) return;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      const notes = kind === "end" ? [660, 880, 990] : kind === "switch_side" ? [880, 660] : [880];
+      notes.forEach((hz, i) => {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        const start = audio.currentTime + i * 0.22;
+        osc.frequency.value = hz;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.3, start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.2);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(start);
+        osc.stop(start + 0.21);
+      });
+    } catch (e) {
+      // No sound on this browser: the screen and the live region still say it.
+    }
+  }
+
+  function say(words) {
+    if (!speech || !("speechSynthesis" in window)) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(words));
+  }
+
+  function cue(cues) {
+    if (!cues.length) return;
+    const last = cues[cues.length - 1];
+    tone(last.kind);
+    say(last.words);
+  }
+
+  // --- the screen keeps awake during a session, where the browser can ---
+
+  async function keepAwake() {
+    if (!("wakeLock" in navigator) || wakeLock) return;
+    try {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => { wakeLock = null; });
+    } catch (e) {
+      wakeLock = null; // refused (battery saver, not visible): the session goes on
+    }
+  }
+
+  function letSleep() {
+    if (wakeLock) wakeLock.release().catch(() => {});
+    wakeLock = null;
+  }
+
+  // --- drawing ---
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.ceil(seconds - 1e-6));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  function fill(list, items) {
+    list.replaceChildren(...items.map((text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      return li;
+    }));
+  }
+
+  function showStep(step) {
+    $("step-count").textContent = `Step ${live.index + 1} of ${live.count}`;
+    $("step-title").textContent = step.title;
+    $("step-where").textContent = step.where;
+    $("step-posture").textContent = step.posture;
+    $("step-technique").textContent = step.technique;
+    const pressure = step.pressure ? step.pressure + (step.pressure_note ? ` (${step.pressure_note})` : "") : "";
+    $("step-pressure").textContent = pressure;
+    document.querySelectorAll(".if-pressure").forEach((e) => { e.hidden = !pressure; });
+    $("step-find").textContent = step.find || "";
+    document.querySelectorAll(".if-find").forEach((e) => { e.hidden = !step.find; });
+    fill($("step-tips"), step.tips.map((t) => `Tip: ${t}`));
+    fill($("step-warnings"), step.warnings.map((w) => `Warning: ${w}`));
+    const img = $("step-chart");
+    if (step.chart_url) {
+      img.src = step.chart_url;
+      img.alt = `Where ${step.point} lies`;
+      $("chart-box").hidden = false;
+    } else {
+      img.removeAttribute("src");
+      $("chart-box").hidden = true;
+    }
+    const next = live.next;
+    $("next").textContent = next ? `Next: ${next.title}${next.where ? " — " + next.where : ""}` : "Next: the end of the session";
+    const words = `Step ${live.index + 1} of ${live.count}: ${step.title}${step.where ? ", " + step.where : ""}. ${clock(step.seconds)}.`;
+    announce(words);
+  }
+
+  function remaining() {
+    if (!live) return 0;
+    if (live.paused || live.finished) return live.step_remaining;
+    return Math.max(0, (deadline - performance.now()) / 1000) * live.speed;
+  }
+
+  function draw() {
+    if (!live || live.finished) return;
+    const left = remaining();
+    const step = live.step;
+    const fraction = step.seconds ? Math.min(1, 1 - left / step.seconds) : 1;
+    $("ring").style.strokeDashoffset = String(RING * fraction);
+    $("time").textContent = clock(left);
+    const done = live.total_elapsed + (live.step_remaining - left);
+    $("overall").value = Math.min(100, (100 * done) / live.total_seconds);
+    $("overall-text").textContent = `${clock(done)} of ${clock(live.total_seconds)}`;
+    $("paused-label").hidden = !live.paused;
+    $("pause").textContent = live.paused ? "Resume" : "Pause";
+  }
+
+  function take(answer) {
+    live = answer;
+    deadline = performance.now() + (answer.step_remaining / answer.speed) * 1000;
+    cue(answer.cues);
+    if (answer.finished) {
+      finish();
+      return;
+    }
+    if (answer.index !== shownIndex) {
+      shownIndex = answer.index;
+      showStep(answer.step);
+    }
+    $("message").textContent = answer.message;
+    draw();
+  }
+
+  async function act(action, extra) {
+    if (!live || busy) return;
+    busy = true;
+    try {
+      take(await call(`/api/sessions/${live.id}/actions`, Object.assign({ action: action }, extra || {})));
+      problem("");
+    } catch (e) {
+      problem(e.message);
+    } finally {
+      busy = false;
+    }
+  }
+
+  function tick() {
+    if (live && !live.finished && !live.paused && !busy && performance.now() >= deadline) {
+      act("advance");
+    }
+    draw();
+  }
+
+  function finish() {
+    letSleep();
+    $("run").hidden = true;
+    $("stop-box").hidden = true;
+    $("closing").hidden = false;
+    const advice = live.stop_advice;
+    $("advice").hidden = !advice;
+    $("advice").textContent = advice || "";
+    $("closing-title").textContent = live.complete ? "The session is over" : "The session is stopped";
+    announce(live.complete ? "The session is over." : "The session is stopped.");
+    $("closing-title").focus();
+  }
+
+  // --- starting, stopping, closing ---
+
+  $("start-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    $("start").disabled = true;
+    try {
+      const answer = await call("/api/sessions", { pain_before: Number(form.get("pain_before")) });
+      if (sound) tone("next_step"); // also unlocks audio, which needs a user gesture
+      $("setup").hidden = true;
+      $("run").hidden = false;
+      problem("");
+      take(answer);
+      keepAwake();
+      $("step-title").focus();
+    } catch (e) {
+      problem(e.message);
+    } finally {
+      $("start").disabled = false;
+    }
+  });
+
+  function askStop() {
+    if (!live || live.finished) return;
+    $("stop-box").hidden = false;
+    $("stop-title").focus();
+  }
+
+  $("stop-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    act("stop", { reason: form.get("reason"), note: form.get("note") || "" });
+  });
+  $("stop-cancel").addEventListener("click", () => {
+    $("stop-box").hidden = true;
+    $("stop").focus();
+  });
+
+  $("closing-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    try {
+      const saved = await call(`/api/sessions/${live.id}/closing`, {
+        pain_after: Number(form.get("pain_after")),
+        sensations: form.getAll("sensations"),
+        note: form.get("note") || "",
+      });
+      $("closing").hidden = true;
+      $("saved").hidden = false;
+      const relief = saved.relief === null ? "" : `, relief ${saved.relief}`;
+      $("saved-text").textContent = `Session ${saved.id}: pain ${saved.pain_before} → ${saved.pain_after}${relief}; ${saved.steps.filter((s) => !s.skipped).length} steps done.`;
+      $("saved-title").focus();
+      problem("");
+    } catch (e) {
+      problem(e.message);
+    }
+  });
+
+  $("pause").addEventListener("click", () => act(live && live.paused ? "resume" : "pause"));
+  $("skip").addEventListener("click", () => act("skip"));
+  $("back").addEventListener("click", () => act("back"));
+  $("stop").addEventListener("click", askStop);
+
+  document.addEventListener("keydown", (event) => {
+    if (!live || live.finished || $("run").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = event.target.closest && event.target.closest("input, textarea, select");
+    if (typing) return;
+    const onButton = event.target.tagName === "BUTTON";
+    if (event.key === " " && !onButton) {
+      event.preventDefault();
+      act(live.paused ? "resume" : "pause");
+    } else if (event.key === "n" || event.key === "N") {
+      act("skip");
+    } else if (event.key === "b" || event.key === "B") {
+      act("back");
+    } else if (event.key === "q" || event.key === "Q") {
+      askStop();
+    }
+  });
+
+  document.addEventListener("visibilitychange", async () => {
+    if (document.visibilityState !== "visible" || !live || live.finished) return;
+    keepAwake();
+    if (busy) return;
+    busy = true;
+    try {
+      take(await call(`/api/sessions/${live.id}`)); // steps whose time passed are written
+    } catch (e) {
+      problem(e.message);
+    } finally {
+      busy = false;
+    }
+  });
+
+  setInterval(tick, 200);
+})();
