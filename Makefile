@@ -31,6 +31,7 @@ bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/progress.py
 	$(BIN)/python benchmarks/timer.py
+	$(BIN)/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

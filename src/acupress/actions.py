@@ -198,6 +198,7 @@ def manual_session(
     """A session done without acupress guiding it, checked and ready to store."""
     from acupress.records import SessionLog, check_pain
 
+    check_day(day)
     started = local_start(day, at, now)
     if started > now:
         raise AcupressError(
@@ -221,6 +222,14 @@ def manual_session(
 
 
 NOTE_MAX = 2000
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
+def check_day(day: dt.date) -> dt.date:
+    """A session's day: a year before 2000 is surely a typing slip."""
+    if day < EARLIEST_DAY:
+        raise AcupressError(f"{day} is too long ago for a session; check the year.")
+    return day
 
 
 def check_note(note: str, what: str = "A note") -> str:
@@ -265,6 +274,8 @@ def edit_session(db: Journal, session_id: int, edit: Edit, now: dt.datetime) -> 
         changes["note"] = check_note(edit.note)
     current = db.get(session_id)
     if edit.day is not None or edit.at is not None:
+        if edit.day is not None:
+            check_day(edit.day)
         local = current.started_at.astimezone()
         started = dt.datetime.combine(edit.day or local.date(), edit.at or local.time())
         started = started.astimezone()

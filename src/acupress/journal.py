@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,10 @@ class Journal:
     def __init__(self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = sa.engine.make_url(url or database_url())
         self.path = _sqlite_file(self.url)
+        # Writers in this process take turns here rather than in SQLite's busy wait,
+        # whose back-off sleeps make a queue of writers slow (a web app's threads).
+        self._writing = threading.Lock()
+        self.writes = 0  # writes made through this object: a cache key for readers
         if self.path is not None:
             _create_private(self.path)
         with _errors(self):
@@ -243,8 +248,25 @@ class Journal:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
-        with _errors(self), self.engine.begin() as conn:
+        with self._writing, _errors(self), self.engine.begin() as conn:
             yield conn
+        self.writes += 1
+
+    def version(self) -> tuple[int, int, int] | None:
+        """Changes whenever the journal may have changed: written through this object, or
+        by another process (its files' modification times); None when that cannot be
+        told (a database server), so nothing read from it should be kept."""
+        if self.path is None:
+            return None
+
+        def mtime(path: Path) -> int:
+            try:
+                return path.stat().st_mtime_ns
+            except OSError:
+                return 0
+
+        wal = self.path.with_name(self.path.name + "-wal")
+        return (self.writes, mtime(self.path), mtime(wal))
 
     # --- export and import ---
 
@@ -490,6 +512,10 @@ def _errors(journal: Journal) -> Iterator[None]:
                 f"Cannot open the journal {where} ({e.orig}); check its permissions."
             ) from None
         raise AcupressError(f"The journal {where} cannot be used ({e.orig}).") from None
+    except OverflowError:
+        raise NotFound(
+            "There is no such session in the journal (the number is too large)."
+        ) from None
     except sa.exc.IntegrityError as e:
         raise AcupressError(
             f"The journal refused the record ({e.orig}); nothing was written."

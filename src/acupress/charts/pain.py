@@ -95,14 +95,19 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
     return svg.to_string(root)
 
 
+WEEKS_SHOWN = 26  # beyond half a year the bars get too thin to read
+
+
 def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly", width: float = WIDTH) -> str:
-    """Sessions per week (Monday to Sunday), as bars with their counts written on them."""
+    """Sessions per week (Monday to Sunday), as bars with their counts written on them:
+    the last 26 weeks with sessions at most."""
     weeks: dict[dt.date, int] = {}
     for d in series:
         monday = d.day - dt.timedelta(days=d.day.weekday())
         weeks[monday] = weeks.get(monday, 0) + d.sessions
     if weeks:
-        start, end = min(weeks), max(weeks)
+        end = max(weeks)
+        start = max(min(weeks), end - dt.timedelta(weeks=WEEKS_SHOWN - 1))
         mondays = [start + dt.timedelta(weeks=n) for n in range((end - start).days // 7 + 1)]
     else:
         mondays = []

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from acupress import actions
@@ -15,6 +15,9 @@ from acupress.errors import AcupressError
 from acupress.web import models, views
 from acupress.web.context import Context
 from acupress.web.security import require_token
+
+if TYPE_CHECKING:
+    from acupress.protocol import Plan, Protocol
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"model": models.Problem, "description": "The request cannot be done, and why."},
@@ -35,29 +38,21 @@ def context(request: Request) -> Context:
 
 Ctx = Annotated[Context, Depends(context)]
 Day = Annotated[dt.date | None, Query()]
+SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A session's number.")]
 
 
 # --- shared by the API and the pages --------------------------------------------------
 
 
 def today_view(ctx: Context) -> models.TodayOut:
-    from acupress import progress
-
     decision = ctx.decision()
     db = ctx.journal_if_any()
-    today = ctx.today()
-    if db is None:
-        result = progress.analyse([], today, progress.default_rules())
-        last = None
-    else:
-        result = progress.from_journal(db, today)
-        newest = db.sessions(last=1)
-        last = views.session(newest[0]) if newest else None
-    shown = views.progress(result)
+    newest = db.sessions(last=1) if db is not None else []
+    shown = views.progress(ctx.progress())
     return models.TodayOut(
         checked_today=decision is not None,
         decision=views.decision(decision) if decision else None,
-        last_session=last,
+        last_session=views.session(newest[0]) if newest else None,
         flags=shown.flags,
         next_session=shown.next_session,
         plan_minutes=ctx.profile().minutes,
@@ -67,17 +62,14 @@ def today_view(ctx: Context) -> models.TodayOut:
 
 def plan_now(
     ctx: Context, minutes: int | None, partner: bool | None, protocol_name: str = "low-back"
-) -> tuple[Any, Any]:
+) -> tuple[Plan, Protocol]:
     """The plan for a session now (the core's Plan) and its protocol."""
-    chosen = views.named_protocol(protocol_name, ctx.book)
-    db = ctx.journal_if_any()
-    adjusted = actions.adjustment(ctx.today(), db) if db else actions.adjustment(ctx.today())
-    return (
-        actions.fitted_plan(
-            chosen, ctx.book, ctx.profile(), minutes, partner, ctx.decision(), adjusted
-        ),
-        chosen,
+    chosen = ctx.protocol(protocol_name)
+    adjusted = ctx.progress().adjustment
+    plan = actions.fitted_plan(
+        chosen, ctx.book, ctx.profile(), minutes, partner, ctx.decision(), adjusted
     )
+    return plan, chosen
 
 
 def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
@@ -100,7 +92,9 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
-def close_session(ctx: Context, session_id: int, given: models.SessionClosing) -> models.SessionOut:
+def close_session(
+    ctx: Context, session_id: SessionId, given: models.SessionClosing
+) -> models.SessionOut:
     """Pain after, sensations and a note, once the session has ended."""
     live = ctx.live.get(session_id)
     if not live.session.finished:
@@ -149,12 +143,10 @@ def point_svg(code: str, view: str | None, thumb_cm: float | None) -> str:
     return charts.point_chart(book.get(code), book, view, thumb_cm)
 
 
-@lru_cache(maxsize=16)
-def protocol_svg(name: str, view: str, thumb_cm: float | None) -> str:
-    from acupress import atlas, charts
+def protocol_svg(ctx: Context, name: str, view: str, thumb_cm: float | None) -> str:
+    from acupress import charts
 
-    book = atlas.default()
-    return charts.protocol_chart(views.named_protocol(name, book), book, view, thumb_cm)
+    return charts.protocol_chart(ctx.protocol(name), ctx.book, view, thumb_cm)
 
 
 SVG = {"content": {"image/svg+xml": {}}, "description": "An SVG chart."}
@@ -193,7 +185,7 @@ def protocol_chart(
     ctx: Ctx, name: str, view: Annotated[str, Query(max_length=10)] = "body"
 ) -> Response:
     """Every point of a protocol, numbered by step."""
-    svg = protocol_svg(name, view, ctx.profile().thumb_cm)
+    svg = protocol_svg(ctx, name, view, ctx.profile().thumb_cm)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
@@ -250,14 +242,14 @@ def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
 
 
 @router.get("/sessions/{session_id}", tags=["session"])
-def get_session(ctx: Ctx, session_id: int) -> models.LiveOut:
+def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
     """Where a running session is; steps whose time is up are written first."""
     moment = ctx.live.act(ctx.journal(), session_id, "advance")
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
 @router.post("/sessions/{session_id}/actions", tags=["session"])
-def post_action(ctx: Ctx, session_id: int, given: models.SessionAction) -> models.LiveOut:
+def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) -> models.LiveOut:
     """Go on (advance), pause, resume, skip, go back, or stop with a reason."""
     note = actions.check_note(given.note)
     moment = ctx.live.act(ctx.journal(), session_id, given.action, given.reason, note)
@@ -265,7 +257,9 @@ def post_action(ctx: Ctx, session_id: int, given: models.SessionAction) -> model
 
 
 @router.post("/sessions/{session_id}/closing", tags=["session"])
-def post_closing(ctx: Ctx, session_id: int, given: models.SessionClosing) -> models.SessionOut:
+def post_closing(
+    ctx: Ctx, session_id: SessionId, given: models.SessionClosing
+) -> models.SessionOut:
     """After the session: pain now, what was felt, a note."""
     return close_session(ctx, session_id, given)
 
@@ -297,12 +291,12 @@ def add_journal(ctx: Ctx, given: models.ManualIn) -> models.SessionOut:
 
 
 @router.get("/journal/{session_id}", tags=["journal"])
-def get_journal(ctx: Ctx, session_id: int) -> models.SessionOut:
+def get_journal(ctx: Ctx, session_id: SessionId) -> models.SessionOut:
     return views.session(ctx.journal().get(session_id))
 
 
 @router.patch("/journal/{session_id}", tags=["journal"])
-def edit_journal(ctx: Ctx, session_id: int, given: models.EditIn) -> models.SessionOut:
+def edit_journal(ctx: Ctx, session_id: SessionId, given: models.EditIn) -> models.SessionOut:
     """Correct a session: give only what changes."""
     return views.session(
         actions.edit_session(ctx.journal(), session_id, views.edit(given), ctx.now())
@@ -310,7 +304,7 @@ def edit_journal(ctx: Ctx, session_id: int, given: models.EditIn) -> models.Sess
 
 
 @router.delete("/journal/{session_id}", tags=["journal"], status_code=204)
-def delete_journal(ctx: Ctx, session_id: int) -> Response:
+def delete_journal(ctx: Ctx, session_id: SessionId) -> Response:
     ctx.journal().delete(session_id)
     return Response(status_code=204)
 
@@ -321,16 +315,7 @@ def delete_journal(ctx: Ctx, session_id: int) -> Response:
 @router.get("/progress", tags=["progress"])
 def get_progress(ctx: Ctx) -> models.ProgressOut:
     """The figures, the guide's rules applied to the journal, and the next session."""
-    from acupress import progress
-
-    db = ctx.journal_if_any()
-    today = ctx.today()
-    result = (
-        progress.analyse([], today, progress.default_rules())
-        if db is None
-        else progress.from_journal(db, today)
-    )
-    return views.progress(result)
+    return views.progress(ctx.progress())
 
 
 @router.get("/settings", tags=["settings"])
@@ -345,7 +330,10 @@ def put_settings(ctx: Ctx, given: models.SettingsIn) -> models.SettingsOut:
 
 # --- take away ------------------------------------------------------------------------
 
-DOWNLOAD = {"content": {"application/octet-stream": {}}, "description": "A file to keep."}
+
+def files(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of a route that sends a file, in the media types it may have."""
+    return {200: {"content": {m: {} for m in media_types}, "description": "A file to keep."}}
 
 
 def download(data: bytes, media_type: str, filename: str, policy: str | None = None) -> Response:
@@ -356,7 +344,10 @@ def download(data: bytes, media_type: str, filename: str, policy: str | None = N
 
 
 @router.get(
-    "/exports/{fmt}", tags=["take away"], response_class=Response, responses={200: DOWNLOAD}
+    "/exports/{fmt}",
+    tags=["take away"],
+    response_class=Response,
+    responses=files("text/csv", "application/json", "application/fhir+json"),
 )
 def get_export(
     ctx: Ctx,
@@ -371,18 +362,37 @@ def get_export(
     return download(done.data, media, f"acupress-journal-{ctx.today()}.{ext}")
 
 
-@router.post("/import", tags=["take away"])
-def post_import(
-    ctx: Ctx,
-    data: Annotated[bytes, Body(media_type="application/json", max_length=50_000_000)],
-    restore_profile: bool = False,
-) -> models.ImportOut:
-    """Restore a JSON export (the file as the body); sessions already there are skipped."""
-    done = actions.import_journal(data, "the uploaded file", restore_profile)
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A JSON export of acupress (GET /api/exports/json), as it was saved.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+IMPORT_MAX = 50_000_000
+
+
+@router.post("/import", tags=["take away"], openapi_extra=IMPORT_BODY)
+async def post_import(request: Request, restore_profile: bool = False) -> models.ImportOut:
+    """Restore a JSON export (the file as the body); sessions already there are skipped.
+    A damaged file is refused whole and nothing is written."""
+    from starlette.concurrency import run_in_threadpool
+
+    data = await request.body()
+    if len(data) > IMPORT_MAX:
+        raise AcupressError("The file is larger than 50 MB: that is not an acupress export.")
+    done = await run_in_threadpool(
+        actions.import_journal, data, "the uploaded file", restore_profile
+    )
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 
 
-@router.get("/guide.{fmt}", tags=["take away"], response_class=Response, responses={200: DOWNLOAD})
+@router.get(
+    "/guide.{fmt}",
+    tags=["take away"],
+    response_class=Response,
+    responses=files("text/html", "application/pdf"),
+)
 def get_guide(ctx: Ctx, fmt: Literal["html", "pdf"]) -> Response:
     """The printable guide, with the charts (and distances in cm when known)."""
     from acupress.web.security import DOCUMENT_POLICY
@@ -395,7 +405,12 @@ def get_guide(ctx: Ctx, fmt: Literal["html", "pdf"]) -> Response:
     )
 
 
-@router.get("/report.{fmt}", tags=["take away"], response_class=Response, responses={200: DOWNLOAD})
+@router.get(
+    "/report.{fmt}",
+    tags=["take away"],
+    response_class=Response,
+    responses=files("text/html", "application/pdf"),
+)
 def get_report(
     ctx: Ctx,
     fmt: Literal["html", "pdf"],
@@ -417,7 +432,10 @@ def get_report(
 
 
 @router.get(
-    "/reminders.ics", tags=["take away"], response_class=Response, responses={200: DOWNLOAD}
+    "/reminders.ics",
+    tags=["take away"],
+    response_class=Response,
+    responses=files("text/calendar"),
 )
 def get_reminders(
     ctx: Ctx,

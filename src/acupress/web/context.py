@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from acupress import actions
+from acupress.errors import NotFound
 
 if TYPE_CHECKING:
     from acupress.atlas import Atlas
     from acupress.clock import Clock
     from acupress.journal import Journal
     from acupress.profile import Profile
+    from acupress.progress import Progress
+    from acupress.protocol import Protocol
     from acupress.safety import Decision
     from acupress.web.live import LiveSessions
 
@@ -42,6 +45,8 @@ class Context:
     live: LiveSessions
     _journal: Journal | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _progress: tuple[object, Progress] | None = None
+    _protocols: dict[tuple[str, int], Protocol] = field(default_factory=dict)
 
     def now(self) -> dt.datetime:
         return self.options.now()
@@ -68,6 +73,40 @@ class Context:
                 self.live.interrupt_all(self._journal)
                 self._journal.close()
                 self._journal = None
+
+    def progress(self) -> Progress:
+        """The journal's progress today, computed again only when the journal changed:
+        every page that shows a plan needs it, and reading the whole journal is what
+        costs."""
+        from acupress import progress
+
+        today = self.today()
+        db = self.journal_if_any()
+        if db is None:
+            return progress.analyse([], today, progress.default_rules())
+        version = db.version()
+        key = (today, version)
+        cached = self._progress
+        if version is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        result = progress.from_journal(db, today)
+        self._progress = (key, result)
+        return result
+
+    def protocol(self, name: str) -> Protocol:
+        """A protocol by name only (the web never opens a path it is given), kept until
+        its file changes."""
+        from acupress import paths, protocol
+
+        known = protocol.available(paths.protocols_dir())
+        if name not in known:
+            raise NotFound(f"Unknown protocol '{name}': known protocols are {', '.join(known)}.")
+        path = known[name]
+        key = (str(path), path.stat().st_mtime_ns)
+        found = self._protocols.get(key)
+        if found is None:
+            found = self._protocols[key] = protocol.load_file(path, self.book)
+        return found
 
     def profile(self) -> Profile:
         from acupress import profile

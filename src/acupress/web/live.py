@@ -124,24 +124,27 @@ class LiveSessions:
 
             take(s.advance(at))
             advice: str | None = None
+            said: str | None = None
             if action == "pause" and s.paused_at is None and not s.finished:
                 s.toggle_pause(at)
-                live.message = "Paused."
+                said = "Paused."
             elif action == "resume" and s.paused_at is not None:
                 s.toggle_pause(at)
-                live.message = ""
+                said = ""
             elif action == "skip" and not s.finished:
                 take(s.skip(at))
             elif action == "back" and not s.finished:
                 take(s.back(at))
                 if not s.finished:
-                    live.message = f"Again: {s.current.title}."
+                    said = f"Again: {s.current.title}."
             elif action == "stop" and not s.finished:
                 s.stop(at, reason or "other")
                 advice = self.stop_advice.get(reason or "other")
             for log in logs:
                 db.add_step(live.id, log)
-            if cues:
+            if said is not None:
+                live.message = said
+            elif cues:
                 live.message = cues[-1].words
             if s.finished and not live.closed:
                 runner.close(db, live.id, s, stop_note=note)

@@ -111,15 +111,14 @@ def home(request: Request) -> Response:
 def points(request: Request) -> Response:
     ctx = ctx_of(request)
     thumb = ctx.profile().thumb_cm
-    chosen = views.named_protocol("low-back", ctx.book)
-    plan, _ = api.plan_now(ctx, None, None)
+    plan, chosen = api.plan_now(ctx, None, None)
     return page(
         request,
         "points.html",
         points=[
             (views.point(p, thumb), api.point_svg(p.code, None, thumb)) for p in ctx.book.points
         ],
-        overview=api.protocol_svg("low-back", "body", thumb),
+        overview=api.protocol_svg(ctx, "low-back", "body", thumb),
         protocol=chosen,
         plan=views.plan(plan, chosen, ctx.book, thumb),
         thumb=thumb,
@@ -280,7 +279,7 @@ async def journal_add(request: Request) -> Response:
 
 
 @router.get("/journal/{session_id}/edit", response_class=HTMLResponse)
-def journal_edit_form(request: Request, session_id: int) -> Response:
+def journal_edit_form(request: Request, session_id: api.SessionId) -> Response:
     ctx = ctx_of(request)
     log = ctx.journal().get(session_id)
     return page(
@@ -294,7 +293,7 @@ def journal_edit_form(request: Request, session_id: int) -> Response:
 
 
 @router.post("/journal/{session_id}/edit", response_class=HTMLResponse)
-async def journal_edit(request: Request, session_id: int) -> Response:
+async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
     db = ctx.journal()
@@ -332,7 +331,7 @@ async def journal_edit(request: Request, session_id: int) -> Response:
 
 
 @router.post("/journal/{session_id}/delete")
-def journal_delete(request: Request, session_id: int) -> Response:
+def journal_delete(request: Request, session_id: api.SessionId) -> Response:
     ctx_of(request).journal().delete(session_id)
     return RedirectResponse("/journal?done=deleted", status_code=303)
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from acupress import actions
 from acupress.atlas import cun_to_cm, personalise
-from acupress.errors import NotFound
 from acupress.web import models
 
 if TYPE_CHECKING:
@@ -24,16 +23,6 @@ def side_words(side: str | None, partner: bool) -> str:
     if side in ("left", "right"):
         return f"your partner's {side} side" if partner else f"{side} side"
     return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")
-
-
-def named_protocol(name: str, book: Atlas) -> Protocol:
-    """A protocol by name only: the web never opens a file path it is given."""
-    from acupress import paths, protocol
-
-    known = protocol.available(paths.protocols_dir())
-    if name not in known:
-        raise NotFound(f"Unknown protocol '{name}': known protocols are {', '.join(known)}.")
-    return protocol.load_file(known[name], book)
 
 
 def point(p: Point, thumb_cm: float | None) -> models.PointOut:

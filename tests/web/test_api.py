@@ -1,0 +1,398 @@
+"""The JSON API over the real core and a real SQLite journal, sessions timed by a fake
+clock the tests move by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from acupress.clock import FakeClock
+from acupress.journal import Journal
+from acupress.web.app import create_app
+from acupress.web.context import Options
+from tests.conftest import all_clear
+
+NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
+
+
+class Api:
+    """A browser's view of the app: the token cookie, and the fake clock of its sessions."""
+
+    def __init__(self, client: TestClient, clock: FakeClock) -> None:
+        self.client = client
+        self.clock = clock
+        client.get("/")  # the first page sets the token cookie
+        self.token = client.cookies["acupress_csrf"]
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.client.post(path, json=body, headers={"X-CSRF-Token": self.token}, **kw)
+
+    def send(self, method: str, path: str, body: Any = None) -> Any:
+        headers = {"X-CSRF-Token": self.token}
+        return self.client.request(method, path, json=body, headers=headers)
+
+    def check(self, **changes: Any) -> Any:
+        return self.post("/api/check", {"answers": all_clear() | changes})
+
+    def start(self, pain_before: int = 6) -> dict[str, Any]:
+        assert self.check().status_code == 200
+        answer = self.post("/api/sessions", {"pain_before": pain_before})
+        assert answer.status_code == 201, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def act(self, session_id: int, action: str, **extra: Any) -> dict[str, Any]:
+        answer = self.post(f"/api/sessions/{session_id}/actions", {"action": action, **extra})
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+
+@pytest.fixture
+def api() -> Iterator[Api]:
+    clock = FakeClock(NOW)
+    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    with TestClient(app) as client:
+        yield Api(client, clock)
+
+
+def stored(session_id: int) -> Any:
+    with Journal() as db:
+        return db.get(session_id)
+
+
+# --- the guided session ---------------------------------------------------------------
+
+
+def test_session_refused_until_the_check_is_done_and_no_journal_is_created(
+    api: Api, home: Any
+) -> None:
+    answer = api.post("/api/sessions", {"pain_before": 5})
+    assert answer.status_code == 409
+    assert "safety check" in answer.json()["detail"]
+    assert not (home / "journal.db").exists()
+
+
+def test_session_refused_when_the_check_says_see_a_clinician(api: Api, home: Any) -> None:
+    decision = api.check(fever_or_chills=True).json()
+    assert decision["session_allowed"] is False
+    answer = api.post("/api/sessions", {"pain_before": 5})
+    assert answer.status_code == 409
+    assert decision["title"] in answer.json()["detail"]
+    assert not (home / "journal.db").exists()
+
+
+def test_each_step_reaches_the_journal_the_moment_its_time_is_up(api: Api) -> None:
+    live = api.start()
+    first = live["step"]
+    api.clock.advance(first["seconds"] - 1)
+    assert api.act(live["id"], "advance")["index"] == 0
+    assert stored(live["id"]).steps == ()
+    api.clock.advance(1)
+    after = api.act(live["id"], "advance")
+    assert after["index"] == 1
+    assert [c["kind"] for c in after["cues"]] in (["next_step"], ["switch_side"])
+    steps = stored(live["id"]).steps
+    assert [(s.step_id, s.skipped, s.seconds) for s in steps] == [
+        (first["id"], False, first["seconds"])
+    ]
+
+
+def test_late_page_writes_every_step_whose_time_passed_with_its_real_end(api: Api) -> None:
+    live = api.start()
+    plan = api.get("/api/plan").json()["steps"]
+    three = sum(s["seconds"] for s in plan[:3])
+    api.clock.advance(three + 5)  # the tab slept through three steps
+    now = api.get(f"/api/sessions/{live['id']}").json()
+    assert now["index"] == 3
+    assert now["step_elapsed"] == pytest.approx(5)
+    steps = stored(live["id"]).steps
+    assert len(steps) == 3
+    ends = [s.completed_at for s in steps]
+    assert ends[-1] == NOW + dt.timedelta(seconds=three)
+
+
+def test_pause_stops_the_countdown(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(10)
+    paused = api.act(live["id"], "pause")
+    assert paused["paused"] is True
+    api.clock.advance(600)
+    still = api.act(live["id"], "advance")
+    assert still["index"] == 0
+    assert still["step_remaining"] == pytest.approx(live["step"]["seconds"] - 10)
+    assert api.act(live["id"], "resume")["paused"] is False
+
+
+def test_skip_is_recorded_as_skipped_with_the_time_it_had(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(20)
+    after = api.act(live["id"], "skip")
+    assert after["index"] == 1
+    assert after["steps_skipped"] == 1
+    (step,) = stored(live["id"]).steps
+    assert step.skipped and step.seconds == pytest.approx(20)
+
+
+def test_back_restarts_the_previous_step(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["step"]["seconds"] + 3)
+    again = api.act(live["id"], "back")
+    assert again["index"] == 0
+    assert again["step_remaining"] == live["step"]["seconds"]
+    assert again["message"].startswith("Again:")
+
+
+def test_whole_session_then_closing_is_kept_complete(api: Api) -> None:
+    live = api.start(pain_before=7)
+    api.clock.advance(live["total_seconds"] + 1)
+    end = api.act(live["id"], "advance")
+    assert end["finished"] and end["complete"]
+    assert end["cues"][-1]["kind"] == "end"
+    # the end is written before any closing question is answered
+    assert stored(live["id"]).complete
+    closing = api.post(
+        f"/api/sessions/{live['id']}/closing",
+        {"pain_after": 3, "sensations": ["warmth", "ache"], "note": "better"},
+    )
+    assert closing.status_code == 200, closing.text
+    kept = closing.json()
+    assert (kept["pain_before"], kept["pain_after"], kept["relief"]) == (7, 3, 4)
+    assert kept["sensations"] == ["warmth", "ache"]
+    assert kept["complete"] is True
+    assert len(kept["steps"]) == end["count"]
+    assert not any(s["skipped"] for s in kept["steps"])
+
+
+def test_stop_for_dizziness_gives_the_guides_advice_and_keeps_the_steps(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["step"]["seconds"] + 2)
+    stopped = api.act(live["id"], "stop", reason="dizziness", note="light-headed")
+    assert stopped["finished"] and not stopped["complete"]
+    assert stopped["stop_reason"] == "dizziness"
+    assert "lying or sitting down" in stopped["stop_advice"]
+    log = stored(live["id"])
+    assert (log.stop_reason, log.stop_note, log.complete) == ("dizziness", "light-headed", False)
+    assert len(log.steps) == 1
+
+
+def test_closing_a_running_session_is_refused(api: Api) -> None:
+    live = api.start()
+    answer = api.post(f"/api/sessions/{live['id']}/closing", {"pain_after": 2})
+    assert answer.status_code == 409
+    assert stored(live["id"]).pain_after is None
+
+
+def test_unknown_session_is_a_404_with_a_sentence(api: Api) -> None:
+    answer = api.post("/api/sessions/999/actions", {"action": "advance"})
+    assert answer.status_code == 404
+    assert "not running" in answer.json()["detail"]
+
+
+def test_app_shutdown_marks_running_sessions_interrupted() -> None:
+    clock = FakeClock(NOW)
+    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    with TestClient(app) as client:
+        api = Api(client, clock)
+        live = api.start()
+        clock.advance(live["step"]["seconds"] + 1)
+    log = stored(live["id"])
+    assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)
+
+
+# --- bad input: a 4xx with a reason, and nothing written ------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"pain_before": 11},
+        {"pain_before": -1},
+        {"pain_before": "six"},
+        {"pain_before": 5, "minutes": 0},
+        {"pain_before": 5, "extra": 1},
+        {},
+    ],
+)
+def test_bad_session_start_is_refused_and_writes_nothing(
+    api: Api, home: Any, body: dict[str, Any]
+) -> None:
+    api.check()
+    answer = api.post("/api/sessions", body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+    assert not (home / "journal.db").exists()
+
+
+def test_bad_pain_after_is_refused_and_the_session_kept(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["total_seconds"])
+    api.act(live["id"], "advance")
+    answer = api.post(f"/api/sessions/{live['id']}/closing", {"pain_after": 12})
+    assert answer.status_code == 422
+    assert "pain_after" in answer.json()["detail"]
+    assert stored(live["id"]).complete
+
+
+def test_requests_without_the_token_are_refused(api: Api, home: Any) -> None:
+    answer = api.client.post("/api/check", json={"answers": all_clear()})
+    assert answer.status_code == 403
+    assert "security token" in answer.json()["detail"]
+    wrong = api.client.post(
+        "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": "0" * 32}
+    )
+    assert wrong.status_code == 403
+    assert not (home / "check.json").exists()
+
+
+def test_unknown_host_is_refused(api: Api) -> None:
+    assert api.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_bad_check_answers_say_which_question(api: Api) -> None:
+    answer = api.check(age="forty")
+    assert answer.status_code == 400
+    assert "age" in answer.json()["detail"]
+
+
+# --- the journal ----------------------------------------------------------------------
+
+
+def test_journal_add_edit_delete(api: Api) -> None:
+    added = api.post(
+        "/api/journal",
+        {"day": "2026-03-01", "pain_before": 6, "pain_after": 4, "points": ["bl23", "BL40"]},
+    )
+    assert added.status_code == 201, added.text
+    s = added.json()
+    assert (s["source"], s["points"], s["relief"]) == ("manual", ["BL23", "BL40"], 2)
+    edited = api.send("PATCH", f"/api/journal/{s['id']}", {"pain_after": 2, "note": "<b>ok</b>"})
+    assert edited.json()["pain_after"] == 2 and edited.json()["note"] == "<b>ok</b>"
+    listed = api.get("/api/journal", params={"from": "2026-03-01", "to": "2026-03-01"}).json()
+    assert [x["id"] for x in listed] == [s["id"]]
+    assert api.send("DELETE", f"/api/journal/{s['id']}").status_code == 204
+    assert api.get(f"/api/journal/{s['id']}").status_code == 404
+
+
+def test_journal_refuses_a_session_in_the_future(api: Api) -> None:
+    answer = api.post("/api/journal", {"day": "2026-03-05", "pain_before": 6, "pain_after": 4})
+    assert answer.status_code == 400
+    assert "future" in answer.json()["detail"]
+    assert api.get("/api/journal").json() == []
+
+
+def test_journal_refuses_unknown_points_and_reversed_dates(api: Api) -> None:
+    answer = api.post(
+        "/api/journal", {"day": "2026-03-01", "pain_before": 6, "pain_after": 4, "points": ["X9"]}
+    )
+    assert answer.status_code == 404 or answer.status_code == 400
+    reversed_days = api.get("/api/journal", params={"from": "2026-03-02", "to": "2026-03-01"})
+    assert reversed_days.status_code == 400
+
+
+# --- progress, settings, take away ----------------------------------------------------
+
+
+def test_progress_applies_the_guides_rules(api: Api) -> None:
+    for day in ("2026-02-27", "2026-02-28", "2026-03-01"):
+        api.post("/api/journal", {"day": day, "pain_before": 5, "pain_after": 5})
+    p = api.get("/api/progress").json()
+    assert p["sessions"] == 3
+    assert "no_relief_3_days" in [f["id"] for f in p["flags"]]
+    assert all(f["source"] for f in p["flags"])
+
+
+def test_settings_change_the_plan_and_the_points(api: Api) -> None:
+    answer = api.send(
+        "PUT", "/api/settings", {"thumb_cm": 2.0, "minutes": 20, "partner": True, "sound": False}
+    )
+    assert answer.status_code == 200
+    point = api.get("/api/points/BL23").json()
+    assert point["lateral_cm"] == 3.0  # 1.5 cun with a 2 cm thumb
+    plan = api.get("/api/plan").json()
+    assert plan["partner"] is True
+    assert plan["budget_seconds"] == 20 * 60
+    bad = api.send("PUT", "/api/settings", {"thumb_cm": 9})
+    assert bad.status_code == 422
+    assert api.get("/api/settings").json()["thumb_cm"] == 2.0
+
+
+def test_export_then_import_round_trips(api: Api) -> None:
+    api.post("/api/journal", {"day": "2026-03-01", "pain_before": 6, "pain_after": 4})
+    dump = api.get("/api/exports/json")
+    assert dump.status_code == 200
+    assert "attachment" in dump.headers["content-disposition"]
+    again = api.client.post(
+        "/api/import",
+        content=dump.content,
+        headers={"X-CSRF-Token": api.token, "Content-Type": "application/json"},
+    )
+    assert again.json() == {"added": 0, "present": 1, "profile": "none_in_file"}
+    broken = api.client.post(
+        "/api/import",
+        content=b'{"format": "acupress-journal", "version": 99}',
+        headers={"X-CSRF-Token": api.token, "Content-Type": "application/json"},
+    )
+    assert broken.status_code == 400
+    assert len(api.get("/api/journal").json()) == 1
+
+
+def test_fhir_and_csv_exports(api: Api) -> None:
+    api.post("/api/journal", {"day": "2026-03-01", "pain_before": 6, "pain_after": 4})
+    fhir = json.loads(api.get("/api/exports/fhir").content)
+    assert fhir["resourceType"] == "Bundle" and len(fhir["entry"]) == 2
+    assert api.get("/api/exports/csv").text.count("\n") == 2
+    assert api.get("/api/exports/xml").status_code == 422
+
+
+def test_reminders_keep_a_rest_day(api: Api) -> None:
+    ok = api.get("/api/reminders.ics", params={"time": "08:00", "days": "mon,wed,fri"})
+    assert ok.status_code == 200 and b"RRULE:FREQ=WEEKLY" in ok.content
+    daily = api.get("/api/reminders.ics", params={"days": "mon,tue,wed,thu,fri,sat,sun"})
+    assert daily.status_code == 400
+    assert "rest day" in daily.json()["detail"]
+
+
+def test_documents_carry_no_script(api: Api) -> None:
+    guide = api.get("/api/guide.html")
+    assert guide.status_code == 200
+    assert "script-src" not in guide.headers["content-security-policy"]
+    assert "default-src 'none'" in guide.headers["content-security-policy"]
+    assert "<script" not in guide.text
+
+
+def test_charts_are_svg_from_the_atlas(api: Api) -> None:
+    chart = api.get("/api/charts/points/BL23.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert chart.text.lstrip().startswith("<svg") and "BL23" in chart.text
+    assert api.get("/api/charts/points/ZZ99.svg").status_code == 404
+    assert api.get("/api/charts/protocols/../../etc/passwd.svg").status_code == 404
+
+
+def test_every_page_operation_is_in_the_openapi_schema(api: Api) -> None:
+    schema = api.get("/api/openapi.json").json()
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/check", "post"),
+        ("/api/sessions", "post"),
+        ("/api/sessions/{session_id}/actions", "post"),
+        ("/api/sessions/{session_id}/closing", "post"),
+        ("/api/journal", "post"),
+        ("/api/journal/{session_id}", "patch"),
+        ("/api/journal/{session_id}", "delete"),
+        ("/api/progress", "get"),
+        ("/api/settings", "put"),
+        ("/api/import", "post"),
+        ("/api/exports/{fmt}", "get"),
+        ("/api/reminders.ics", "get"),
+    ]:
+        assert method in paths[path], f"{method.upper()} {path} is missing"
+    assert all(p.startswith("/api/") for p in paths)

@@ -1,0 +1,196 @@
+"""The pages as a browser without JavaScript sees them: forms, their mistakes, the security
+headers, and what is escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from acupress.clock import FakeClock
+from acupress.journal import Journal
+from acupress.safety import default_screening
+from acupress.web.app import create_app
+from acupress.web.context import Options
+
+NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
+PAGES = ["/", "/session", "/check", "/points", "/journal", "/progress", "/take-away", "/settings"]
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    clock = FakeClock(NOW)
+    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+def token(client: TestClient, page: str = "/") -> str:
+    html = client.get(page).text
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html) or re.search(
+        r'name="csrf-token" content="([0-9a-f]+)"', html
+    )
+    assert found, "the page carries no token"
+    return found[1]
+
+
+def check_form(**changes: str | list[str]) -> dict[str, Any]:
+    form: dict[str, Any] = {}
+    for q in default_screening().questions:
+        form[q.id] = {"yes_no": "no", "number": "40", "points": []}[q.type]
+    return form | changes
+
+
+def post(client: TestClient, path: str, form: dict[str, Any], **kw: Any) -> Any:
+    return client.post(path, data={"csrf_token": token(client), **form}, **kw)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_a_strict_content_security_policy(
+    client: TestClient, path: str
+) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text  # scripts only from files, never inline
+    assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []  # nothing from elsewhere
+
+
+def test_the_token_cookie_is_strict_and_not_readable_by_scripts(client: TestClient) -> None:
+    cookie = client.get("/").headers["set-cookie"]
+    assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+
+
+def test_check_form_decides_and_keeps_the_answers_for_the_day(client: TestClient) -> None:
+    page = post(client, "/check", check_form())
+    assert page.status_code == 200
+    assert "decision-go" in page.text
+    assert 'href="/session"' in page.text
+    assert "Start the session" in client.get("/session").text
+
+
+def test_check_form_emergency_is_unmistakable(client: TestClient) -> None:
+    page = post(client, "/check", check_form(saddle_numbness="yes"))
+    assert 'class="decision decision-emergency"' in page.text
+    assert 'role="alert"' in page.text
+    assert "Start a session" not in page.text
+    assert "Start the session" not in client.get("/session").text
+
+
+def test_check_form_missing_answer_says_which_and_saves_nothing(
+    client: TestClient, home: Any
+) -> None:
+    form = check_form()
+    del form["fever_or_chills"]
+    page = post(client, "/check", form)
+    assert page.status_code == 400
+    assert "has no answer" in page.text
+    assert not (home / "check.json").exists()
+
+
+def test_form_without_the_token_is_refused(client: TestClient, home: Any) -> None:
+    page = client.post("/check", data=check_form())
+    assert page.status_code == 403
+    assert "security token" in page.text
+    assert not (home / "check.json").exists()
+
+
+def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
+    note = "<script>alert(1)</script>"
+    answer = post(
+        client,
+        "/journal",
+        {
+            "day": "2026-03-01",
+            "pain_before": "6",
+            "pain_after": "4",
+            "points": ["BL23"],
+            "note": note,
+        },
+    )
+    assert answer.status_code == 303
+    page = client.get("/journal")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert note not in page.text
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [
+        ({"pain_before": "11", "pain_after": "4"}, "Pain before must be a whole number from 0"),
+        ({"pain_before": "six", "pain_after": "4"}, "Pain before must be a whole number"),
+        ({"pain_before": "6", "pain_after": ""}, "Pain after is missing"),
+        ({"pain_before": "6", "pain_after": "4", "day": "2026-03-09"}, "in the future"),
+        ({"pain_before": "6", "pain_after": "4", "day": "yesterday"}, "Date must be a date"),
+        ({"pain_before": "6", "pain_after": "4", "minutes": "0"}, "Minutes must be"),
+    ],
+)
+def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
+    client: TestClient, form: dict[str, str], words: str
+) -> None:
+    page = post(client, "/journal", {"day": "2026-03-01", **form})
+    assert page.status_code == 400
+    assert words in page.text
+    assert 'role="alert"' in page.text
+    with Journal() as db:
+        assert db.sessions() == []
+
+
+def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
+    post(client, "/journal", {"day": "2026-03-01", "pain_before": "6", "pain_after": "4"})
+    edit = client.get("/journal/1/edit")
+    assert 'value="6"' in edit.text
+    done = post(
+        client,
+        "/journal/1/edit",
+        {"day": "2026-02-28", "time": "08:15", "pain_before": "7", "pain_after": "2", "note": "x"},
+    )
+    assert done.status_code == 303
+    with Journal() as db:
+        s = db.get(1)
+    assert (s.pain_before, s.pain_after, s.day.isoformat()) == (7, 2, "2026-02-28")
+    bad = post(client, "/journal/1/edit", {"day": "2026-02-28", "pain_before": "99"})
+    assert bad.status_code == 400
+    assert post(client, "/journal/1/delete", {}).status_code == 303
+    assert client.get("/journal/1/edit").status_code == 404
+
+
+def test_settings_form_rejects_an_implausible_thumb(client: TestClient, home: Any) -> None:
+    page = post(client, "/settings", {"thumb_cm": "9", "minutes": "20"})
+    assert page.status_code == 400
+    assert "not plausible" in page.text
+    assert not (home / "profile.json").exists()
+    ok = post(client, "/settings", {"thumb_cm": "2,1", "minutes": "20", "sound": "on"})
+    assert ok.status_code == 303
+    assert "2.1 cm" in client.get("/points").text
+
+
+def test_import_form_refuses_a_damaged_file(client: TestClient) -> None:
+    page = client.post(
+        "/take-away/import",
+        data={"csrf_token": token(client)},
+        files={"file": ("dump.json", b"{not json", "application/json")},
+    )
+    assert page.status_code == 400
+    assert "dump.json" in page.text
+
+
+def test_unknown_page_is_a_404_page_with_a_sentence(client: TestClient) -> None:
+    page = client.get("/nowhere")
+    assert page.status_code == 404
+    assert "There is no page /nowhere here." in page.text
+
+
+def test_progress_page_plots_pain_and_shows_flags(client: TestClient) -> None:
+    for day in ("2026-02-27", "2026-02-28", "2026-03-01"):
+        post(client, "/journal", {"day": day, "pain_before": "5", "pain_after": "5"})
+    page = client.get("/progress").text
+    assert "<svg" in page and "Pain before and after" in page
+    assert "flag-no_relief_3_days" in page
+    assert "Source:" in page
