@@ -344,9 +344,16 @@ def plan(
 @click.option("--thumb-cm", type=float, help="Width of your thumb at its middle joint, in cm.")
 @click.option("--minutes", type=click.IntRange(1, 240), help="Your usual session length.")
 @click.option("--partner/--solo", default=None, help="Whether a partner usually presses.")
+@click.option("--sound/--no-sound", default=None, help="The web session's tone at each change.")
+@click.option("--speech/--no-speech", default=None, help="The web session speaks the steps.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def profile_cmd(
-    thumb_cm: float | None, minutes: int | None, partner: bool | None, as_json: bool
+    thumb_cm: float | None,
+    minutes: int | None,
+    partner: bool | None,
+    sound: bool | None,
+    speech: bool | None,
+    as_json: bool,
 ) -> None:
     """Show your profile, or change it with the options."""
     from dataclasses import replace
@@ -359,8 +366,9 @@ def profile_cmd(
         changes["thumb_cm"] = profile.check_thumb_cm(thumb_cm)
     if minutes is not None:
         changes["minutes"] = minutes
-    if partner is not None:
-        changes["partner"] = partner
+    for name, value in (("partner", partner), ("sound", sound), ("speech", speech)):
+        if value is not None:
+            changes[name] = value
     if changes:
         me = replace(me, **changes)
         profile.save(me)
@@ -373,6 +381,8 @@ def profile_cmd(
         f"Session length:  {me.minutes or 'the protocol default'}" + (" min" if me.minutes else "")
     )
     click.echo(f"Partner mode:    {'on' if me.partner else 'off'}")
+    spoken = ", spoken steps" if me.speech else ""
+    click.echo(f"Web cues:        {'tone' if me.sound else 'no tone'}{spoken}")
     if me.checked_on:
         found = ", ".join(c.replace("_", " ") for c in me.conditions) or "none"
         click.echo(f"From the check:  {found} (on {me.checked_on})")

@@ -224,6 +224,8 @@ def test_profile_round_trip(run: Run) -> None:
         "thumb_cm": 2.2,
         "minutes": 25,
         "partner": True,
+        "sound": True,
+        "speech": False,
         "conditions": [],
         "checked_on": None,
     }
