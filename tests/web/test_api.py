@@ -15,6 +15,7 @@ from acupress.clock import FakeClock
 from acupress.journal import Journal
 from acupress.web.app import create_app
 from acupress.web.context import Options
+from acupress.web.live import GRACE
 from tests.conftest import all_clear
 
 NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
@@ -203,12 +204,51 @@ def test_app_shutdown_marks_running_sessions_interrupted() -> None:
     with TestClient(app) as client:
         api = Api(client, clock)
         live = api.start()
-        clock.advance(live["step"]["seconds"] + 1)
+        clock.advance(live["step"]["seconds"] - 30)
+        api.get(f"/api/sessions/{live['id']}")  # the page's heartbeat
+        clock.advance(31)
     log = stored(live["id"])
     assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)
 
 
+def test_steps_after_the_page_went_quiet_are_not_counted_as_done() -> None:
+    clock = FakeClock(NOW)
+    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    with TestClient(app) as client:
+        api = Api(client, clock)
+        live = api.start()
+        plan = api.get("/api/plan").json()["steps"]
+        clock.advance(plan[0]["seconds"])
+        api.act(live["id"], "advance")  # the page's last word
+        clock.advance(live["total_seconds"])  # the tab was closed long ago
+    ends, total = [], 0
+    for step in plan:
+        total += step["seconds"]
+        ends.append(total)
+    alive_until = plan[0]["seconds"] + GRACE
+    log = stored(live["id"])
+    assert len(log.steps) == sum(1 for end in ends if end <= alive_until) < len(plan)
+    assert (log.stop_reason, log.complete) == ("interrupted", False)
+
+
+def test_leaving_the_page_interrupts_the_session_at_once(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["step"]["seconds"] + 5)
+    # what the page's beacon sends: the token as a form field
+    gone = api.client.post(f"/api/sessions/{live['id']}/leave", data={"csrf_token": api.token})
+    assert gone.status_code == 204
+    log = stored(live["id"])
+    assert (len(log.steps), log.stop_reason, log.complete) == (1, "interrupted", False)
+    assert api.post(f"/api/sessions/{live['id']}/actions", {"action": "advance"}).status_code == 404
+
+
 # --- bad input: a 4xx with a reason, and nothing written ------------------------------
+
+
+def test_journal_refuses_a_day_too_long_ago(api: Api) -> None:
+    answer = api.post("/api/journal", {"day": "0001-01-01", "pain_before": 6, "pain_after": 4})
+    assert answer.status_code == 400
+    assert "check the year" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(

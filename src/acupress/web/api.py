@@ -256,6 +256,14 @@ def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) ->
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
+@router.post("/sessions/{session_id}/leave", tags=["session"], status_code=204)
+def post_leave(ctx: Ctx, session_id: SessionId) -> Response:
+    """The page is closing: keep the steps done so far and mark the session interrupted
+    (the page sends this as it goes, with the token as a form field)."""
+    ctx.live.leave(ctx.journal(), session_id)
+    return Response(status_code=204)
+
+
 @router.post("/sessions/{session_id}/closing", tags=["session"])
 def post_closing(
     ctx: Ctx, session_id: SessionId, given: models.SessionClosing

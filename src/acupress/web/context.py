@@ -131,5 +131,5 @@ def make_context(options: Options) -> Context:
     return Context(
         options=options,
         book=atlas.default(),
-        live=LiveSessions(clock, dict(advice)),
+        live=LiveSessions(clock, dict(advice), speed),
     )

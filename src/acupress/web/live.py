@@ -12,6 +12,7 @@ closed loses nothing that was done."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,6 +42,8 @@ class Live:
     lock: threading.Lock = field(default_factory=threading.Lock)
     message: str = ""
     closed: bool = False  # its end is written to the journal
+    seen_at: float = 0.0  # session clock when the page last asked anything
+    seen_wall: float = field(default_factory=time.monotonic)  # and the monotonic time then
 
     @property
     def plan(self) -> Plan:
@@ -60,12 +63,32 @@ class Moment:
     stop_advice: str | None = None
 
 
-class LiveSessions:
-    """The sessions this server is guiding, by journal id."""
+# The page asks for the session's state at least every HEARTBEAT seconds while it is
+# open; a browser may slow a hidden tab's timers to once a minute, hence the grace.
+HEARTBEAT = 10.0
+GRACE = 70.0  # wall seconds after the last request during which the page may still live
+GONE = 300.0  # wall seconds of silence after which the page is taken to be closed
 
-    def __init__(self, clock_factory: Callable[[], Clock], stop_advice: dict[str, str]) -> None:
+
+class LiveSessions:
+    """The sessions this server is guiding, by journal id.
+
+    A step counts as done when its time is up while the page is there: any request from
+    the page writes the steps whose time passed (a throttled background tab included).
+    When the page goes away (closed tab, lost connection, the app stopping) the session
+    is interrupted, and only steps that ended while the page was still there, or within
+    the grace after its last request, are kept: nothing is recorded as done that nobody
+    was guided through."""
+
+    def __init__(
+        self,
+        clock_factory: Callable[[], Clock],
+        stop_advice: dict[str, str],
+        speed: float = 1.0,
+    ) -> None:
         self.clock_factory = clock_factory
         self.stop_advice = stop_advice
+        self.speed = speed
         self._by_id: dict[int, Live] = {}
         self._lock = threading.Lock()
 
@@ -79,12 +102,15 @@ class LiveSessions:
         answers: dict[str, Any] | None,
     ) -> Moment:
         """Open the session's record in the journal (incomplete until it ends) and start
-        its first step now."""
+        its first step now. Sessions whose page has gone quiet are closed first."""
+        self.interrupt_gone(db)
         clock = self.clock_factory()
         session, session_id = runner.begin(
             db, plan, clock, pain_before=pain_before, answers=answers
         )
-        live = Live(id=session_id, session=session, clock=clock, protocol=protocol)
+        live = Live(
+            id=session_id, session=session, clock=clock, protocol=protocol, seen_at=clock.elapsed()
+        )
         with self._lock:
             self._by_id[session_id] = live
         return Moment(live=live, status=live.status(), cues=())
@@ -149,27 +175,50 @@ class LiveSessions:
             if s.finished and not live.closed:
                 runner.close(db, live.id, s, stop_note=note)
                 live.closed = True
+            live.seen_at, live.seen_wall = at, time.monotonic()
             return Moment(live=live, status=s.status(at), cues=tuple(cues), stop_advice=advice)
 
     def forget(self, session_id: int) -> None:
         with self._lock:
             self._by_id.pop(session_id, None)
 
+    def leave(self, db: Journal, session_id: int) -> None:
+        """The page is going away (closed, reloaded, navigated off): the steps done up
+        to now are kept and the session is interrupted."""
+        live = self.get(session_id)
+        self._interrupt(db, live, live.clock.elapsed())
+        self.forget(session_id)
+
+    def interrupt_gone(self, db: Journal) -> None:
+        """Close the sessions whose page has not been heard from for a while."""
+        now = time.monotonic()
+        with self._lock:
+            gone = [lv for lv in self._by_id.values() if now - lv.seen_wall > GONE]
+        for live in gone:
+            self._interrupt(db, live, self._last_alive(live))
+            self.forget(live.id)
+
     def interrupt_all(self, db: Journal) -> None:
-        """The app is shutting down: sessions still running keep what they completed and
-        are marked as interrupted."""
+        """The app is shutting down: sessions still running keep what was done while
+        their page was there, and are marked as interrupted."""
         with self._lock:
             running = list(self._by_id.values())
             self._by_id.clear()
         for live in running:
-            with live.lock:
-                if live.closed:
-                    continue
-                at = live.clock.elapsed()
-                for log in live.session.advance(at)[0]:
-                    db.add_step(live.id, log)
-                if not live.session.finished:
-                    runner.interrupt(db, live.id, live.session, at)
-                else:
-                    runner.close(db, live.id, live.session)
-                live.closed = True
+            self._interrupt(db, live, self._last_alive(live))
+
+    def _last_alive(self, live: Live) -> float:
+        """The latest session time at which the page may still have been there."""
+        return min(live.clock.elapsed(), live.seen_at + GRACE * self.speed)
+
+    def _interrupt(self, db: Journal, live: Live, at: float) -> None:
+        with live.lock:
+            if live.closed:
+                return
+            for log in live.session.advance(at)[0]:
+                db.add_step(live.id, log)
+            if live.session.finished:
+                runner.close(db, live.id, live.session)
+            else:
+                runner.interrupt(db, live.id, live.session, at)
+            live.closed = True

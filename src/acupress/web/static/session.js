@@ -11,12 +11,15 @@
   const $ = (id) => document.getElementById(id);
   const token = document.querySelector('meta[name="csrf-token"]').content;
   const RING = 2 * Math.PI * 54;
+  const HEARTBEAT_MS = 10000; // the server takes a page silent for long to be gone
   const sound = root.dataset.sound === "on";
   const speech = root.dataset.speech === "on";
 
   let live = null; // the server's last answer
   let deadline = 0; // performance.now() at which the current step ends
   let busy = false; // a request is on its way
+  let lastCall = 0; // performance.now() of the last answer
+  let pausedToAsk = false; // paused by the stop question, resumed if it is cancelled
   let shownIndex = -1;
   let wakeLock = null;
   let audio = null;
@@ -167,6 +170,7 @@
 
   function take(answer) {
     live = answer;
+    lastCall = performance.now();
     deadline = performance.now() + (answer.step_remaining / answer.speed) * 1000;
     cue(answer.cues);
     if (answer.finished) {
@@ -194,9 +198,24 @@
     }
   }
 
+  async function refresh() {
+    // The server writes the steps whose time passed, and hears the page is still here.
+    if (busy || !live) return;
+    busy = true;
+    try {
+      take(await call(`/api/sessions/${live.id}`));
+      problem("");
+    } catch (e) {
+      problem(e.message);
+    } finally {
+      busy = false;
+    }
+  }
+
   function tick() {
-    if (live && !live.finished && !live.paused && !busy && performance.now() >= deadline) {
-      act("advance");
+    if (live && !live.finished && !busy) {
+      if (!live.paused && performance.now() >= deadline) act("advance");
+      else if (performance.now() - lastCall > HEARTBEAT_MS) refresh();
     }
     draw();
   }
@@ -236,10 +255,14 @@
     }
   });
 
-  function askStop() {
-    if (!live || live.finished) return;
+  async function askStop() {
+    if (!live || live.finished || !$("stop-box").hidden) return;
     $("stop-box").hidden = false;
     $("stop-title").focus();
+    if (!live.paused) {
+      pausedToAsk = true;
+      await act("pause"); // the clock waits while the reason is chosen
+    }
   }
 
   $("stop-form").addEventListener("submit", (event) => {
@@ -250,6 +273,8 @@
   $("stop-cancel").addEventListener("click", () => {
     $("stop-box").hidden = true;
     $("stop").focus();
+    if (pausedToAsk) act("resume");
+    pausedToAsk = false;
   });
 
   $("closing-form").addEventListener("submit", async (event) => {
@@ -294,18 +319,19 @@
     }
   });
 
-  document.addEventListener("visibilitychange", async () => {
+  document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible" || !live || live.finished) return;
     keepAwake();
-    if (busy) return;
-    busy = true;
-    try {
-      take(await call(`/api/sessions/${live.id}`)); // steps whose time passed are written
-    } catch (e) {
-      problem(e.message);
-    } finally {
-      busy = false;
-    }
+    refresh();
+  });
+
+  // Leaving the page (closing the tab, reloading, going elsewhere) ends the session:
+  // the steps done so far are kept and it is marked as interrupted.
+  window.addEventListener("pagehide", () => {
+    if (!live || live.finished) return;
+    const form = new FormData();
+    form.append("csrf_token", token);
+    navigator.sendBeacon(`/api/sessions/${live.id}/leave`, form);
   });
 
   setInterval(tick, 200);
