@@ -424,3 +424,10 @@ def order_by_posture(steps: list[Step], posture_of: PostureOf) -> list[Step]:
             out.append(s)
     flush(None)
     return out
+
+
+def side_words(side: str | None, partner: bool) -> str:
+    """The side of a step in words: 'left side', 'your partner's left side', …"""
+    if side in ("left", "right"):
+        return f"your partner's {side} side" if partner else f"{side} side"
+    return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")

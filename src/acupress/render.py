@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
+from acupress.protocol import side_words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -238,12 +239,6 @@ def bar(fraction: float, width: int = 40) -> Text:
     """A progress bar that reads without colour: filled blocks, then light shade."""
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
-
-
-def side_words(side: str | None, partner: bool) -> str:
-    if side in ("left", "right"):
-        return f"your partner's {side} side" if partner else f"{side} side"
-    return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")
 
 
 def session_screen(

@@ -14,7 +14,7 @@ from acupress import actions
 from acupress.errors import AcupressError
 from acupress.web import models, views
 from acupress.web.context import Context
-from acupress.web.security import require_token
+from acupress.web.security import DOCUMENT_POLICY, require_token
 
 if TYPE_CHECKING:
     from acupress.protocol import Plan, Protocol
@@ -351,6 +351,15 @@ def download(data: bytes, media_type: str, filename: str, policy: str | None = N
     return Response(data, media_type=media_type, headers=headers)
 
 
+def document(html: str, fmt: str, pdf_name: str) -> Response:
+    """A printable document: a PDF to download, or the page itself, which runs no script."""
+    if fmt == "pdf":
+        return download(actions.to_pdf(html), "application/pdf", pdf_name)
+    return Response(
+        html, media_type="text/html", headers={"Content-Security-Policy": DOCUMENT_POLICY}
+    )
+
+
 @router.get(
     "/exports/{fmt}",
     tags=["take away"],
@@ -403,14 +412,8 @@ async def post_import(request: Request, restore_profile: bool = False) -> models
 )
 def get_guide(ctx: Ctx, fmt: Literal["html", "pdf"]) -> Response:
     """The printable guide, with the charts (and distances in cm when known)."""
-    from acupress.web.security import DOCUMENT_POLICY
-
     html = actions.guide_html("low-back", ctx.profile().thumb_cm)
-    if fmt == "pdf":
-        return download(actions.to_pdf(html), "application/pdf", "acupress-guide.pdf")
-    return Response(
-        html, media_type="text/html", headers={"Content-Security-Policy": DOCUMENT_POLICY}
-    )
+    return document(html, fmt, "acupress-guide.pdf")
 
 
 @router.get(
@@ -426,17 +429,9 @@ def get_report(
     until: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> Response:
     """The one-page progress report for a clinician."""
-    from acupress.web.security import DOCUMENT_POLICY
-
     actions.day_range(since, until, ("from", "to"))
     html, _count = actions.report_html(since, until, ctx.now())
-    if fmt == "pdf":
-        return download(
-            actions.to_pdf(html), "application/pdf", f"acupress-report-{ctx.today()}.pdf"
-        )
-    return Response(
-        html, media_type="text/html", headers={"Content-Security-Policy": DOCUMENT_POLICY}
-    )
+    return document(html, fmt, f"acupress-report-{ctx.today()}.pdf")
 
 
 @router.get(

@@ -24,7 +24,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["clock"] = views.minutes_seconds
 templates.env.filters["svg"] = Markup  # charts are built by acupress, escaped as built
-templates.env.globals["side_words"] = views.side_words
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_token)])
 

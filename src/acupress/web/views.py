@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from acupress import actions
 from acupress.atlas import cun_to_cm, personalise
+from acupress.protocol import side_words
 from acupress.web import models
 
 if TYPE_CHECKING:
@@ -17,12 +18,6 @@ if TYPE_CHECKING:
     from acupress.records import SessionLog
     from acupress.safety import Decision
     from acupress.web.live import Moment
-
-
-def side_words(side: str | None, partner: bool) -> str:
-    if side in ("left", "right"):
-        return f"your partner's {side} side" if partner else f"{side} side"
-    return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")
 
 
 def point(p: Point, thumb_cm: float | None) -> models.PointOut:
