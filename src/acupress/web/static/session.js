@@ -113,9 +113,18 @@
   }
 
   function fill(list, items) {
+    // Content may name a command in `backticks`: shown as code, everything else as text.
     list.replaceChildren(...items.map((text) => {
       const li = document.createElement("li");
-      li.textContent = text;
+      text.split("`").forEach((part, i) => {
+        if (i % 2 === 1) {
+          const code = document.createElement("code");
+          code.textContent = part;
+          li.append(code);
+        } else {
+          li.append(part);
+        }
+      });
       return li;
     }));
   }
