@@ -17,7 +17,8 @@
 
   let live = null; // the server's last answer
   let deadline = 0; // performance.now() at which the current step ends
-  let busy = false; // a request is on its way
+  let queue = Promise.resolve(); // the requests to the server, one after another
+  let pending = 0; // how many are queued or on their way
   let lastCall = 0; // performance.now() of the last answer
   let pausedToAsk = false; // paused by the stop question, resumed if it is cancelled
   let shownIndex = -1;
@@ -194,35 +195,34 @@
     draw();
   }
 
-  async function act(action, extra) {
-    if (!live || busy) return;
-    busy = true;
-    try {
-      take(await call(`/api/sessions/${live.id}/actions`, Object.assign({ action: action }, extra || {})));
-      problem("");
-    } catch (e) {
-      problem(e.message);
-    } finally {
-      busy = false;
-    }
+  // Requests go one after another, in the order they were asked for: a press of Stop
+  // while the clock's own request is on its way waits for it, and is never dropped.
+  function send(path, body) {
+    pending += 1;
+    queue = queue
+      .then(async () => {
+        if (!live || live.finished) return; // over: nothing more to ask
+        take(await call(path, body));
+        problem("");
+      })
+      .catch((e) => problem(e.message))
+      .finally(() => { pending -= 1; });
+    return queue;
   }
 
-  async function refresh() {
+  function act(action, extra) {
+    if (!live) return Promise.resolve();
+    return send(`/api/sessions/${live.id}/actions`, Object.assign({ action: action }, extra || {}));
+  }
+
+  function refresh() {
     // The server writes the steps whose time passed, and hears the page is still here.
-    if (busy || !live) return;
-    busy = true;
-    try {
-      take(await call(`/api/sessions/${live.id}`));
-      problem("");
-    } catch (e) {
-      problem(e.message);
-    } finally {
-      busy = false;
-    }
+    if (!live) return Promise.resolve();
+    return send(`/api/sessions/${live.id}`);
   }
 
   function tick() {
-    if (live && !live.finished && !busy) {
+    if (live && !live.finished && pending === 0) {
       if (!live.paused && performance.now() >= deadline) act("advance");
       else if (performance.now() - lastCall > HEARTBEAT_MS) refresh();
     }
@@ -331,7 +331,7 @@
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible" || !live || live.finished) return;
     keepAwake();
-    refresh();
+    if (pending === 0) refresh();
   });
 
   // Leaving the page (closing the tab, reloading, going elsewhere) ends the session:
