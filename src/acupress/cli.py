@@ -611,7 +611,7 @@ def ask_closing(
 def drive_auto(guided: Session, clock: Clock, record: Callable[[StepLog], None]) -> bool:
     """A session nobody watches: a line per step, the journal written as it goes."""
     from acupress import runner
-    from acupress.render import minutes_seconds
+    from acupress.protocol import minutes_seconds
 
     total = len(guided.plan.steps)
     click.echo(

@@ -431,3 +431,9 @@ def side_words(side: str | None, partner: bool) -> str:
     if side in ("left", "right"):
         return f"your partner's {side} side" if partner else f"{side} side"
     return {"both": "both sides together", "midline": "on the midline"}.get(side or "", "")
+
+
+def minutes_seconds(seconds: float) -> str:
+    """A duration as m:ss, rounded to the second."""
+    m, s = divmod(max(0, round(seconds)), 60)
+    return f"{m}:{s:02d}"

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
-from acupress.protocol import side_words
+from acupress.protocol import minutes_seconds, side_words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,11 +29,6 @@ DECISION_STYLE = {
     "modified": "bold cyan",
     "go": "bold green",
 }
-
-
-def minutes_seconds(seconds: int) -> str:
-    m, s = divmod(seconds, 60)
-    return f"{m}:{s:02d}"
 
 
 def points_table(atlas: Atlas, thumb_cm: float | None) -> RenderableType:

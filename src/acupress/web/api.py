@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from acupress import actions
 from acupress.errors import AcupressError
@@ -17,7 +16,9 @@ from acupress.web.context import Context
 from acupress.web.security import DOCUMENT_POLICY, require_token
 
 if TYPE_CHECKING:
+    from acupress.profile import Profile
     from acupress.protocol import Plan, Protocol
+    from acupress.safety import Decision
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"model": models.Problem, "description": "The request cannot be done, and why."},
@@ -46,6 +47,7 @@ SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A session's num
 
 def today_view(ctx: Context) -> models.TodayOut:
     decision = ctx.decision()
+    me = ctx.profile()
     db = ctx.journal_if_any()
     newest = db.sessions(last=1) if db is not None else []
     shown = views.progress(ctx.progress())
@@ -55,20 +57,23 @@ def today_view(ctx: Context) -> models.TodayOut:
         last_session=views.session(newest[0]) if newest else None,
         flags=shown.flags,
         next_session=shown.next_session,
-        plan_minutes=ctx.profile().minutes,
+        plan_minutes=me.minutes,
         can_start=decision is not None and decision.session_allowed,
     )
 
 
 def plan_now(
-    ctx: Context, minutes: int | None, partner: bool | None, protocol_name: str = "low-back"
+    ctx: Context,
+    me: Profile,
+    decision: Decision | None,
+    minutes: int | None = None,
+    partner: bool | None = None,
 ) -> tuple[Plan, Protocol]:
-    """The plan for a session now (the core's Plan) and its protocol."""
-    chosen = ctx.protocol(protocol_name)
+    """The plan for a session now (the core's Plan) and its protocol, for the profile and
+    today's decision the caller has already read."""
+    chosen = ctx.protocol("low-back")
     adjusted = ctx.progress().adjustment
-    plan = actions.fitted_plan(
-        chosen, ctx.book, ctx.profile(), minutes, partner, ctx.decision(), adjusted
-    )
+    plan = actions.fitted_plan(chosen, ctx.book, me, minutes, partner, decision, adjusted)
     return plan, chosen
 
 
@@ -81,7 +86,8 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
     decision = actions.decide(answers, ctx.book)
     if not decision.session_allowed:
         raise Conflict(f"{decision.title}: {decision.text}")
-    plan, chosen = plan_now(ctx, given.minutes, given.partner)
+    me = ctx.profile()
+    plan, chosen = plan_now(ctx, me, decision, given.minutes, given.partner)
     moment = ctx.live.start(
         ctx.journal(),
         plan,
@@ -89,7 +95,7 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
         pain_before=given.pain_before,
         answers=safety.answers_to_json(answers),
     )
-    return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
+    return views.live(moment, ctx.book, me.thumb_cm, ctx.options.speed)
 
 
 def close_session(
@@ -111,8 +117,7 @@ def close_session(
     return views.session(db.get(session_id))
 
 
-def settings_view(ctx: Context) -> models.SettingsOut:
-    me = ctx.profile()
+def settings_view(me: Profile) -> models.SettingsOut:
     return models.SettingsOut(
         thumb_cm=me.thumb_cm,
         minutes=me.minutes,
@@ -127,8 +132,9 @@ def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
 
     from acupress import profile
 
-    profile.save(replace(ctx.profile(), **given.model_dump()))
-    return settings_view(ctx)
+    me = replace(ctx.profile(), **given.model_dump())
+    profile.save(me)
+    return settings_view(me)
 
 
 class Conflict(AcupressError):
@@ -223,8 +229,9 @@ def get_plan(
     partner: bool | None = None,
 ) -> models.PlanOut:
     """The session to do now, fitted to the time, today's check and the journal."""
-    plan, chosen = plan_now(ctx, minutes, partner)
-    return views.plan(plan, chosen, ctx.book, ctx.profile().thumb_cm)
+    me = ctx.profile()
+    plan, chosen = plan_now(ctx, me, ctx.decision(), minutes, partner)
+    return views.plan(plan, chosen, ctx.book, me.thumb_cm)
 
 
 @router.get("/today", tags=["progress"])
@@ -328,7 +335,7 @@ def get_progress(ctx: Ctx) -> models.ProgressOut:
 
 @router.get("/settings", tags=["settings"])
 def get_settings(ctx: Ctx) -> models.SettingsOut:
-    return settings_view(ctx)
+    return settings_view(ctx.profile())
 
 
 @router.put("/settings", tags=["settings"])
@@ -463,7 +470,3 @@ def get_reminders(
         now=ctx.now(),
     )
     return download(data, "text/calendar", "acupress-reminders.ics")
-
-
-def problem(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)

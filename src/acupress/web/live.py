@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from acupress.protocol import Plan, Protocol
 
 Action = Literal["advance", "pause", "resume", "skip", "back", "stop"]
-ACTIONS: tuple[Action, ...] = ("advance", "pause", "resume", "skip", "back", "stop")
 
 
 @dataclass(kw_only=True)

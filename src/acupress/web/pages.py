@@ -4,7 +4,6 @@ wrong, and nothing is written."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ from starlette.datastructures import FormData, UploadFile
 
 from acupress import actions
 from acupress.errors import AcupressError
+from acupress.protocol import minutes_seconds
 from acupress.web import api, models, views
 from acupress.web.context import Context
 from acupress.web.security import require_token, token_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
-templates.env.filters["clock"] = views.minutes_seconds
+templates.env.filters["clock"] = minutes_seconds
 templates.env.filters["svg"] = Markup  # charts are built by acupress, escaped as built
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_token)])
@@ -37,6 +37,7 @@ NAV = (
     ("/take-away", "Take away"),
     ("/settings", "Settings"),
 )
+RELIEF_ROWS = 30  # the newest sessions in the relief table
 DONE = {
     "added": "Session logged.",
     "edited": "Session updated.",
@@ -109,8 +110,9 @@ def home(request: Request) -> Response:
 @router.get("/points", response_class=HTMLResponse)
 def points(request: Request) -> Response:
     ctx = ctx_of(request)
-    thumb = ctx.profile().thumb_cm
-    plan, chosen = api.plan_now(ctx, None, None)
+    me = ctx.profile()
+    thumb = me.thumb_cm
+    plan, chosen = api.plan_now(ctx, me, ctx.decision())
     return page(
         request,
         "points.html",
@@ -200,14 +202,14 @@ def session_page(request: Request) -> Response:
     me = ctx.profile()
     plan = None
     if decision is not None and decision.session_allowed:
-        found, chosen = api.plan_now(ctx, None, None)
+        found, chosen = api.plan_now(ctx, me, decision)
         plan = views.plan(found, chosen, ctx.book, me.thumb_cm)
     return page(
         request,
         "session.html",
         decision=views.decision(decision) if decision else None,
         plan=plan,
-        settings=api.settings_view(ctx),
+        settings=api.settings_view(me),
         sensations=("warmth", "ache", "tingling", "none"),
     )
 
@@ -340,23 +342,22 @@ def journal_delete(request: Request, session_id: api.SessionId) -> Response:
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request) -> Response:
-    from acupress import progress
     from acupress.charts.pain import pain_chart, weekly_chart
 
     ctx = ctx_of(request)
     db = ctx.journal_if_any()
-    today = ctx.today()
-    logs = [] if db is None else db.sessions()
-    result = progress.analyse(logs, today, progress.default_rules())
-    plan, chosen = api.plan_now(ctx, None, None)
+    result = ctx.progress()
+    relieved = [] if db is None else [s for s in db.sessions() if s.relief is not None]
+    me = ctx.profile()
+    plan, chosen = api.plan_now(ctx, me, ctx.decision())
     return page(
         request,
         "progress.html",
         p=views.progress(result),
         pain_svg=pain_chart(result.series) if result.series else None,
         weekly_svg=weekly_chart(result.series) if result.series else None,
-        relief=[(views.session(s), s.relief) for s in reversed(logs) if s.relief is not None][:30],
-        plan=views.plan(plan, chosen, ctx.book, ctx.profile().thumb_cm),
+        relief=[(views.session(s), s.relief) for s in reversed(relieved[-RELIEF_ROWS:])],
+        plan=views.plan(plan, chosen, ctx.book, me.thumb_cm),
     )
 
 
@@ -388,7 +389,7 @@ async def take_away_import(request: Request) -> Response:
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> Response:
     ctx = ctx_of(request)
-    return page(request, "settings.html", s=api.settings_view(ctx))
+    return page(request, "settings.html", s=api.settings_view(ctx.profile()))
 
 
 @router.post("/settings", response_class=HTMLResponse)
@@ -413,10 +414,6 @@ async def settings_post(request: Request) -> Response:
             speech=field(form, "speech") == "on",
         )
     except AcupressError as e:
-        return page(request, "settings.html", 400, s=api.settings_view(ctx), error=str(e))
+        return page(request, "settings.html", 400, s=api.settings_view(ctx.profile()), error=str(e))
     api.save_settings(ctx, given)
     return RedirectResponse("/settings?done=settings", status_code=303)
-
-
-def today_str(day: dt.date) -> str:
-    return day.isoformat()

@@ -180,8 +180,3 @@ def edit(given: models.EditIn) -> actions.Edit:
         minutes=given.minutes,
         note=given.note,
     )
-
-
-def minutes_seconds(seconds: float) -> str:
-    s = max(0, round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
