@@ -107,6 +107,16 @@ protocol_option = click.option(
 )
 
 
+def day_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from and --to: only the sessions between two days (each optional)."""
+    command = click.option(
+        "--to", "until", metavar="DATE", help="Only sessions on or before this day."
+    )(command)
+    return click.option(
+        "--from", "since", metavar="DATE", help="Only sessions on or after this day."
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
@@ -685,8 +695,7 @@ def progress_cmd(days: int, as_json: bool) -> None:
 @cli.command()
 @click.option("--out", "out_path", required=True, metavar="FILE.pdf|FILE.html")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), help="Default: from --out.")
-@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
-@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+@day_range_options
 def report(out_path: str, fmt: str | None, since: str | None, until: str | None) -> None:
     """A one-page progress report for a clinician (PDF or HTML)."""
     suffix = Path(out_path).suffix.lower().lstrip(".")
@@ -720,8 +729,7 @@ def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.
     show_default=True,
     help="How many of the newest sessions to show.",
 )
-@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
-@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+@day_range_options
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_context
 def journal(
@@ -926,8 +934,7 @@ def remind(
 @click.option(
     "--out", "out_path", required=True, metavar="FILE", help="File to write (- for stdout)."
 )
-@click.option("--from", "since", metavar="DATE", help="Only sessions on or after this day.")
-@click.option("--to", "until", metavar="DATE", help="Only sessions on or before this day.")
+@day_range_options
 def export_cmd(fmt: str | None, out_path: str, since: str | None, until: str | None) -> None:
     """Export the journal: CSV, a complete JSON backup, or FHIR Observations."""
     from acupress import exports

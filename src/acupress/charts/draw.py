@@ -364,29 +364,19 @@ def legend(root: ET.Element, view: g.View, entries: list[Entry], x: float, y: fl
             svg.text(
                 g_, sym, yy + 3.5, example, size=9.5, anchor="middle", weight="bold", fill="#ffffff"
             )
-        elif kind == "tendon":
-            el(
-                g_,
-                "line",
-                x1=sym - 9,
-                y1=yy,
-                x2=sym + 9,
-                y2=yy,
-                stroke=svg.BONE_LINE,
-                stroke_width=7,
-                stroke_linecap="round",
-            )
-            el(
-                g_,
-                "line",
-                x1=sym - 9,
-                y1=yy,
-                x2=sym + 9,
-                y2=yy,
-                stroke=svg.TENDON,
-                stroke_width=4.5,
-                stroke_linecap="round",
-            )
+        elif kind == "tendon":  # drawn like the tendons themselves: an outline, then the band
+            for colour, width in ((svg.BONE_LINE, 7), (svg.TENDON, 4.5)):
+                el(
+                    g_,
+                    "line",
+                    x1=sym - 9,
+                    y1=yy,
+                    x2=sym + 9,
+                    y2=yy,
+                    stroke=colour,
+                    stroke_width=width,
+                    stroke_linecap="round",
+                )
         else:
             dash = {"dash": "6 4", "dashdot": "9 3 2 3", "dots": "1 4"}[kind]
             colour = svg.INK if kind == "dots" else svg.GUIDE_LINE
