@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from acupress.records import Sensation, SessionLog, StepLog, StopReason
 from acupress.session import Cue, Session, Status
@@ -80,25 +80,54 @@ def drive(
         if refresh is not None and wait is not None:
             wait = min(wait, refresh)
         key = keys.wait(1.0 if wait is None else wait)
-        if key is None:
+        if key not in KEYS:
             continue
-        at = clock.elapsed()
-        if key == "space":
-            session.toggle_pause(at)
-            message = "Paused: press space to go on." if session.paused_at is not None else ""
-        elif key == "n":
-            record(*session.skip(at))
-        elif key == "b":
-            record(*session.back(at))
-            if session.finished:
-                return False
-            message = f"Again: {session.current.title}."
-        elif key == "q":
-            record(*session.advance(at))
-            if session.finished:
-                return False
-            session.stop(at, "other")
-            return True
+        action = KEYS[key]
+        if action == "pause" and session.paused_at is not None:
+            action = "resume"
+        logs, cues, said = apply(session, action, clock.elapsed())
+        record(logs, cues)
+        if said is not None:
+            message = "Paused: press space to go on." if action == "pause" else said
+        if session.finished:
+            return session.stop_reason is not None
+
+
+Action = Literal["advance", "pause", "resume", "skip", "back", "stop"]
+KEYS: dict[Key, Action] = {"space": "pause", "n": "skip", "b": "back", "q": "stop"}
+
+
+def apply(
+    session: Session, action: Action, at: float, reason: StopReason = "other"
+) -> tuple[list[StepLog], list[Cue], str | None]:
+    """What the person asked for, at ``at``: first the steps whose time is up are done,
+    then the action. Returns the steps completed, the cues, and the words for the screen
+    (None when the cues say it). The terminal's keys and the web page's buttons both
+    come here."""
+    logs, cues = session.advance(at)
+    said: str | None = None
+
+    def take(done: tuple[list[StepLog], list[Cue]]) -> None:
+        logs.extend(done[0])
+        cues.extend(done[1])
+
+    if session.finished:
+        return logs, cues, said
+    if action == "pause" and session.paused_at is None:
+        session.toggle_pause(at)
+        said = "Paused."
+    elif action == "resume" and session.paused_at is not None:
+        session.toggle_pause(at)
+        said = ""
+    elif action == "skip":
+        take(session.skip(at))
+    elif action == "back":
+        take(session.back(at))
+        if not session.finished:
+            said = f"Again: {session.current.title}."
+    elif action == "stop":
+        session.stop(at, reason)
+    return logs, cues, said
 
 
 # --- the journal side -----------------------------------------------------------------

@@ -15,19 +15,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from acupress import runner
 from acupress.errors import AcupressError, NotFound
-from acupress.records import StepLog, StopReason
+from acupress.records import StopReason
+from acupress.runner import Action
 from acupress.session import Cue, Session, Status
 
 if TYPE_CHECKING:
     from acupress.clock import Clock
     from acupress.journal import Journal
     from acupress.protocol import Plan, Protocol
-
-Action = Literal["advance", "pause", "resume", "skip", "back", "stop"]
 
 
 @dataclass(kw_only=True)
@@ -140,31 +139,9 @@ class LiveSessions:
             at = live.clock.elapsed()
             if s.finished and action not in ("advance", "stop"):
                 raise AcupressError("This session is over: nothing more can be done in it.")
-            logs: list[StepLog] = []
-            cues: list[Cue] = []
-
-            def take(done: tuple[list[StepLog], list[Cue]]) -> None:
-                logs.extend(done[0])
-                cues.extend(done[1])
-
-            take(s.advance(at))
-            advice: str | None = None
-            said: str | None = None
-            if action == "pause" and s.paused_at is None and not s.finished:
-                s.toggle_pause(at)
-                said = "Paused."
-            elif action == "resume" and s.paused_at is not None:
-                s.toggle_pause(at)
-                said = ""
-            elif action == "skip" and not s.finished:
-                take(s.skip(at))
-            elif action == "back" and not s.finished:
-                take(s.back(at))
-                if not s.finished:
-                    said = f"Again: {s.current.title}."
-            elif action == "stop" and not s.finished:
-                s.stop(at, reason or "other")
-                advice = self.stop_advice.get(reason or "other")
+            logs, cues, said = runner.apply(s, action, at, reason or "other")
+            stopped = action == "stop" and s.stop_reason is not None
+            advice = self.stop_advice.get(reason or "other") if stopped else None
             for log in logs:
                 db.add_step(live.id, log)
             if said is not None:
