@@ -13,12 +13,9 @@ from fastapi.testclient import TestClient
 
 from acupress.clock import FakeClock
 from acupress.journal import Journal
-from acupress.web.app import create_app
-from acupress.web.context import Options
 from acupress.web.live import GRACE
 from tests.conftest import all_clear
-
-NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
+from tests.web.fake import NOW, app_on
 
 
 class Api:
@@ -60,7 +57,7 @@ class Api:
 @pytest.fixture
 def api() -> Iterator[Api]:
     clock = FakeClock(NOW)
-    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    app = app_on(clock)
     with TestClient(app) as client:
         yield Api(client, clock)
 
@@ -200,7 +197,7 @@ def test_unknown_session_is_a_404_with_a_sentence(api: Api) -> None:
 
 def test_app_shutdown_marks_running_sessions_interrupted() -> None:
     clock = FakeClock(NOW)
-    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    app = app_on(clock)
     with TestClient(app) as client:
         api = Api(client, clock)
         live = api.start()
@@ -213,7 +210,7 @@ def test_app_shutdown_marks_running_sessions_interrupted() -> None:
 
 def test_steps_after_the_page_went_quiet_are_not_counted_as_done() -> None:
     clock = FakeClock(NOW)
-    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    app = app_on(clock)
     with TestClient(app) as client:
         api = Api(client, clock)
         live = api.start()

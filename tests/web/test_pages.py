@@ -3,7 +3,6 @@ headers, and what is escaped."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -14,17 +13,15 @@ from fastapi.testclient import TestClient
 from acupress.clock import FakeClock
 from acupress.journal import Journal
 from acupress.safety import default_screening
-from acupress.web.app import create_app
-from acupress.web.context import Options
+from tests.web.fake import NOW, app_on
 
-NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
 PAGES = ["/", "/session", "/check", "/points", "/journal", "/progress", "/take-away", "/settings"]
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     clock = FakeClock(NOW)
-    app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+    app = app_on(clock)
     with TestClient(app, follow_redirects=False) as c:
         yield c
 

@@ -4,7 +4,6 @@ schema."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -22,17 +21,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from acupress.clock import FakeClock
-from acupress.web.app import create_app
-from acupress.web.context import Options
 from tests.conftest import all_clear
+from tests.web.fake import NOW, app_on
 
-NOW = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
 TOKEN = secrets.token_hex(16)
 HEADERS = {"X-CSRF-Token": TOKEN, "Cookie": f"acupress_csrf={TOKEN}"}
 HOME = Path(tempfile.mkdtemp(prefix="acupress-schema-"))
 
 clock = FakeClock(NOW)
-app = create_app(Options(now=lambda: NOW, clock=lambda speed: clock))
+app = app_on(clock)
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 
 

@@ -35,7 +35,7 @@ class Options:
     speed: float = 1.0
     now: Callable[[], dt.datetime] = local_now
     clock: Callable[[float], Clock] | None = None
-    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "testserver")
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
 
 
 @dataclass(kw_only=True)
