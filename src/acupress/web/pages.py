@@ -129,21 +129,23 @@ def points(request: Request) -> Response:
 # --- check ----------------------------------------------------------------------------
 
 
-def questions() -> list[models.QuestionOut]:
-    return api.check_questions()
+def check_page(request: Request, ctx: Context, status: int = 200, **values: Any) -> Response:
+    return page(
+        request,
+        "check.html",
+        status,
+        questions=api.check_questions(),
+        codes=ctx.book.codes,
+        **values,
+    )
 
 
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request) -> Response:
     ctx = ctx_of(request)
     decision = ctx.decision()
-    return page(
-        request,
-        "check.html",
-        questions=questions(),
-        codes=ctx.book.codes,
-        decision=views.decision(decision) if decision else None,
-        given={},
+    return check_page(
+        request, ctx, decision=views.decision(decision) if decision else None, given={}
     )
 
 
@@ -151,12 +153,13 @@ def check_form(request: Request) -> Response:
 async def check_post(request: Request) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
+    asked = api.check_questions()
     raw: dict[str, Any] = {}
-    given = {q.id: field(form, q.id) for q in questions()} | {
-        q.id: form.getlist(q.id) for q in questions() if q.type == "points"
+    given = {q.id: field(form, q.id) for q in asked} | {
+        q.id: form.getlist(q.id) for q in asked if q.type == "points"
     }
     try:
-        for q in questions():
+        for q in asked:
             text = field(form, q.id)
             if q.type == "yes_no":
                 if text not in ("yes", "no"):
@@ -171,24 +174,9 @@ async def check_post(request: Request) -> Response:
                 raw[q.id] = [c for c in form.getlist(q.id) if isinstance(c, str) and c]
         _answers, decision = actions.check(raw, ctx.book, ctx.today())
     except AcupressError as e:
-        return page(
-            request,
-            "check.html",
-            400,
-            questions=questions(),
-            codes=ctx.book.codes,
-            decision=None,
-            error=str(e),
-            given=given,
-        )
-    return page(
-        request,
-        "check.html",
-        questions=questions(),
-        codes=ctx.book.codes,
-        decision=views.decision(decision),
-        given=given,
-        just_checked=True,
+        return check_page(request, ctx, 400, decision=None, error=str(e), given=given)
+    return check_page(
+        request, ctx, decision=views.decision(decision), given=given, just_checked=True
     )
 
 
