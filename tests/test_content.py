@@ -102,7 +102,7 @@ def test_protocol_with_inverted_timing(tmp_path: Path, book: atlas.Atlas) -> Non
 
 
 def test_protocol_with_unknown_posture(tmp_path: Path, book: atlas.Atlas) -> None:
-    path = broken_copy(tmp_path, "protocols/low-back.toml", 'posture = "resting"', 'posture = "x"')
+    path = broken_copy(tmp_path, "protocols/low-back.toml", 'posture = "supine"', 'posture = "x"')
     with pytest.raises(ContentError, match=r"step rest \(#8\), field 'posture': unknown posture"):
         protocol.load_file(path, book)
 

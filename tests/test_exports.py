@@ -181,7 +181,7 @@ def test_any_note_round_trips_through_csv(note: str) -> None:
 
 def test_the_json_dump_is_versioned_and_complete() -> None:
     doc = exports.journal_document(journal_entries(), PROFILE, NOW, tz=TZ)
-    assert (doc["format"], doc["version"]) == ("acupress-journal", 1)
+    assert (doc["format"], doc["version"]) == ("acupress-journal", 2)
     assert doc["exported_at"] == "2026-03-10T20:00:00+01:00"
     assert doc["profile"] == asdict(PROFILE)
     assert doc["profile"] | {"thumb_cm": 2.1, "minutes": 25, "partner": True} == doc["profile"]
@@ -215,7 +215,7 @@ def test_the_json_dump_reads_back_exactly() -> None:
     text = exports.journal_json(entries, PROFILE, NOW, tz=TZ)
     backup = exports.read_journal(text.encode(), "backup.json")
     assert backup.profile == PROFILE
-    assert backup.version == 1
+    assert backup.version == 2
     assert backup.exported_at == NOW
     assert list(backup.entries) == entries
 
@@ -303,8 +303,8 @@ def test_a_file_of_another_format_is_refused() -> None:
 
 
 def test_a_newer_version_is_refused() -> None:
-    message = refused(document() | {"version": 2})
-    assert "made by a newer acupress (journal version 2" in message
+    message = refused(document() | {"version": 3})
+    assert "made by a newer acupress (journal version 3" in message
 
 
 def test_a_missing_or_ill_typed_field_is_named() -> None:

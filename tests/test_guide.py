@@ -69,10 +69,17 @@ def test_steps_give_time_ranges_per_side_and_pressure_built_up(routine: guides.G
 
 
 def test_point_cautions_join_the_step_warnings_without_repeating(routine: guides.Guide) -> None:
-    bl23 = next(s for s in routine.steps if s.id == "bl23")
-    assert bl23.warnings[0] == "Never press directly on the spine: stay on the muscle beside it."
-    assert "Never press on the spine itself: stay on the muscle beside it." not in bl23.warnings
-    assert any("kidney area" in w for w in bl23.warnings)
+    steps = {s.id: s for s in routine.steps}
+    assert steps["bl23"].warnings == (
+        "Never press on the spine itself: stay on the muscle beside it.",
+        "Pressure on the kidney area should feel like a deep ache, never sharp pain.",
+    )
+    bl25 = steps["bl25"].warnings
+    assert sum("spine" in w for w in bl25) == 1 and sum("down the leg" in w for w in bl25) == 1
+    bl40 = steps["bl40"].warnings
+    assert sum("moderate pressure only" in w.lower() for w in bl40) == 1
+    gv4 = steps["gv4"].warnings
+    assert sum("osteoporosis" in w for w in gv4) == 1 and sum("gentle" in w for w in gv4) == 1
 
 
 def test_time_range_words() -> None:
@@ -149,7 +156,7 @@ def test_html_claims_show_their_basis_and_source(html: str) -> None:
     assert ">Evidence</span> A heat pack after the session" in html
     assert "Source: French SD et al." in html
     assert ">Traditional</span> Morning sessions" in html
-    assert "<code>acupress chart BL23</code>" in html
+    assert "<code>acupress profile --thumb-cm</code>" in html
 
 
 def test_html_escapes_content(routine: guides.Guide) -> None:

@@ -59,7 +59,8 @@ def test_first_use_creates_a_private_migrated_journal(db: Journal, home: Path) -
     path = home / "journal.db"
     assert path.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        assert revision == (journal.SCHEMA_HEAD,)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
@@ -199,17 +200,32 @@ def test_two_processes_writing_at_once_lose_nothing(db: Journal) -> None:
     assert all(len(s.steps) == 1 and s.points == ("BL23",) for s in logs)
 
 
-def test_a_journal_behind_the_schema_is_migrated_on_opening(home: Path) -> None:
-    Journal().add(session())
-    engine = sa.create_engine(f"sqlite:///{home / 'journal.db'}")
+def test_a_journal_behind_the_schema_is_migrated_on_opening_and_keeps_its_sessions(
+    home: Path,
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    path = home / "journal.db"
+    home.mkdir(parents=True)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(journal.__file__).parent / "migrations"))
     with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM alembic_version"))
-        conn.execute(sa.text("DROP INDEX ix_steps_session_id"))
-        conn.execute(sa.text("DROP TABLE steps"))
-        conn.execute(sa.text("DROP INDEX ix_sessions_day"))
-        conn.execute(sa.text("DROP TABLE sessions"))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")  # a journal made by the first acupress
+        conn.execute(
+            sa.text(
+                "INSERT INTO sessions (started_at, day, protocol, source, pain_before, "
+                "pain_after, points, seconds, sensations, stop_note, note, complete) VALUES "
+                "('2026-03-02 07:30:00', '2026-03-02', 'low-back', 'manual', 6, 4, 'BL23', "
+                "900, '', '', 'kept', 1)"
+            )
+        )
     engine.dispose()
-    assert Journal().sessions() == []
+    (kept,) = Journal().sessions()
+    assert (kept.pain_before, kept.pain_after, kept.note, kept.pressure) == (6, 4, "kept", None)
+    assert Journal().events() == []
 
 
 OPENER = textwrap.dedent(

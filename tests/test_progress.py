@@ -4,9 +4,12 @@ only there; the figures; how the next session adapts."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from acupress import atlas, progress, protocol
 from acupress.errors import ContentError
@@ -24,6 +27,7 @@ def s(
     *,
     pressure: str = "firm",
     points: tuple[str, ...] = ("BL23",),
+    seconds: int = 60,
 ) -> SessionLog:
     if isinstance(day, int):
         day = TODAY - dt.timedelta(days=day)
@@ -49,6 +53,7 @@ def s(
         pain_before=before,
         pain_after=after,
         points=points,
+        seconds=seconds,
         steps=(step,),
         complete=True,
     )
@@ -118,15 +123,21 @@ def test_pain_increased_after_the_last_session() -> None:
     flag = p.flag("pain_increased_after_session")
     assert flag is not None
     assert "shorter and lighter" in flag.advice and "ice" in flag.advice
-    assert flag.details["repeated"] is False
+    assert flag.decision is None  # advice and a lighter session, not a stop
+    assert "pain_increased_twice" not in ids(p)
 
 
 def test_pain_increased_twice_in_a_row_says_see_a_professional() -> None:
-    flag = analyse(daily([(5, 3), (5, 3), (5, 3), (5, 6), (5, 6)])).flag(
-        "pain_increased_after_session"
-    )
-    assert flag is not None and flag.details["repeated"] is True
-    assert "see a professional before the next session" in flag.advice
+    p = analyse(daily([(5, 3), (5, 3), (5, 3), (5, 6), (5, 6)]))
+    flag = p.flag("pain_increased_twice")
+    assert flag is not None and "before the next session" in flag.advice
+    assert (flag.decision, flag.urgency) == ("see_clinician", "days")
+
+
+def test_a_session_stopped_because_the_pain_rose_counts_as_an_increase() -> None:
+    stopped = replace(s(0, 5, None), stop_reason="pain_increased", complete=False)
+    p = analyse([*daily([(5, 3), (5, 6)], last=1), stopped])
+    assert {"pain_increased_after_session", "pain_increased_twice"} <= ids(p)
 
 
 def test_an_earlier_increase_followed_by_relief_raises_no_flag() -> None:
@@ -134,20 +145,43 @@ def test_an_earlier_increase_followed_by_relief_raises_no_flag() -> None:
     assert "pain_increased_after_session" not in ids(p)
 
 
-def test_after_pain_increased_the_next_session_is_shorter_and_lighter() -> None:
-    logs = [*daily([(5, 3)] * 4), s(0, 5, 7, pressure="firm")]
-    logs.sort(key=lambda log: log.started_at)
+BOOK = atlas.default()
+LOW_BACK = protocol.load_file(protocol.BUILTIN / "low-back.toml", BOOK)
+MINIMUM = protocol.minimum_seconds(LOW_BACK, BOOK)  # 14 minutes
+
+
+def test_after_pain_increased_the_next_session_is_shorter_than_that_one_and_lighter() -> None:
+    logs = [*daily([(5, 3)] * 4, last=1), s(0, 5, 7, pressure="firm", seconds=20 * 60)]
     a = analyse(logs).adjustment
     assert a.pressure_cap == "moderate"  # one level below the firm pressure used
-    assert a.time_factor == 0.75
-    book = atlas.default()
-    low_back = protocol.load_file(protocol.BUILTIN / "low-back.toml", book)
-    usual = protocol.plan(low_back, book, 25)
-    lighter = protocol.plan(low_back, book, 25, adjustment=a)
-    assert lighter.total_seconds < usual.total_seconds
-    assert lighter.total_seconds >= protocol.minimum_seconds(low_back, book)
+    assert a.max_seconds == 15 * 60  # three quarters of the last session, not of today's time
+    lighter = protocol.plan(LOW_BACK, BOOK, 30, adjustment=a)
+    assert MINIMUM < lighter.total_seconds <= 15 * 60
     assert {st.pressure for st in lighter.steps if st.point} <= {"light", "moderate"}
     assert any("increased" in n for n in lighter.notes)
+
+
+def test_after_a_short_session_that_hurt_a_long_budget_plans_the_minimum() -> None:
+    logs = [*daily([(5, 3)] * 4, last=1), s(0, 5, 7, seconds=15 * 60)]
+    a = analyse(logs).adjustment
+    assert protocol.plan(LOW_BACK, BOOK, 30, adjustment=a).total_seconds == MINIMUM
+
+
+@pytest.mark.parametrize(
+    ("used", "cap"),
+    [("firm", "moderate"), ("moderate", "light"), ("light", "light"), (None, "light")],
+)
+def test_a_session_logged_by_hand_that_hurt_lightens_from_the_pressure_it_used(
+    used: str | None, cap: str
+) -> None:
+    by_hand = replace(s(0, 5, 7, seconds=0), source="manual", steps=(), pressure=used)
+    a = analyse([*daily([(5, 3)] * 4, last=1), by_hand]).adjustment
+    assert a.pressure_cap == cap  # not known: as light as it goes
+    assert (a.max_seconds, a.time_factor) == (None, 0.75)  # length not known: of today's time
+    plan = protocol.plan(LOW_BACK, BOOK, 20, adjustment=a)
+    assert MINIMUM < plan.total_seconds <= 15 * 60  # three quarters of the 20 minutes
+    moderate_points = {st.point for st in plan.steps if st.pressure == "moderate"}
+    assert moderate_points == (set() if cap == "light" else {"BL23", "BL25", "BL40"})
 
 
 def test_a_new_person_starts_gentle_and_builds_up() -> None:
@@ -157,14 +191,27 @@ def test_a_new_person_starts_gentle_and_builds_up() -> None:
     assert "new" in first.reasons[0]
 
 
-def test_sessions_every_day_for_a_week_ask_for_a_rest_day() -> None:
-    flag = analyse(daily([(5, 4)] * 7)).flag("no_rest_day")
-    assert flag is not None and "bruis" in flag.advice and flag.details["days"] == 7
+@pytest.mark.parametrize(("run", "rest_day"), [(5, False), (6, True), (7, True)])
+def test_after_six_days_in_a_row_today_is_a_rest_day(run: int, rest_day: bool) -> None:
+    p = analyse(daily([(5, 4)] * run, last=1))  # the run ends yesterday
+    flag = p.flag("no_rest_day")
+    assert (flag is not None) is rest_day
+    assert (p.adjustment.rest_day is not None) is rest_day
+    if flag is not None:
+        assert "bruis" in flag.advice and flag.details["days"] == run
+        assert flag.decision is None  # a session can still be chosen
 
 
-def test_six_days_in_a_row_or_a_rest_since_raise_no_rest_flag() -> None:
+def test_six_days_up_to_today_make_tomorrow_the_rest_day_not_today() -> None:
     assert "no_rest_day" not in ids(analyse(daily([(5, 4)] * 6)))
-    assert "no_rest_day" not in ids(analyse(daily([(5, 4)] * 8, last=2)))  # rested 2 days
+    tomorrow = progress.analyse(daily([(5, 4)] * 6), TODAY + dt.timedelta(days=1), RULES)
+    assert "no_rest_day" in ids(tomorrow)
+
+
+def test_a_rest_day_in_the_run_clears_the_rest_flag() -> None:
+    assert "no_rest_day" not in ids(analyse(daily([(5, 4)] * 8, last=2)))  # rested yesterday
+    broken = [*daily([(5, 4)] * 3, last=5), *daily([(5, 4)] * 3, last=1)]  # day 4 off
+    assert "no_rest_day" not in ids(analyse(broken))
 
 
 def test_a_drop_of_two_points_is_a_meaningful_improvement() -> None:
@@ -212,7 +259,9 @@ def test_the_series_averages_sessions_of_the_same_day() -> None:
 def test_json_has_the_flags_by_stable_id() -> None:
     data = progress.progress_json(analyse(daily([(6, 6), (6, 6), (6, 7)])))
     assert {"no_relief_3_days", "pain_increased_after_session"} <= {f["id"] for f in data["flags"]}
-    assert data["next_session"]["time_factor"] == 0.75
+    assert data["next_session"]["max_seconds"] == 45  # three quarters of the last minute
+    no_relief = next(f for f in data["flags"] if f["id"] == "no_relief_3_days")
+    assert (no_relief["decision"], no_relief["urgency"]) == ("see_clinician", "days")
     assert data["series"][0]["day"] == (TODAY - dt.timedelta(days=2)).isoformat()
 
 
@@ -225,3 +274,152 @@ def test_a_broken_rules_file_names_the_field(tmp_path: Path) -> None:
     path.write_text(text.replace("recent_days = 7", 'recent_days = "a week"'))
     with pytest.raises(ContentError, match="recent_days"):
         progress.load(path)
+
+
+# --- the improvement test, exactly -------------------------------------------------------
+
+
+def journal_of(baseline: list[int], recent: list[int]) -> list[SessionLog]:
+    """Baseline sessions a month ago, then the recent ones on the last days."""
+    early = [s(40 - i, b, b) for i, b in enumerate(baseline)]
+    late = [s(len(recent) - 1 - i, b, b) for i, b in enumerate(recent)]
+    return early + late
+
+
+def test_an_exact_two_point_drop_is_meaningful_despite_floating_point() -> None:
+    p = analyse(journal_of([6, 10, 10], [7, 7, 6]))  # 26/3 down to 20/3: exactly 2
+    flag = p.flag("meaningful_improvement")
+    assert flag is not None and flag.details["points"] == 2.0
+    assert p.change_points == -2.0
+
+
+@pytest.mark.parametrize(
+    ("baseline", "recent", "meaningful"),
+    [
+        ([10, 10, 10], [8, 8, 9], False),  # 1.67 points (17 %): one below
+        ([10, 10, 10], [8, 8, 8], True),  # 2 points: at
+        ([10, 10, 10], [8, 8, 7], True),  # 2.33 points: one above
+        ([5, 5, 5], [4, 4, 3], False),  # 26.7 %: one below
+        ([5, 5, 5], [4, 3], True),  # 30 % (1.5 points): at
+        ([5, 5, 5], [3, 3, 4], True),  # 33.3 %: one above
+    ],
+)
+def test_the_immpact_thresholds_one_below_at_and_one_above(
+    baseline: list[int], recent: list[int], meaningful: bool
+) -> None:
+    assert ("meaningful_improvement" in ids(analyse(journal_of(baseline, recent)))) is meaningful
+
+
+def test_the_change_shown_is_the_one_the_flag_judges() -> None:
+    p = analyse(journal_of([8, 8, 8], [6]))
+    assert (p.baseline_pain, p.last_week_pain) == (8.0, 6.0)
+    assert (p.change_points, p.change_percent) == (-2.0, -25.0)
+    flag = p.flag("meaningful_improvement")
+    assert flag is not None and (flag.details["points"], flag.details["percent"]) == (2.0, 25.0)
+
+
+def test_the_recent_week_leaves_out_the_baseline_sessions() -> None:
+    p = analyse(daily([(8, 8), (8, 8), (8, 8), (6, 6)]))  # all within the last 7 days
+    assert p.last_week_pain == 6.0 and p.change_points == -2.0
+
+
+def meaningful_by_hand(baseline: tuple[int, ...], recent: tuple[int, ...]) -> bool:
+    """IMMPACT in whole numbers: sum(b)/nb - sum(r)/nr >= 2, or that drop is >= 30 %."""
+    nb, nr, sb, sr = len(baseline), len(recent), sum(baseline), sum(recent)
+    drop_times = sb * nr - sr * nb  # the drop, times nb * nr
+    return drop_times >= 2 * nb * nr or (sb > 0 and 10 * drop_times >= 3 * sb * nr)
+
+
+def test_every_small_journal_is_judged_exactly() -> None:
+    """All baselines of three scores against every recent week of one or two scores
+    (scores 0-10; means do not depend on order): the flag agrees with whole-number
+    arithmetic every time."""
+    from itertools import combinations_with_replacement
+
+    rules = RULES
+    scores = range(11)
+    for baseline in combinations_with_replacement(scores, 3):
+        for size in (1, 2):
+            for recent in combinations_with_replacement(scores, size):
+                change = progress.Change(
+                    baseline=progress.Fraction(sum(baseline), 3),
+                    current=progress.Fraction(sum(recent), size),
+                    recent_start=TODAY,
+                    recent_end=TODAY,
+                )
+                assert change.meaningful(rules) is meaningful_by_hand(baseline, recent), (
+                    baseline,
+                    recent,
+                )
+
+
+@given(
+    st.lists(st.integers(0, 10), min_size=3, max_size=3),
+    st.lists(st.integers(0, 10), min_size=1, max_size=4),
+)
+def test_the_analysis_flags_exactly_what_whole_numbers_say(
+    baseline: list[int], recent: list[int]
+) -> None:
+    p = analyse(journal_of(baseline, recent))
+    expected = meaningful_by_hand(tuple(baseline), tuple(recent))
+    assert ("meaningful_improvement" in ids(p)) is expected
+
+
+# --- every other threshold of progress.toml: one below, at, one above ------------------
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(2, False), (3, True), (4, True)])
+def test_no_relief_days_threshold(days: int, flagged: bool) -> None:
+    assert ("no_relief_3_days" in ids(analyse(daily([(6, 6)] * days)))) is flagged
+
+
+@pytest.mark.parametrize(("span", "flagged"), [(27, False), (28, True), (29, True)])
+def test_persistent_pain_threshold(span: int, flagged: bool) -> None:
+    logs = [s(span - 1, 6, 5), s(0, 6, 5)]  # the first and last scored days span ``span``
+    assert ("persistent_pain" in ids(analyse(logs))) is flagged
+
+
+def test_persistent_pain_counts_again_after_a_professional() -> None:
+    logs = [s(n, 6, 5) for n in range(40, -1, -4)]
+    assert "persistent_pain" in ids(analyse(logs))
+    cleared = [dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(12), TZ)]
+    assert "persistent_pain" not in ids(progress.analyse(logs, TODAY, RULES, cleared))
+
+
+@pytest.mark.parametrize(("sessions", "has_change"), [(3, False), (4, True)])
+def test_the_baseline_is_the_first_three_scored_sessions(sessions: int, has_change: bool) -> None:
+    logs = journal_of([9, 6, 3, 1][: min(sessions, 3)], [5] * (sessions - 3))
+    p = analyse(logs)
+    assert p.baseline_pain == 6.0  # (9 + 6 + 3) / 3, not 2 or 4 sessions
+    assert (p.change is not None) is has_change
+
+
+def test_a_fourth_early_session_is_not_part_of_the_baseline() -> None:
+    logs = [s(40, 9, 9), s(39, 6, 6), s(38, 3, 3), s(37, 0, 0), s(0, 5, 5)]
+    p = analyse(logs)
+    assert p.baseline_pain == 6.0
+    assert p.last_week_pain == 5.0  # the session 37 days ago is not in the recent week
+
+
+@pytest.mark.parametrize(("days_before", "counted"), [(5, True), (6, True), (7, False)])
+def test_the_recent_week_is_seven_days_up_to_the_last_session(
+    days_before: int, counted: bool
+) -> None:
+    logs = [*journal_of([8, 8, 8], []), s(days_before, 2, 2), s(0, 6, 6)]
+    p = analyse(logs)
+    assert p.last_week_pain == (4.0 if counted else 6.0)
+
+
+@pytest.mark.parametrize(
+    ("done", "cap"), [(0, "light"), (1, "light"), (2, "moderate"), (3, "moderate"), (4, None)]
+)
+def test_gentle_start_thresholds(done: int, cap: str | None) -> None:
+    assert analyse(daily([(5, 4)] * done, last=10)).adjustment.pressure_cap == cap
+
+
+@pytest.mark.parametrize(("minutes", "longest"), [(19, 855), (20, 900), (21, 945)])
+def test_the_next_session_after_more_pain_is_three_quarters_as_long(
+    minutes: int, longest: int
+) -> None:
+    logs = [*daily([(5, 3)] * 4, last=1), s(0, 5, 7, seconds=minutes * 60)]
+    assert analyse(logs).adjustment.max_seconds == longest

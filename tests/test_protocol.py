@@ -225,3 +225,64 @@ def test_an_adjustment_shortens_and_lightens_the_session() -> None:
 def test_an_adjustment_never_goes_below_the_protocols_minimum() -> None:
     adjusted = plan(15, adjustment=protocol.Adjustment(time_factor=0.5))
     assert adjusted.total_seconds == plan(14).total_seconds
+
+
+def test_pregnancy_caps_every_point_at_light_and_rests_on_the_side() -> None:
+    for partner in (False, True):
+        p = plan(30, decision=decision(pregnant=True), partner=partner)
+        assert {s.pressure for s in p.steps if s.point} == {"light"}
+        rest = p.steps[-1]
+        assert (rest.id, rest.posture) == ("rest", "side_lying")
+        assert "side" in rest.posture_text
+        assert not {"prone", "supine"} & {s.posture for s in p.steps}
+
+
+def test_a_partners_bl40_moved_to_sitting_in_pregnancy_reads_for_sitting() -> None:
+    usual = next(s for s in plan(20, partner=True).steps if s.point == "BL40")
+    assert usual.posture == "prone" and "pillow under the ankle" in usual.technique
+    moved = next(
+        s
+        for s in plan(20, partner=True, decision=decision(pregnant=True)).steps
+        if s.point == "BL40"
+    )
+    assert moved.posture == "sitting"
+    assert "pillow" not in moved.technique and "sits" in moved.technique
+
+
+def test_osteoporosis_plans_no_pressure_on_the_spine() -> None:
+    p = plan(20, decision=decision(osteoporosis=True))
+    assert "GV4" not in {s.point for s in p.steps}
+    assert [o.point for o in p.omitted] == ["GV4"]
+
+
+def limited(safety_limit: str | None, cap: str | None) -> tuple[protocol.Plan, safety.Decision]:
+    from dataclasses import replace
+
+    d = replace(
+        decision(),
+        decision="modified",
+        pressure_limit=safety_limit,
+        pressure_reasons=("Safety says so.",) if safety_limit else (),
+    )
+    adjust = protocol.Adjustment(pressure_cap=cap, reasons=("The journal says so.",))
+    return plan(30, decision=d, adjustment=adjust), d
+
+
+@pytest.mark.parametrize(
+    ("safety_limit", "cap", "bl23", "why"),
+    [
+        ("light", "moderate", "light", "Safety says so."),  # the safety limit is lower
+        ("moderate", "moderate", "moderate", "Safety says so."),  # the same: safety's reason
+        ("moderate", "light", "light", "The journal says so."),  # the build-up cap is lower
+        (None, "moderate", "moderate", "The journal says so."),
+        ("moderate", None, "moderate", "Safety says so."),
+    ],
+)
+def test_the_safety_limit_and_the_build_up_cap_both_hold(
+    safety_limit: str | None, cap: str | None, bl23: str, why: str
+) -> None:
+    p, _d = limited(safety_limit, cap)
+    step = next(s for s in p.steps if s.point == "BL23")
+    assert step.pressure == bl23
+    assert step.pressure_note == f"limited to {bl23}: {why}"
+    assert all(s.pressure in ("light", bl23) for s in p.steps if s.point)

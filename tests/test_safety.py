@@ -126,16 +126,21 @@ def test_pregnancy_omits_lumbosacral_points(book: atlas.Atlas, screening: safety
     d = decide(book, screening, pregnant=True)
     assert d.decision == "modified"
     assert d.omit_points == ("BL23", "BL25", "GV4")
-    assert d.avoid_postures == ("prone",)
+    assert d.pressure_limit == "light"  # every point left is pressed lightly
+    assert d.avoid_postures == ("prone", "supine")  # no lying face down, nor on the back
     assert any("midwife" in a or "acupuncturist" in a for a in d.advice)
 
 
-@pytest.mark.parametrize("flag", ["osteoporosis", "anticoagulants_or_bleeding_disorder"])
-def test_fragile_bones_or_bleeding_risk_keep_pressure_light(
-    book: atlas.Atlas, screening: safety.Screening, flag: str
-) -> None:
-    d = decide(book, screening, **{flag: True})
+def test_bleeding_risk_keeps_pressure_light(book: atlas.Atlas, screening: safety.Screening) -> None:
+    d = decide(book, screening, anticoagulants_or_bleeding_disorder=True)
     assert (d.decision, d.pressure_limit, d.omit_points) == ("modified", "light", ())
+
+
+def test_osteoporosis_keeps_pressure_light_and_leaves_out_gv4_on_the_spine(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, osteoporosis=True)
+    assert (d.decision, d.pressure_limit, d.omit_points) == ("modified", "light", ("GV4",))
 
 
 def test_varicose_veins_leave_out_bl40(book: atlas.Atlas, screening: safety.Screening) -> None:
@@ -211,3 +216,163 @@ def test_any_answers_either_parse_or_give_a_clear_error(raw: Any) -> None:
         assert str(e)
     else:
         assert safety.decide(answers, screening, book).decision in safety.LEVELS
+
+
+# --- the clinical review's cases: a 40-year-old, every other answer "no" ---------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "decision", "urgency", "rule"),
+    [
+        ({"age": 72, "new_pain": True}, "see_clinician", "days", "new_pain_over_50"),
+        ({"age": 19, "new_pain": True}, "see_clinician", "days", "new_pain_under_20"),
+        ({"pulsating_belly": True}, "emergency", "emergency", "aortic_aneurysm"),
+        ({"both_legs_affected": True}, "see_clinician", "today", "cauda_equina_both_legs"),
+        ({"recent_surgery": True}, "see_clinician", "days", "recent_surgery"),
+        (
+            {"minor_fall": True, "osteoporosis": True},
+            "see_clinician",
+            "today",
+            "fall_with_osteoporosis",
+        ),
+        (
+            {"fever_or_chills": True, "immunosuppressed": True},
+            "see_clinician",
+            "today",
+            "infection_immunosuppressed",
+        ),
+        (
+            {"fever_or_chills": True, "injecting_drug_use": True},
+            "see_clinician",
+            "today",
+            "infection_injecting_drugs",
+        ),
+        ({"major_trauma": True}, "see_clinician", "today", "major_trauma"),
+        ({"fever_or_chills": True}, "see_clinician", "days", "infection_fever"),
+        ({"cancer_history": True}, "see_clinician", "days", "cancer_history"),
+    ],
+)
+def test_the_cases_a_clinician_flagged_do_not_go_ahead(
+    book: atlas.Atlas,
+    screening: safety.Screening,
+    changes: dict[str, Any],
+    decision: str,
+    urgency: str,
+    rule: str,
+) -> None:
+    d = decide(book, screening, **changes)
+    assert (d.decision, d.urgency, d.rules[0]) == (decision, urgency, rule)
+    assert not d.session_allowed
+
+
+def test_long_standing_pain_at_72_may_go_ahead(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, age=72, new_pain=False)
+    assert (d.decision, d.urgency) == ("go", None)
+
+
+def test_the_urgency_sets_the_words(book: atlas.Atlas, screening: safety.Screening) -> None:
+    today = decide(book, screening, major_trauma=True, cancer_history=True)
+    assert today.urgency == "today"  # the most urgent reason wins
+    assert "today" in today.title.lower() and "today" in today.text
+    assert today.reasons[0].startswith("Pain after a major accident")  # most urgent first
+    days = decide(book, screening, cancer_history=True)
+    assert "next few days" in days.title and "next few days" in days.text
+    emergency = decide(book, screening, saddle_numbness=True, major_trauma=True)
+    assert (emergency.decision, emergency.urgency) == ("emergency", "emergency")
+    assert "emergency" in emergency.text.lower()
+
+
+# --- every threshold of safety.toml: one below, at, one above ---------------------------
+
+AGE_BOUNDARIES = [
+    # (the answers besides age, age, whether the rule applies)
+    ("under_18", {"new_pain": False}, 17, True),
+    ("under_18", {"new_pain": False}, 18, False),
+    ("under_18", {"new_pain": False}, 19, False),
+    ("new_pain_under_20", {"new_pain": True}, 19, True),
+    ("new_pain_under_20", {"new_pain": True}, 20, False),
+    ("new_pain_under_20", {"new_pain": True}, 21, False),
+    ("new_pain_over_50", {"new_pain": True}, 49, False),
+    ("new_pain_over_50", {"new_pain": True}, 50, False),
+    ("new_pain_over_50", {"new_pain": True}, 51, True),
+    ("injury_over_50", {"acute_injury": True}, 49, False),
+    ("injury_over_50", {"acute_injury": True}, 50, True),
+    ("injury_over_50", {"acute_injury": True}, 51, True),
+    ("fall_over_50", {"minor_fall": True}, 49, False),
+    ("fall_over_50", {"minor_fall": True}, 50, True),
+    ("fall_over_50", {"minor_fall": True}, 51, True),
+]
+
+
+@pytest.mark.parametrize(("rule", "given", "age", "applies"), AGE_BOUNDARIES)
+def test_age_thresholds_one_below_at_and_one_above(
+    book: atlas.Atlas,
+    screening: safety.Screening,
+    rule: str,
+    given: dict[str, Any],
+    age: int,
+    applies: bool,
+) -> None:
+    d = decide(book, screening, age=age, **given)
+    assert (rule in d.rules) is applies
+
+
+def test_every_number_threshold_has_its_boundary_tests(screening: safety.Screening) -> None:
+    tested = {rule for rule, _given, _age, _applies in AGE_BOUNDARIES}
+    with_numbers = {
+        r.id
+        for r in screening.rule
+        for c in r.when
+        if any(v is not None for v in (c.below, c.at_least, c.above, c.at_most))
+    }
+    assert with_numbers == tested
+
+
+def test_new_pain_at_an_age_in_between_goes_ahead(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    for age in (20, 35, 50):
+        assert decide(book, screening, age=age, new_pain=True).decision == "go"
+
+
+# --- pressure limits --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_when_two_rules_limit_pressure_the_lowest_wins_in_any_order(
+    book: atlas.Atlas, screening: safety.Screening, order: str
+) -> None:
+    from dataclasses import replace
+
+    rules = [
+        replace(r, pressure_limit="moderate") if r.id == "osteoporosis" else r
+        for r in screening.rule
+    ]
+    if order == "reversed":
+        rules.reverse()
+    changed = replace(screening, rule=tuple(rules))
+    d = decide(book, changed, osteoporosis=True, anticoagulants_or_bleeding_disorder=True)
+    assert d.pressure_limit == "light"
+    assert len(d.pressure_reasons) == 1 and "Blood thinners" in d.pressure_reasons[0]
+    alone = decide(book, changed, osteoporosis=True)
+    assert alone.pressure_limit == "moderate"
+
+
+def test_a_see_clinician_rule_without_urgency_is_refused(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from acupress.errors import ContentError
+
+    text = (atlas.CONTENT / "safety.toml").read_text()
+    path = Path(tmp_path) / "safety.toml"
+    path.write_text(
+        text.replace(
+            'urgency = "days"\nreason = "New back pain after cancer',
+            'reason = "New back pain after cancer',
+            1,
+        )
+    )
+    with pytest.raises(ContentError, match=r"rule cancer_history.*urgency.*needs an urgency"):
+        safety.load(path, atlas.default())

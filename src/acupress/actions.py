@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from acupress.errors import AcupressError
 
 if TYPE_CHECKING:
-    from acupress.atlas import Atlas
+    from acupress.atlas import Atlas, Pressure
     from acupress.journal import Journal
     from acupress.profile import Profile
+    from acupress.progress import Progress
     from acupress.protocol import Adjustment, Plan, Protocol
-    from acupress.records import Sensation, SessionLog
+    from acupress.records import Event, Sensation, SessionLog
     from acupress.reminders import Schedule, Weekday
     from acupress.safety import Answers, Decision
 
@@ -56,18 +57,37 @@ def decide(answers: Answers, book: Atlas) -> Decision:
     return safety.decide(answers, safety.default_screening(), book)
 
 
-def todays_decision(book: Atlas, today: dt.date) -> Decision | None:
-    """The decision from the check done today, or None when it has not been done."""
+def combined(check: Decision | None, found: Progress) -> Decision | None:
+    """Today's decision: the check's (None when not done today) together with the
+    journal's standing flags (a professional to see, a session stopped today)."""
+    from acupress import safety, today
+
+    return today.decide(check, found.flags, safety.default_screening())
+
+
+def todays_decision(book: Atlas, today: dt.date, found: Progress | None = None) -> Decision | None:
+    """Today's decision from the check done today and the journal; None when the check
+    has not been done today and nothing in the journal stops a session."""
     answers = saved_answers(book, today)
-    return None if answers is None else decide(answers, book)
+    check = None if answers is None else decide(answers, book)
+    return combined(check, found if found is not None else progress_now(today))
 
 
 def record_check(answers: Answers, book: Atlas, today: dt.date) -> Decision:
-    """Decide on today's answers and keep them (and what they found) for the day."""
+    """Decide on today's answers and keep them (and what they found) for the day; returns
+    the check's own decision (``combined`` adds the journal's)."""
     from acupress import profile, safety
 
     decision = decide(answers, book)
     profile.save_check(safety.answers_to_json(answers), today, decision.rules)
+    return decision
+
+
+def check_answers(answers: Answers, book: Atlas, today: dt.date) -> Decision:
+    """Keep today's answers, and return today's decision: the check's, with the journal's
+    standing flags."""
+    decision = combined(record_check(answers, book, today), progress_now(today))
+    assert decision is not None
     return decision
 
 
@@ -76,7 +96,7 @@ def check(raw: Any, book: Atlas, today: dt.date) -> tuple[Answers, Decision]:
     from acupress import safety
 
     answers = safety.parse_answers(raw, safety.default_screening(), book)
-    return answers, record_check(answers, book, today)
+    return answers, check_answers(answers, book, today)
 
 
 def journal_exists() -> bool:
@@ -92,17 +112,43 @@ def open_journal() -> Journal:
     return Journal()
 
 
-def adjustment(today: dt.date, db: Journal | None = None) -> Adjustment:
-    """How the journal changes the next session (a new person, with no journal yet,
-    starts gentle)."""
+def progress_now(today: dt.date, db: Journal | None = None) -> Progress:
+    """The journal's progress today (a new person, with no journal yet, has none)."""
     from acupress import progress
 
     if db is not None:
-        return progress.from_journal(db, today).adjustment
+        return progress.from_journal(db, today)
     if not journal_exists():
-        return progress.adjust([], (), progress.default_rules())
+        return progress.analyse([], today, progress.default_rules())
     with open_journal() as db:
-        return progress.from_journal(db, today).adjustment
+        return progress.from_journal(db, today)
+
+
+def adjustment(today: dt.date, db: Journal | None = None) -> Adjustment:
+    """How the journal changes the next session (a new person starts gentle)."""
+    return progress_now(today, db).adjustment
+
+
+def seen_professional(note: str, now: dt.datetime, db: Journal | None = None) -> Event:
+    """Record that a professional has seen the person and told them to go on: the
+    see-a-professional rules start counting again from now."""
+    import uuid
+
+    from acupress.records import Event
+
+    at = now.astimezone()
+    event = Event(
+        id=None,
+        uid=str(uuid.uuid4()),
+        kind="seen_professional",
+        at=at,
+        day=at.date(),
+        note=check_note(note),
+    )
+    if db is not None:
+        return db.add_event(event)
+    with open_journal() as opened:
+        return opened.add_event(event)
 
 
 def fitted_plan(
@@ -194,8 +240,11 @@ def manual_session(
     note: str,
     protocol: str,
     now: dt.datetime,
+    pressure: Pressure | None = None,
 ) -> SessionLog:
-    """A session done without acupress guiding it, checked and ready to store."""
+    """A session done without acupress guiding it, checked and ready to store. The
+    pressure used (the most at any point) tells how to lighten the next session if this
+    one left more pain."""
     from acupress.records import SessionLog, check_pain
 
     check_day(day)
@@ -218,7 +267,18 @@ def manual_session(
         note=check_note(note),
         complete=True,
         ended_at=started + dt.timedelta(minutes=minutes or 0),
+        pressure=check_pressure(pressure),
     )
+
+
+def check_pressure(pressure: str | None) -> Pressure | None:
+    from acupress.atlas import PRESSURES
+
+    if pressure is not None and pressure not in PRESSURES:
+        raise AcupressError(
+            f"The pressure must be light, moderate or firm, not '{str(pressure)[:20]}'."
+        )
+    return pressure
 
 
 NOTE_MAX = 2000
@@ -255,6 +315,7 @@ class Edit:
     points: tuple[str, ...] | None = None
     minutes: int | None = None
     note: str | None = None
+    pressure: Pressure | None = None
 
 
 def edit_session(db: Journal, session_id: int, edit: Edit, now: dt.datetime) -> SessionLog:
@@ -272,6 +333,8 @@ def edit_session(db: Journal, session_id: int, edit: Edit, now: dt.datetime) -> 
         changes["seconds"] = (check_minutes(edit.minutes) or 0) * 60
     if edit.note is not None:
         changes["note"] = check_note(edit.note)
+    if edit.pressure is not None:
+        changes["pressure"] = check_pressure(edit.pressure)
     current = db.get(session_id)
     if edit.day is not None or edit.at is not None:
         if edit.day is not None:
@@ -318,12 +381,14 @@ def export_journal(
         answers = (
             db.answers_by_session([s.id for s in logs if s.id is not None]) if fmt == "json" else {}
         )
+        happened = db.events(since, until) if fmt == "json" else []
     if fmt == "csv":
         text, what = exports.csv_text(logs), "CSV"
     elif fmt == "json":
         me = profile.load() if profile.profile_path().exists() else None
         entries = [exports.Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
-        text, what = exports.journal_json(entries, me, now), "JSON, for acupress import"
+        text = exports.journal_json(entries, me, now, events=happened)
+        what = "JSON, for acupress import"
     else:
         bundle = exports.fhir_bundle(logs)
         count = len(bundle.get("entry", []))
@@ -346,7 +411,9 @@ def import_journal(data: bytes, name: str, restore_profile: bool) -> Imported:
 
     backup = exports.read_journal(data, name)
     with open_journal() as db:
-        added, present = db.import_sessions([(e.session, e.answers) for e in backup.entries])
+        added, present = db.import_sessions(
+            [(e.session, e.answers) for e in backup.entries], backup.events
+        )
     if backup.profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"
     elif restore_profile or not profile.profile_path().exists():

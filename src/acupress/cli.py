@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from acupress import __version__, actions
-from acupress.errors import AcupressError
+from acupress.errors import AcupressError, NoSessionToday
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from acupress.actions import ExportFormat
-    from acupress.atlas import Atlas
+    from acupress.atlas import Atlas, Pressure
     from acupress.clock import Clock
+    from acupress.progress import Progress
     from acupress.protocol import Protocol
     from acupress.records import Sensation, SessionLog, StepLog, StopReason
     from acupress.safety import Answers, Decision, Screening
@@ -265,7 +266,7 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
     """Is it safe to do a session today? The screening questions."""
-    from acupress import atlas, profile, safety
+    from acupress import atlas, safety
 
     book = atlas.default()
     screening = safety.default_screening()
@@ -283,8 +284,7 @@ def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
         raise AcupressError("With --json, give the answers with --answers FILE.")
     else:
         answers = ask_answers(screening, book)
-    decision = safety.decide(answers, screening, book)
-    profile.save_check(safety.answers_to_json(answers), dt.date.today(), decision.rules)
+    decision = actions.check_answers(answers, book, dt.date.today())
     if as_json:
         emit_json(safety.decision_json(decision))
         return
@@ -296,10 +296,12 @@ def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
 # --- plan -----------------------------------------------------------------------------
 
 
-def todays_decision(answers_file: str | None, book: Atlas) -> Decision | None:
-    """The decision from --answers, else from the answers saved today, else None."""
+def todays_decision(answers_file: str | None, book: Atlas, found: Progress) -> Decision | None:
+    """Today's decision: from --answers, else from the answers saved today, with the
+    journal's standing flags; None when there is no check and nothing stands."""
     answers = todays_answers(answers_file, book)
-    return None if answers is None else actions.decide(answers, book)
+    check = None if answers is None else actions.decide(answers, book)
+    return actions.combined(check, found)
 
 
 def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
@@ -330,13 +332,13 @@ def plan(
     book = atlas.default()
     chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
-    decision = todays_decision(answers_file, book)
+    found = actions.progress_now(dt.date.today())
+    decision = todays_decision(answers_file, book, found)
     if decision is not None and not decision.session_allowed and not as_json:
         from acupress import render
 
         show(render.decision_panel(decision))
-    adjustment = actions.adjustment(dt.date.today())
-    result = actions.fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
+    result = actions.fitted_plan(chosen, book, me, minutes, partner, decision, found.adjustment)
     if as_json:
         import msgspec
 
@@ -470,13 +472,17 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[Answers, Decision]:
-    """Today's safety answers: from --answers, else the check already done today, else
-    asked now (interactively; --auto cannot ask)."""
-    from acupress import profile, safety
+def session_answers(
+    answers_file: str | None, auto: bool, book: Atlas, found: Progress
+) -> tuple[Answers, Decision]:
+    """Today's safety answers (from --answers, else the check already done today, else
+    asked now; --auto cannot ask), kept for the day, and today's decision with the
+    journal's standing flags. A flag that stops sessions is shown before any question."""
+    from acupress import safety
 
-    screening = safety.default_screening()
-    today = dt.date.today()
+    stands = actions.combined(None, found)
+    if stands is not None and not stands.session_allowed:
+        return {}, stands
     answers = todays_answers(answers_file, book)
     if answers is None:
         if auto:
@@ -484,10 +490,8 @@ def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[
                 "With --auto, give the safety answers with --answers FILE "
                 "(or run `acupress check` first today)."
             )
-        answers = ask_answers(screening, book)
-    decision = safety.decide(answers, screening, book)
-    profile.save_check(safety.answers_to_json(answers), today, decision.rules)
-    return answers, decision
+        answers = ask_answers(safety.default_screening(), book)
+    return answers, actions.check_answers(answers, book, dt.date.today())
 
 
 @cli.command()
@@ -504,6 +508,7 @@ def session_answers(answers_file: str | None, auto: bool, book: Atlas) -> tuple[
 @click.option("--pain-after", type=int, help="Pain after, 0-10 (with --auto).")
 @click.option("--sensations", "sensations_text", help="With --auto: warmth,ache,tingling or none.")
 @click.option("--note", help="A note for the journal (with --auto).")
+@click.option("--on-rest-day", is_flag=True, help="Do the session even though today is a rest day.")
 def session(
     minutes: int | None,
     answers_file: str | None,
@@ -516,6 +521,7 @@ def session(
     pain_after: int | None,
     sensations_text: str | None,
     note: str | None,
+    on_rest_day: bool,
 ) -> None:
     """Do a session now, guided step by step with a timer."""
     from acupress import atlas, profile, render, runner
@@ -530,13 +536,19 @@ def session(
     book = atlas.default()
     chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
-    answers, decision = session_answers(answers_file, auto, book)
+    today = dt.date.today()
+    found = actions.progress_now(today)
+    answers, decision = session_answers(answers_file, auto, book, found)
     if not decision.session_allowed:
         show(render.decision_panel(decision))
-    today = dt.date.today()
     # A session the check rules out is refused here, before the journal is touched.
-    adjustment = actions.adjustment(today)
-    plan_now = actions.fitted_plan(chosen, book, me, minutes, partner, decision, adjustment)
+    plan_now = actions.fitted_plan(chosen, book, me, minutes, partner, decision, found.adjustment)
+    if plan_now.rest_day and not on_rest_day:
+        show(render.rest_day_panel(plan_now.rest_day))
+        if auto or not click.confirm("Do a session anyway?", default=False):
+            raise NoSessionToday(
+                "Today is a rest day: no session (give --on-rest-day to do one anyway)."
+            )
     from acupress import progress, safety
 
     with actions.open_journal() as db:
@@ -758,6 +770,11 @@ def journal(
 @click.option("--pain-after", type=int, required=True, help="Pain after, 0-10.")
 @click.option("--points", default="", metavar="BL23,...", help="The points you pressed.")
 @click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option(
+    "--pressure",
+    type=click.Choice(["light", "moderate", "firm"]),
+    help="The most pressure you used at any point (light if not given).",
+)
 @click.option("--note", default="", help="Anything worth remembering.")
 @protocol_option
 @click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
@@ -768,12 +785,14 @@ def journal_add(
     pain_after: int,
     points: str,
     minutes: int | None,
+    pressure: Pressure | None,
     note: str,
     protocol_name: str,
     as_json: bool,
 ) -> None:
     """Log a session done without acupress guiding it."""
     log = actions.manual_session(
+        pressure=pressure,
         day=actions.parse_day(day),
         at=actions.parse_clock_time(at) if at else None,
         pain_before=pain_before,
@@ -809,6 +828,9 @@ def report_stored(log: SessionLog, as_json: bool, verb: str) -> None:
 @click.option("--pain-after", type=int, help="Pain after, 0-10.")
 @click.option("--points", metavar="BL23,...", help="The points pressed.")
 @click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option(
+    "--pressure", type=click.Choice(["light", "moderate", "firm"]), help="The most pressure used."
+)
 @click.option("--note", help="Replace the note.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
 def journal_edit(
@@ -819,10 +841,13 @@ def journal_edit(
     pain_after: int | None,
     points: str | None,
     minutes: int | None,
+    pressure: Pressure | None,
     note: str | None,
     as_json: bool,
 ) -> None:
+    """Correct a session in the journal: give only what changes."""
     edit = actions.Edit(
+        pressure=pressure,
         day=actions.parse_day(day) if day else None,
         at=actions.parse_clock_time(at) if at else None,
         pain_before=pain_before,
@@ -850,6 +875,28 @@ def journal_delete(session_id: int, yes: bool) -> None:
             return
         db.delete(session_id)
     click.echo(f"Deleted session {session_id}.")
+
+
+@cli.command("seen-professional")
+@click.option("--note", default="", help="Who you saw and what they said.")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def seen_professional(note: str, as_json: bool) -> None:
+    """Record that a professional has seen you and told you to go on with the routine.
+
+    A flag that sent you to a professional (no relief on three days, pain up after two
+    sessions in a row, four weeks without improvement) stops sessions until then; its
+    count starts again from now.
+    """
+    from acupress.records import event_json
+
+    event = actions.seen_professional(note, dt.datetime.now().astimezone())
+    if as_json:
+        emit_json(event_json(event))
+        return
+    click.echo(
+        f"Recorded in your journal: on {event.day} a professional told you to go on. "
+        "The rules that sent you to one start counting again from now."
+    )
 
 
 # --- reminders, export and import -----------------------------------------------------

@@ -22,11 +22,21 @@ from acupress.atlas import Pressure
 from acupress.errors import AcupressError
 from acupress.profile import Profile
 from acupress.protocol import Side
-from acupress.records import PAIN_MAX, PAIN_MIN, Sensation, SessionLog, Source, StepLog, StopReason
+from acupress.records import (
+    PAIN_MAX,
+    PAIN_MIN,
+    Event,
+    EventKind,
+    Sensation,
+    SessionLog,
+    Source,
+    StepLog,
+    StopReason,
+)
 from acupress.safety import Level
 
 FORMAT = "acupress-journal"
-VERSION = 1
+VERSION = 2  # 2: the pressure of a session logged by hand, and events
 
 Format = Literal["csv", "json", "fhir"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "fhir")
@@ -48,6 +58,7 @@ class Backup:
     exported_at: dt.datetime
     profile: Profile | None
     entries: tuple[Entry, ...]
+    events: tuple[Event, ...] = ()
 
 
 def format_for(filename: str) -> Format | None:
@@ -133,6 +144,7 @@ def journal_document(
     profile: Profile | None,
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
+    events: Sequence[Event] = (),
 ) -> dict[str, Any]:
     """The journal and profile as one versioned JSON value; times keep their full
     precision and carry the local offset."""
@@ -142,6 +154,16 @@ def journal_document(
         "exported_at": now.astimezone(tz).isoformat(timespec="seconds"),
         "profile": None if profile is None else asdict(profile),
         "sessions": [_session_document(e, tz) for e in entries],
+        "events": [
+            {
+                "uid": e.uid,
+                "kind": e.kind,
+                "at": e.at.astimezone(tz).isoformat(),
+                "day": e.day.isoformat(),
+                "note": e.note,
+            }
+            for e in events
+        ],
     }
 
 
@@ -150,8 +172,10 @@ def journal_json(
     profile: Profile | None,
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
+    events: Sequence[Event] = (),
 ) -> str:
-    return json.dumps(journal_document(entries, profile, now, tz), indent=2, ensure_ascii=False)
+    document = journal_document(entries, profile, now, tz, events)
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
@@ -178,6 +202,7 @@ def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
         "note": s.note,
         "ended_at": iso(s.ended_at),
         "complete": s.complete,
+        "pressure": s.pressure,
         "steps": [
             {
                 "position": t.position,
@@ -240,6 +265,15 @@ class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
     ended_at: Moment | None
     complete: bool
     steps: list[_StepFile]
+    pressure: Pressure | None = None  # from version 2
+
+
+class _EventFile(msgspec.Struct, forbid_unknown_fields=True):
+    uid: Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
+    kind: EventKind
+    at: Moment
+    day: dt.date
+    note: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
@@ -248,6 +282,7 @@ class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     exported_at: Moment
     profile: dict[str, Any] | None
     sessions: list[_SessionFile]
+    events: list[_EventFile] = []  # from version 2
 
 
 def read_journal(data: bytes, name: str) -> Backup:
@@ -296,8 +331,15 @@ def read_journal(data: bytes, name: str) -> Backup:
         if s.seconds < 0:
             raise bad(f"sessions[{i}].seconds must not be negative, not {s.seconds}")
         entries.append(Entry(session=_session_log(s), answers=s.answers))
+    events = tuple(
+        Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
+    )
     return Backup(
-        version=doc.version, exported_at=doc.exported_at, profile=profile, entries=tuple(entries)
+        version=doc.version,
+        exported_at=doc.exported_at,
+        profile=profile,
+        entries=tuple(entries),
+        events=events,
     )
 
 
@@ -334,6 +376,7 @@ def _session_log(s: _SessionFile) -> SessionLog:
         note=s.note,
         ended_at=s.ended_at,
         complete=s.complete,
+        pressure=s.pressure,
     )
 
 

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.records import SessionLog, StepLog
+from acupress.records import Event, SessionLog, StepLog
 
-SCHEMA_HEAD = "0001"  # the newest migration; Alembic is loaded only when a journal is behind
+SCHEMA_HEAD = "0002"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -68,8 +69,22 @@ sessions = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("ended_at", UTCDateTime),
     sa.Column("complete", sa.Boolean, nullable=False, default=False),
+    sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
     sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
     sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+)
+
+# Things that happened besides sessions: a professional saw the person and told them to
+# go on ("seen_professional"), which restarts the counts of the see-a-professional rules.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
 )
 
 steps = sa.Table(
@@ -246,6 +261,31 @@ class Journal:
             ).scalar()
         return json.loads(text) if text else None
 
+    # --- events ---
+
+    def add_event(self, event: Event) -> Event:
+        """Record an event (a professional seen); returns it with its id."""
+        with self._write() as conn:
+            query = events.insert().values(**_event_row(event)).returning(events.c.id)
+            event_id = int(conn.execute(query).scalar_one())
+        return replace(event, id=event_id)
+
+    def events(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Event]:
+        """Events in time order, filtered by local day."""
+        query = sa.select(events).order_by(events.c.at, events.c.id)
+        if since:
+            query = query.where(events.c.day >= since)
+        if until:
+            query = query.where(events.c.day <= until)
+        with _errors(self), self.engine.connect() as conn:
+            return [_event(r) for r in conn.execute(query).mappings()]
+
+    def cleared(self) -> list[dt.datetime]:
+        """The moments a professional told the person to go on."""
+        query = sa.select(events.c.at).where(events.c.kind == "seen_professional")
+        with _errors(self), self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
         with self._writing, _errors(self), self.engine.begin() as conn:
@@ -285,14 +325,22 @@ class Journal:
         return found
 
     def import_sessions(
-        self, entries: Sequence[tuple[SessionLog, dict[str, Any] | None]]
+        self,
+        entries: Sequence[tuple[SessionLog, dict[str, Any] | None]],
+        new_events: Sequence[Event] = (),
     ) -> tuple[int, int]:
         """Add the sessions not already in the journal (the same start, protocol and
-        source), with their steps and safety answers, in one transaction. Stored exactly
-        as given: points and seconds are not recomputed from the steps. Returns how many
-        were added and how many were already there."""
+        source), with their steps and safety answers, and the events not already there
+        (by uid), in one transaction. Stored exactly as given: points and seconds are not
+        recomputed from the steps. Returns how many sessions were added and how many
+        were already there."""
         added = present = 0
         with self._write() as conn:
+            known = set(conn.execute(sa.select(events.c.uid)).scalars())
+            for event in new_events:
+                if event.uid not in known:
+                    known.add(event.uid)
+                    conn.execute(events.insert().values(**_event_row(event)))
             seen = {
                 self._import_key(row.started_at, row.protocol, row.source)
                 for row in conn.execute(
@@ -344,7 +392,16 @@ def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, A
         "note": log.note,
         "ended_at": log.ended_at,
         "complete": log.complete,
+        "pressure": log.pressure,
     }
+
+
+def _event_row(e: Event) -> dict[str, Any]:
+    return {"uid": e.uid, "kind": e.kind, "at": e.at, "day": e.day, "note": e.note}
+
+
+def _event(r: Any) -> Event:
+    return Event(id=r["id"], uid=r["uid"], kind=r["kind"], at=r["at"], day=r["day"], note=r["note"])
 
 
 def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
@@ -409,6 +466,7 @@ def _session_log(r: Any, step_logs: list[StepLog]) -> SessionLog:
         note=r["note"],
         ended_at=r["ended_at"],
         complete=r["complete"],
+        pressure=r["pressure"],
     )
 
 

@@ -6,32 +6,43 @@ Thresholds and words live in ``content/progress.toml``."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from statistics import fmean
 from typing import Any, Literal
 
 from acupress import contentfile
 from acupress.atlas import CONTENT, PRESSURES, Pressure
 from acupress.protocol import Adjustment
 from acupress.records import SessionLog
+from acupress.safety import Soon
 
 FlagId = Literal[
     "no_relief_3_days",
     "pain_increased_after_session",
+    "pain_increased_twice",
     "no_rest_day",
     "meaningful_improvement",
     "persistent_pain",
+    "stopped_for_dizziness",
+    "stopped_for_pain",
 ]
 FLAG_IDS: tuple[FlagId, ...] = (
     "no_relief_3_days",
     "pain_increased_after_session",
+    "pain_increased_twice",
     "no_rest_day",
     "meaningful_improvement",
     "persistent_pain",
+    "stopped_for_dizziness",
+    "stopped_for_pain",
 )
+# A flag that changes today's decision: see a clinician (until a professional has seen
+# the person), or not today.
+FlagDecision = Literal["see_clinician", "not_today"]
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -39,7 +50,9 @@ class FlagText:
     title: str
     advice: str
     source: str
-    repeated: str = ""
+    decision: FlagDecision | None = None
+    urgency: Soon | None = None
+    decision_title: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -89,9 +102,25 @@ def check(rules: Rules, path: Path) -> None:
     ):
         if getattr(rules, name) < 1:
             raise contentfile.located_error(path, None, name, "must be at least 1")
+    for name in ("meaningful_points", "meaningful_percent"):
+        if not getattr(rules, name) > 0:
+            raise contentfile.located_error(path, None, name, "must be above 0")
     for flag_id in FLAG_IDS:
         if flag_id not in rules.flag:
             raise contentfile.located_error(path, f"flag.{flag_id}", None, "is missing")
+        text = rules.flag[flag_id]
+        entry = f"flag.{flag_id}"
+        if (text.decision == "see_clinician") != (text.urgency is not None):
+            problem = (
+                "a see_clinician flag needs an urgency (today or days)"
+                if text.decision == "see_clinician"
+                else "only a see_clinician flag has an urgency"
+            )
+            raise contentfile.located_error(path, entry, "urgency", problem)
+        if text.decision is not None and not text.decision_title:
+            raise contentfile.located_error(
+                path, entry, "decision_title", "a flag with a decision needs its title"
+            )
     if not 0 < rules.after_pain_increase.time_factor <= 1:
         raise contentfile.located_error(
             path, "after_pain_increase", "time_factor", "must be above 0 and at most 1"
@@ -113,6 +142,9 @@ class Flag:
     advice: str
     source: str
     details: dict[str, Any] = field(default_factory=dict)
+    decision: FlagDecision | None = None  # how it changes today's decision, if it does
+    urgency: Soon | None = None
+    decision_title: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,6 +158,34 @@ class DayPain:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Change:
+    """Pain before sessions, exactly: the baseline (the first sessions) against the
+    recent sessions (the ``recent_days`` up to the last scored session, baseline
+    sessions left out). The screen and the improvement flag both read it."""
+
+    baseline: Fraction
+    current: Fraction
+    recent_start: dt.date
+    recent_end: dt.date
+
+    @property
+    def points(self) -> Fraction:
+        """Current minus baseline: negative is better."""
+        return self.current - self.baseline
+
+    @property
+    def percent(self) -> Fraction | None:
+        return None if not self.baseline else 100 * self.points / self.baseline
+
+    def meaningful(self, rules: Rules) -> bool:
+        """IMMPACT: at least ``meaningful_points`` lower, or ``meaningful_percent`` lower."""
+        drop = -self.points
+        return drop >= exact(rules.meaningful_points) or (
+            self.baseline > 0 and drop * 100 >= exact(rules.meaningful_percent) * self.baseline
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Progress:
     today: dt.date
     sessions: int
@@ -133,8 +193,8 @@ class Progress:
     first_day: dt.date | None
     last_day: dt.date | None
     baseline_pain: float | None  # mean pain before the first sessions
-    last_week_pain: float | None  # mean pain before the sessions of the last 7 days
-    change_points: float | None  # last week minus baseline (negative: better)
+    last_week_pain: float | None  # mean pain before the recent sessions (see Change)
+    change_points: float | None  # recent minus baseline (negative: better)
     change_percent: float | None
     average_relief: float | None  # mean of (before - after) per session
     current_streak: int  # days in a row with a session, up to today or yesterday
@@ -143,30 +203,41 @@ class Progress:
     series: tuple[DayPain, ...]
     flags: tuple[Flag, ...]
     adjustment: Adjustment
+    change: Change | None = None
+    cleared_at: dt.datetime | None = None  # a professional said to go on: counts restart
 
     def flag(self, flag_id: FlagId) -> Flag | None:
         return next((f for f in self.flags if f.id == flag_id), None)
+
+    @property
+    def standing(self) -> tuple[Flag, ...]:
+        """The flags that change today's decision."""
+        return tuple(f for f in self.flags if f.decision is not None)
 
 
 # --- the analysis ---------------------------------------------------------------------
 
 
-def analyse(sessions: Sequence[SessionLog], today: dt.date, rules: Rules) -> Progress:
+def analyse(
+    sessions: Sequence[SessionLog],
+    today: dt.date,
+    rules: Rules,
+    cleared: Sequence[dt.datetime] = (),
+) -> Progress:
     """Figures, flags and the next session's adjustment from the sessions (in time
-    order). Only the newest session needs its steps (for the pressure it used)."""
+    order). Only the newest session with an outcome needs its steps (for the pressure
+    it used). ``cleared`` are the moments a professional told the person to go on: the
+    see-a-professional rules count only the sessions after the latest one."""
     logs = sorted(sessions, key=lambda s: s.started_at)
     scored = [s for s in logs if s.pain_before is not None]
     series = _series(logs)
     days = [d.day for d in series]
-    baseline_logs = scored[: rules.baseline_sessions]
-    baseline = _mean(s.pain_before for s in baseline_logs)
-    week_start = today - dt.timedelta(days=rules.recent_days - 1)
-    last_week = _mean(s.pain_before for s in scored if week_start <= s.day <= today)
-    change = None if baseline is None or last_week is None else last_week - baseline
-    percent = None if change is None or not baseline else 100 * change / baseline
+    change = _change(scored, rules)
     reliefs = [s.relief for s in logs if s.relief is not None]
     session_days = set(days)
-    flags = _flags(logs, scored, series, baseline, baseline_logs, today, rules)
+    cleared_at = max(cleared, default=None)
+    flags = _flags(logs, scored, change, today, cleared_at, rules)
+    baseline = _mean(s.pain_before for s in scored[: rules.baseline_sessions])
     return Progress(
         today=today,
         sessions=len(logs),
@@ -174,9 +245,9 @@ def analyse(sessions: Sequence[SessionLog], today: dt.date, rules: Rules) -> Pro
         first_day=days[0] if days else None,
         last_day=days[-1] if days else None,
         baseline_pain=_round(baseline),
-        last_week_pain=_round(last_week),
-        change_points=_round(change),
-        change_percent=_round(percent),
+        last_week_pain=_round(change.current if change else None),
+        change_points=_round(change.points if change else None),
+        change_percent=_round(change.percent if change else None),
         average_relief=_round(_mean(reliefs)),
         current_streak=_current_streak(session_days, today),
         longest_streak=_longest_streak(days),
@@ -189,111 +260,163 @@ def analyse(sessions: Sequence[SessionLog], today: dt.date, rules: Rules) -> Pro
         series=series,
         flags=flags,
         adjustment=adjust(logs, flags, rules),
+        change=change,
+        cleared_at=cleared_at,
     )
+
+
+def _change(scored: Sequence[SessionLog], rules: Rules) -> Change | None:
+    baseline = _mean(s.pain_before for s in scored[: rules.baseline_sessions])
+    rest = scored[rules.baseline_sessions :]
+    if baseline is None or not rest:
+        return None
+    end = rest[-1].day
+    start = end - dt.timedelta(days=rules.recent_days - 1)
+    current = _mean(s.pain_before for s in rest if s.day >= start)
+    assert current is not None  # the last one is in its own window
+    return Change(baseline=baseline, current=current, recent_start=start, recent_end=end)
+
+
+def increased(s: SessionLog) -> bool:
+    """The pain was worse after the session, or it was stopped because the pain rose."""
+    return s.stop_reason == "pain_increased" or (s.relief is not None and s.relief < 0)
+
+
+def with_outcome(logs: Sequence[SessionLog]) -> list[SessionLog]:
+    """The sessions that tell how a session went: pain scored after it, or stopped
+    because the pain increased."""
+    return [s for s in logs if s.relief is not None or s.stop_reason == "pain_increased"]
 
 
 def _flags(
     logs: list[SessionLog],
     scored: list[SessionLog],
-    series: tuple[DayPain, ...],
-    baseline: float | None,
-    baseline_logs: list[SessionLog],
+    change: Change | None,
     today: dt.date,
+    cleared_at: dt.datetime | None,
     rules: Rules,
 ) -> tuple[Flag, ...]:
     flags: list[Flag] = []
 
-    def add(flag_id: FlagId, values: dict[str, Any] | None = None, extra: str = "") -> None:
+    def add(flag_id: FlagId, values: dict[str, Any] | None = None) -> None:
         text = rules.flag[flag_id]
         values = values or {}
-        advice = text.advice.format(**values) + (f" {extra}" if extra else "")
         flags.append(
-            Flag(id=flag_id, title=text.title, advice=advice, source=text.source, details=values)
+            Flag(
+                id=flag_id,
+                title=text.title,
+                advice=text.advice.format(**values),
+                source=text.source,
+                details=values,
+                decision=text.decision,
+                urgency=text.urgency,
+                decision_title=text.decision_title,
+            )
         )
+
+    # The see-a-professional rules count the sessions since a professional last said
+    # to go on.
+    since = [s for s in logs if cleared_at is None or s.started_at > cleared_at]
 
     # No relief on the last N days with scored sessions: no session eased the pain, and
     # the pain before sessions is no lower on the last of those days than on the first.
-    both = [d for d in series if d.before is not None and d.after is not None]
+    both = [d for d in _series(since) if d.before is not None and d.after is not None]
     recent = both[-rules.no_relief_days :]
     if len(recent) == rules.no_relief_days:
         wanted = {d.day for d in recent}
-        day_logs = [s for s in logs if s.day in wanted and s.relief is not None]
+        day_logs = [s for s in since if s.day in wanted and s.relief is not None]
         first, last = recent[0].before, recent[-1].before
         assert first is not None and last is not None
         if all(s.relief is not None and s.relief <= 0 for s in day_logs) and last >= first:
             add("no_relief_3_days", {"days": [d.day.isoformat() for d in recent]})
 
-    with_after = [s for s in logs if s.relief is not None]
-    if with_after and (with_after[-1].relief or 0) < 0:
-        last_log = with_after[-1]
-        repeated = len(with_after) > 1 and (with_after[-2].relief or 0) < 0
+    outcomes = with_outcome(logs)
+    if outcomes and increased(outcomes[-1]):
+        last_log = outcomes[-1]
         add(
             "pain_increased_after_session",
             {
                 "session": last_log.id,
                 "pain_before": last_log.pain_before,
                 "pain_after": last_log.pain_after,
-                "repeated": repeated,
             },
-            rules.flag["pain_increased_after_session"].repeated if repeated else "",
         )
+    recent_outcomes = with_outcome(since)[-2:]
+    if len(recent_outcomes) == 2 and all(increased(s) for s in recent_outcomes):
+        add("pain_increased_twice", {"sessions": [s.id for s in recent_outcomes]})
 
-    if series:
-        run = _run_ending(set(d.day for d in series), series[-1].day)
-        if run >= rules.no_rest_days and series[-1].day >= today - dt.timedelta(days=1):
-            add("no_rest_day", {"days": run})
+    run = _run_ending({s.day for s in logs}, today - dt.timedelta(days=1))
+    if run >= rules.no_rest_days:
+        add("no_rest_day", {"days": run})
 
-    improved = False
-    if baseline is not None and series:
-        last_day = series[-1].day
-        start = last_day - dt.timedelta(days=rules.recent_days - 1)
-        counted = {id(s) for s in baseline_logs}
-        current = _mean(s.pain_before for s in scored if s.day >= start and id(s) not in counted)
-        if current is not None:
-            drop = baseline - current
-            percent = 100 * drop / baseline if baseline else 0.0
-            if drop >= rules.meaningful_points or (
-                baseline and percent >= rules.meaningful_percent
-            ):
-                improved = True
-                add(
-                    "meaningful_improvement",
-                    {
-                        "baseline": round(baseline, 1),
-                        "current": round(current, 1),
-                        "points": round(drop, 1),
-                        "percent": round(percent, 1),
-                    },
-                )
-    if scored and not improved:
-        span = (scored[-1].day - scored[0].day).days + 1
+    improved = change is not None and change.meaningful(rules)
+    if change is not None and improved:
+        add(
+            "meaningful_improvement",
+            {
+                "baseline": _round(change.baseline),
+                "current": _round(change.current),
+                "points": _round(-change.points),
+                "percent": _round(-(change.percent or Fraction(0))),
+            },
+        )
+    scored_since = [s for s in scored if cleared_at is None or s.started_at > cleared_at]
+    if scored_since and not improved:
+        span = (scored_since[-1].day - scored_since[0].day).days + 1
         if span >= rules.persistent_days:
             add("persistent_pain", {"days": span})
+
+    stops = {s.stop_reason for s in logs if s.day == today}
+    if "dizziness" in stops:
+        add("stopped_for_dizziness")
+    if "pain_increased" in stops:
+        add("stopped_for_pain")
     return tuple(flags)
 
 
 def adjust(logs: Sequence[SessionLog], flags: Sequence[Flag], rules: Rules) -> Adjustment:
-    """The next session: gentle while the person is new, shorter and lighter after a
-    session that left more pain."""
+    """The next session: gentle while the person is new; after a session that left more
+    pain, shorter than that session was and a level lighter than the most it used; and
+    a rest day after a run of daily sessions."""
     done = sum(1 for s in logs if s.source == "manual" or s.points)
     cap: Pressure | None = None
     reasons: list[str] = []
     factor = 1.0
+    longest: int | None = None
     for g in rules.gentle_start:
         if done < g.sessions_below:
             cap = g.pressure
             reasons.append(g.reason)
             break
     if any(f.id == "pain_increased_after_session" for f in flags):
-        with_after = [s for s in logs if s.relief is not None]
-        used = [s.pressure for s in with_after[-1].steps if s.pressure and not s.skipped]
-        highest = max(used, key=PRESSURES.index) if used else PRESSURES[-1]
-        lower = PRESSURES[max(0, PRESSURES.index(highest) - 1)]
+        last = with_outcome(logs)[-1]
+        used = pressure_used(last)
+        lower = PRESSURES[max(0, PRESSURES.index(used) - 1)] if used else PRESSURES[0]
         if cap is None or PRESSURES.index(lower) < PRESSURES.index(cap):
             cap = lower
-        factor = rules.after_pain_increase.time_factor
+        shorten = rules.after_pain_increase.time_factor
+        if last.seconds > 0:
+            longest = int(last.seconds * Fraction(str(shorten)))
+        else:
+            factor = shorten
         reasons.insert(0, rules.after_pain_increase.reason)
-    return Adjustment(pressure_cap=cap, time_factor=factor, reasons=tuple(reasons))
+    rest = next((f for f in flags if f.id == "no_rest_day"), None)
+    return Adjustment(
+        pressure_cap=cap,
+        time_factor=factor,
+        max_seconds=longest,
+        reasons=tuple(reasons),
+        rest_day=rest.advice if rest else None,
+    )
+
+
+def pressure_used(s: SessionLog) -> Pressure | None:
+    """The highest pressure a session used: from its steps when guided, as given when
+    logged by hand; None when not known."""
+    used = [t.pressure for t in s.steps if t.pressure and not t.skipped]
+    if s.pressure is not None:
+        used.append(s.pressure)
+    return max(used, key=PRESSURES.index) if used else None
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -314,13 +437,25 @@ def _series(logs: Sequence[SessionLog]) -> tuple[DayPain, ...]:
     )
 
 
-def _mean(values: Any) -> float | None:
+def exact(value: float) -> Fraction:
+    """A threshold from the content file as the decimal it was written as (0.3, not the
+    binary float nearest to it)."""
+    return Fraction(str(value))
+
+
+def _mean(values: Any) -> Fraction | None:
+    """The exact mean of whole scores (None when there are none)."""
     present = [v for v in values if v is not None]
-    return fmean(present) if present else None
+    return Fraction(sum(present), len(present)) if present else None
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def _round(value: Fraction | float | None) -> float | None:
+    """For display: to one decimal, halves rounded away from zero, as people round."""
+    if value is None:
+        return None
+    tenths = Fraction(value) * 10
+    whole = math.floor(abs(tenths) + Fraction(1, 2))
+    return math.copysign(whole, tenths) / 10 if whole else 0.0
 
 
 def _run_ending(days: set[dt.date], last: dt.date) -> int:
@@ -347,13 +482,13 @@ def _longest_streak(days: Sequence[dt.date]) -> int:
 
 
 def from_journal(journal: Any, today: dt.date, rules: Rules | None = None) -> Progress:
-    """Progress from a journal: every session, and the steps of the newest scored one
-    (all ``analyse`` needs of steps)."""
+    """Progress from a journal: every session, the steps of the newest one with an
+    outcome (all ``analyse`` needs of steps), and when a professional said to go on."""
     logs = journal.sessions()
-    scored = [i for i, s in enumerate(logs) if s.relief is not None]
-    if scored:
-        logs[scored[-1]] = journal.get(logs[scored[-1]].id)
-    return analyse(logs, today, rules or default_rules())
+    known = [i for i, s in enumerate(logs) if s.relief is not None or s.stop_reason]
+    if known:
+        logs[known[-1]] = journal.get(logs[known[-1]].id)
+    return analyse(logs, today, rules or default_rules(), journal.cleared())
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
@@ -373,13 +508,29 @@ def progress_json(p: Progress) -> dict[str, Any]:
         "current_streak": p.current_streak,
         "longest_streak": p.longest_streak,
         "rest_days_last_week": p.rest_days_last_week,
+        "recent_days": [p.change.recent_start.isoformat(), p.change.recent_end.isoformat()]
+        if p.change
+        else None,
+        "cleared_at": p.cleared_at.astimezone().isoformat(timespec="seconds")
+        if p.cleared_at
+        else None,
         "flags": [
-            {"id": f.id, "title": f.title, "advice": f.advice, "source": f.source} | f.details
+            {
+                "id": f.id,
+                "title": f.title,
+                "advice": f.advice,
+                "source": f.source,
+                "decision": f.decision,
+                "urgency": f.urgency,
+            }
+            | f.details
             for f in p.flags
         ],
         "next_session": {
             "pressure_cap": a.pressure_cap,
             "time_factor": a.time_factor,
+            "max_seconds": a.max_seconds,
+            "rest_day": a.rest_day,
             "reasons": list(a.reasons),
         },
         "series": [

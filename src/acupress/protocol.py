@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from acupress import contentfile
-from acupress.atlas import CONTENT, PRESSURES, Atlas, Pressure, Sides
+from acupress.atlas import CONTENT, PRESSURES, Atlas, Point, Pressure, Sides
 from acupress.errors import AcupressError, NoSessionToday
 from acupress.safety import Decision
 
@@ -29,6 +29,15 @@ class Posture:
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
+class InPosture:
+    """How a step is done when the posture used is not the one it was written for (a
+    partner's step moved from lying face down to sitting in pregnancy)."""
+
+    technique: str | None = None
+    partner_technique: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Step:
     number: int
     id: str
@@ -43,6 +52,7 @@ class Step:
     partner_posture: str | None = None
     partner_technique: str | None = None
     partner_sides: Sides | None = None
+    in_posture: dict[str, InPosture] = field(default_factory=dict)
     fixed: bool | None = None
     guide_says: str = ""
     why: str = ""
@@ -158,9 +168,13 @@ def check(protocol: Protocol, atlas: Atlas, path: Path) -> None:
         if s.id in ids:
             raise fail("id", f"'{s.id}' is used by two steps")
         ids.add(s.id)
-        for field, wanted in (("posture", s.posture), ("partner_posture", s.partner_posture)):
+        for name, wanted in (
+            ("posture", s.posture),
+            ("partner_posture", s.partner_posture),
+            *(("in_posture", p) for p in s.in_posture),
+        ):
             if wanted is not None and wanted not in protocol.posture:
-                raise fail(field, f"unknown posture '{wanted}'; define it under [posture.{wanted}]")
+                raise fail(name, f"unknown posture '{wanted}'; define it under [posture.{wanted}]")
         if s.min_seconds <= 0:
             raise fail("min_seconds", "must be positive")
         if s.max_seconds < s.min_seconds:
@@ -180,10 +194,10 @@ def check(protocol: Protocol, atlas: Atlas, path: Path) -> None:
                 "pressure",
                 f"'{s.pressure}' is more than {point.code} allows ({point.max_pressure})",
             )
-        for field in ("sides", "partner_sides"):
-            sides = getattr(s, field)
+        for name in ("sides", "partner_sides"):
+            sides = getattr(s, name)
             if sides is not None and (sides == "midline") != (point.sides == "midline"):
-                raise fail(field, f"{point.code} is {'' if point.bilateral else 'not '}bilateral")
+                raise fail(name, f"{point.code} is {'' if point.bilateral else 'not '}bilateral")
     for i, tip in enumerate((*protocol.pro_tip, *protocol.claim)):
         if tip.basis == "evidence" and not tip.source:
             entry = f"{'pro_tip' if i < len(protocol.pro_tip) else 'claim'} '{tip.text[:40]}…'"
@@ -227,15 +241,19 @@ class Plan:
     decision: str | None
     omitted: tuple[Omission, ...] = ()
     notes: tuple[str, ...] = ()
+    rest_day: str | None = None  # today should be a rest day, and why
 
 
 @dataclass(frozen=True, kw_only=True)
 class Adjustment:
-    """How the journal changes the next session: a lighter pressure, a shorter session."""
+    """How the journal changes the next session: a lighter pressure, a shorter session,
+    a rest day. The protocol's minimum length always holds."""
 
     pressure_cap: Pressure | None = None
-    time_factor: float = 1.0  # multiplies the budget; the protocol's minimum still holds
+    time_factor: float = 1.0  # multiplies the budget
+    max_seconds: int | None = None  # the session is no longer than this
     reasons: tuple[str, ...] = ()
+    rest_day: str | None = None  # today should be a rest day, and why
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -306,16 +324,16 @@ def plan(
             f"{' with the points left out today' if omit else ''}; {minutes} is too short."
         )
     adjust = adjustment or Adjustment()
-    target = max(low, min(budget, int(budget * adjust.time_factor)))
+    target = min(budget, int(budget * adjust.time_factor))
+    if adjust.max_seconds is not None:
+        target = min(target, adjust.max_seconds)
+    target = max(low, target)
     fraction = 1.0 if high == low else min(1.0, (target - low) / (high - low))
-    limit = decision.pressure_limit if decision else None
-    limit_reason = " ".join(decision.pressure_reasons) if decision else ""
+    limit, limit_reason = pressure_limit(decision, adjust)
     notes = list(adjust.reasons)
-    if limit:
-        notes.append(f"Pressure is kept {limit} at every point. {limit_reason}")
-    cap = adjust.pressure_cap
-    if cap and (limit is None or PRESSURES.index(cap) < PRESSURES.index(limit)):
-        limit, limit_reason = cap, " ".join(adjust.reasons)
+    if decision is not None and decision.pressure_limit:
+        safety_reason = " ".join(decision.pressure_reasons)
+        notes.append(f"Pressure is kept {decision.pressure_limit} at every point. {safety_reason}")
     steps = tuple(
         _planned(i, protocol, partner, posture_of(i.step), fraction, limit, limit_reason)
         for i in items
@@ -330,7 +348,22 @@ def plan(
         decision=decision.decision if decision else None,
         omitted=_omissions(protocol, decision),
         notes=tuple(notes),
+        rest_day=adjust.rest_day,
     )
+
+
+def pressure_limit(
+    decision: Decision | None, adjustment: Adjustment
+) -> tuple[Pressure | None, str]:
+    """The most pressure any point may have today, and why: the safety check's limit and
+    the journal's cap (a new person, pain after the last session) both hold, so the
+    lower wins; at the same level the safety reason is the one given."""
+    limit = decision.pressure_limit if decision else None
+    reason = " ".join(decision.pressure_reasons) if decision else ""
+    cap = adjustment.pressure_cap
+    if cap is not None and (limit is None or PRESSURES.index(cap) < PRESSURES.index(limit)):
+        return cap, " ".join(adjustment.reasons)
+    return limit, reason
 
 
 def _omissions(protocol: Protocol, decision: Decision | None) -> tuple[Omission, ...]:
@@ -367,11 +400,22 @@ def _planned(
         side=item.side,
         posture=posture,
         posture_text=(p.partner or p.text) if partner else p.text,
-        technique=(s.partner_technique or s.technique) if partner else s.technique,
+        technique=technique(s, posture, partner),
         pressure=pressure,
         pressure_note=note,
         seconds=seconds,
     )
+
+
+def technique(step: Step, posture: str, partner: bool) -> str:
+    """What to do at a step, in the posture it is done in today."""
+    solo = step.technique
+    paired = step.partner_technique or solo
+    moved = step.in_posture.get(posture)
+    if moved is not None:
+        solo = moved.technique or solo
+        paired = moved.partner_technique or paired
+    return paired if partner else solo
 
 
 def _items(
@@ -424,6 +468,24 @@ def order_by_posture(steps: list[Step], posture_of: PostureOf) -> list[Step]:
             out.append(s)
     flush(None)
     return out
+
+
+def warnings(step: Step, point: Point | None) -> tuple[str, ...]:
+    """A step's warnings, then its point's cautions that do not say the same thing again:
+    what the session screen and the printed guide both show."""
+    import difflib
+
+    if point is None:
+        return step.warnings
+
+    def said(text: str) -> bool:
+        return any(
+            difflib.SequenceMatcher(None, text.lower(), w.lower()).ratio() >= 0.7
+            for w in step.warnings
+        )
+
+    extra = (c for c in dict.fromkeys(point.cautions) if c not in step.warnings and not said(c))
+    return (*step.warnings, *extra)
 
 
 def side_words(side: str | None, partner: bool) -> str:

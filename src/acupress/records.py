@@ -63,6 +63,7 @@ class SessionLog:
     note: str = ""
     ended_at: dt.datetime | None = None
     complete: bool = False
+    pressure: Pressure | None = None  # the most pressure used, as told for one logged by hand
 
     @property
     def relief(self) -> int | None:
@@ -70,6 +71,34 @@ class SessionLog:
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_before - self.pain_after
+
+
+EventKind = Literal["seen_professional"]
+EVENT_KINDS: tuple[EventKind, ...] = ("seen_professional",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened besides a session: a professional saw the person and told
+    them to go on with the routine."""
+
+    id: int | None
+    uid: str  # stays the same through export and import
+    kind: EventKind
+    at: dt.datetime
+    day: dt.date  # the local day of ``at``
+    note: str = ""
+
+
+def event_json(e: Event) -> dict[str, object]:
+    return {
+        "id": e.id,
+        "uid": e.uid,
+        "kind": e.kind,
+        "at": e.at.astimezone().isoformat(timespec="seconds"),
+        "day": e.day.isoformat(),
+        "note": e.note,
+    }
 
 
 def check_pain(value: int, what: str = "Pain") -> int:
@@ -108,6 +137,7 @@ def session_json(log: SessionLog) -> dict[str, object]:
         "note": log.note,
         "ended_at": iso(log.ended_at),
         "complete": log.complete,
+        "pressure": log.pressure,
         "steps": [
             {
                 "position": s.position,

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
-from acupress.protocol import minutes_seconds, side_words
+from acupress.protocol import minutes_seconds, side_words, warnings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,7 +46,7 @@ def points_table(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
     for p in atlas.points:
         notes = ["avoid in pregnancy"] if p.avoid_in_pregnancy else []
         if p.guide_differs and "standard location" in p.guide_differs:
-            notes.append("location corrected from the guide")
+            notes.append("location corrected from the common how-to")
         table.add_row(
             p.code,
             Text.assemble(f"{p.pinyin} {p.hanzi}\n", (p.english, "dim")),
@@ -99,7 +99,7 @@ def point_panel(p: Point, thumb_cm: float | None) -> RenderableType:
     if p.traditional_use:
         body.add_row("Traditional use", p.traditional_use)
     if p.guide_differs:
-        body.add_row("Differs from the guide", Text(p.guide_differs, style="yellow"))
+        body.add_row("Differs from the how-to", Text(p.guide_differs, style="yellow"))
     title = f"{p.code} {p.pinyin} {p.hanzi} — {p.english}"
     return Panel(body, title=title, title_align="left", border_style="cyan")
 
@@ -172,6 +172,8 @@ def plan_view(plan: Plan) -> RenderableType:
     table.add_section()
     table.add_row("", Text("Total", style="bold"), "", "", minutes_seconds(plan.total_seconds))
     notes: list[RenderableType] = [table]
+    if plan.rest_day:
+        notes.insert(0, rest_day_panel(plan.rest_day, anyway=True))
     for o in plan.omitted:
         notes.append(Text(f"Left out: {o.point} — {' '.join(o.reasons)}", style="yellow"))
     for n in plan.notes:
@@ -184,6 +186,24 @@ def plan_view(plan: Plan) -> RenderableType:
             )
         )
     return Group(*notes)
+
+
+def rest_day_panel(advice: str, anyway: bool = False) -> RenderableType:
+    """Today is a rest day: the plan is not to press the points today."""
+    from rich.panel import Panel
+
+    words = advice + (
+        "\nIf you still choose a session today, this is the plan "
+        "(`acupress session --on-rest-day`)."
+        if anyway
+        else ""
+    )
+    return Panel(
+        Text(words),
+        title=Text("Today is a rest day", style="bold yellow"),
+        title_align="left",
+        border_style="yellow",
+    )
 
 
 def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> RenderableType:
@@ -264,21 +284,24 @@ def session_screen(
         if current.pressure_note:
             pressure.append(f" ({current.pressure_note})", style="yellow")
         body.add_row("Pressure", pressure)
-    if current.point:
-        point = atlas.get(current.point)
-        body.add_row("Find it", Text(personalise(point.how_to_find[0], thumb_cm)))
+    point = atlas.get(current.point) if current.point else None
+    if point is not None:
+        found = "\n".join(
+            f"{i}. {personalise(s, thumb_cm)}" for i, s in enumerate(point.how_to_find, 1)
+        )
+        body.add_row("Find it", Text(found))
         code = point.code
         body.add_row(
             "",
             Text(
-                f"every step: acupress points {code} · a chart: "
-                f"acupress chart {code} --out {code.lower()}.png",
+                f"a chart: acupress chart {code} --out {code.lower()}.png · "
+                f"all about it: acupress points {code}",
                 style="dim",
             ),
         )
     for tip in step.tips:
         body.add_row("Tip", Text(tip))
-    for warning in step.warnings:
+    for warning in warnings(step, point):
         body.add_row("Warning", Text(warning, style="yellow"))
     body.add_row(
         "Stop", Text("if you feel dizzy, faint or sick, or the pain turns sharp", style="red")

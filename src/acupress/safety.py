@@ -4,17 +4,22 @@ and ``decide(answers)`` as a pure function returning the decision with its reaso
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from acupress import contentfile
-from acupress.atlas import CONTENT, Atlas, Pressure, normalise_code
+from acupress.atlas import CONTENT, PRESSURES, Atlas, Pressure, normalise_code
 from acupress.errors import AcupressError
 
 Level = Literal["emergency", "see_clinician", "not_today", "modified", "go"]
 LEVELS: tuple[Level, ...] = ("emergency", "see_clinician", "not_today", "modified", "go")
+# How soon a see_clinician decision needs a clinician; an emergency is "emergency".
+Soon = Literal["today", "days"]
+Urgency = Literal["emergency", "today", "days"]
+URGENCIES: tuple[Urgency, ...] = ("emergency", "today", "days")
 QuestionType = Literal["yes_no", "number", "points"]
 Answer = bool | float | tuple[str, ...]
 Answers = dict[str, Answer]
@@ -37,6 +42,8 @@ class Condition:
     equals: bool | None = None
     below: float | None = None
     at_least: float | None = None
+    above: float | None = None
+    at_most: float | None = None
     not_empty: bool | None = None
 
     def holds(self, answer: Answer) -> bool:
@@ -45,9 +52,12 @@ class Condition:
         if isinstance(answer, tuple):
             return bool(answer) == bool(self.not_empty)
         assert isinstance(answer, float)
-        if self.below is not None and not answer < self.below:
-            return False
-        return self.at_least is None or answer >= self.at_least
+        return (
+            (self.below is None or answer < self.below)
+            and (self.at_least is None or answer >= self.at_least)
+            and (self.above is None or answer > self.above)
+            and (self.at_most is None or answer <= self.at_most)
+        )
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -57,6 +67,7 @@ class Rule:
     decision: Level
     reason: str
     source: str
+    urgency: Soon | None = None  # a see_clinician rule: today, or within days
     advice: tuple[str, ...] = ()
     omit_points: tuple[str, ...] = ()
     omit_points_flagged: Literal["avoid_in_pregnancy"] | None = None
@@ -75,12 +86,19 @@ class Outcome:
 class Screening:
     question: tuple[Question, ...]
     rule: tuple[Rule, ...]
-    decision: dict[Level, Outcome]
+    decision: dict[Level, Outcome]  # every level but see_clinician, whose words ...
+    urgency: dict[Soon, Outcome]  # ... depend on how soon
     session_advice: tuple[str, ...] = ()
 
     @property
     def questions(self) -> tuple[Question, ...]:
         return self.question
+
+    def outcome(self, level: Level, urgency: Urgency | None) -> Outcome:
+        """The title and words of a decision: a see_clinician decision's say how soon."""
+        if level == "see_clinician":
+            return self.urgency["today" if urgency in ("emergency", "today") else "days"]
+        return self.decision[level]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +106,7 @@ class Decision:
     decision: Level
     title: str
     text: str
+    urgency: Urgency | None  # how soon to see a clinician; None when no clinician is needed
     reasons: tuple[str, ...]
     rules: tuple[str, ...]
     omit_points: tuple[str, ...]
@@ -122,8 +141,11 @@ def check(s: Screening, atlas: Atlas, path: Path) -> None:
     if len(types) != len(s.question):
         raise contentfile.located_error(path, None, "question", "two questions share an id")
     for level in LEVELS:
-        if level not in s.decision:
+        if level != "see_clinician" and level not in s.decision:
             raise contentfile.located_error(path, f"decision.{level}", None, "is missing")
+    for soon in ("today", "days"):
+        if soon not in s.urgency:
+            raise contentfile.located_error(path, f"urgency.{soon}", None, "is missing")
     for i, r in enumerate(s.rule):
         entry = f"rule {r.id} (#{i + 1})"
         if not r.when:
@@ -134,11 +156,13 @@ def check(s: Screening, atlas: Atlas, path: Path) -> None:
                 "equals": c.equals is not None,
                 "below": c.below is not None,
                 "at_least": c.at_least is not None,
+                "above": c.above is not None,
+                "at_most": c.at_most is not None,
                 "not_empty": c.not_empty is not None,
             }
             allowed = {
                 "yes_no": {"equals"},
-                "number": {"below", "at_least"},
+                "number": {"below", "at_least", "above", "at_most"},
                 "points": {"not_empty"},
             }
             if kind is None:
@@ -155,6 +179,13 @@ def check(s: Screening, atlas: Atlas, path: Path) -> None:
             raise contentfile.located_error(
                 path, entry, "omit_answered_points", "must name a question of type points"
             )
+        if (r.decision == "see_clinician") != (r.urgency is not None):
+            problem = (
+                "a see_clinician rule needs an urgency (today or days)"
+                if r.decision == "see_clinician"
+                else "only a see_clinician rule has an urgency"
+            )
+            raise contentfile.located_error(path, entry, "urgency", problem)
         changes = r.omit_points or r.omit_points_flagged or r.omit_answered_points
         if r.decision == "modified" and not (changes or r.pressure_limit or r.avoid_postures):
             raise contentfile.located_error(path, entry, "decision", "modified needs a change")
@@ -222,13 +253,31 @@ def answers_to_json(answers: Answers) -> dict[str, Any]:
 # --- the decision ---------------------------------------------------------------------
 
 
+def most_urgent(urgencies: Iterable[Urgency | None]) -> Urgency | None:
+    found = [u for u in urgencies if u is not None]
+    return min(found, key=URGENCIES.index) if found else None
+
+
+def lowest(pressures: Iterable[Pressure]) -> Pressure | None:
+    """The lowest of some pressure limits: when two rules limit the pressure, both hold."""
+    found = list(pressures)
+    return min(found, key=PRESSURES.index) if found else None
+
+
+def rule_urgency(rule: Rule) -> Urgency | None:
+    return "emergency" if rule.decision == "emergency" else rule.urgency
+
+
 def decide(answers: Answers, screening: Screening, atlas: Atlas) -> Decision:
-    """Apply every rule; the strongest decision wins, all reasons are kept, strongest first."""
+    """Apply every rule; the strongest decision wins, all reasons are kept, strongest first
+    (the most urgent first among see-a-clinician reasons)."""
     matched = [r for r in screening.rule if all(c.holds(answers[c.question]) for c in r.when)]
-    matched.sort(key=lambda r: LEVELS.index(r.decision))
+    matched.sort(key=lambda r: (LEVELS.index(r.decision), URGENCIES.index(r.urgency or "days")))
     level: Level = matched[0].decision if matched else "go"
+    urgency = most_urgent(rule_urgency(r) for r in matched)
     omit: dict[str, list[str]] = {}
-    pressure: Pressure | None = None
+    limits = [r.pressure_limit for r in matched if r.pressure_limit]
+    pressure = lowest(limits)
     pressure_reasons: list[str] = []
     advice: list[str] = []
     postures: list[str] = []
@@ -244,10 +293,9 @@ def decide(answers: Answers, screening: Screening, atlas: Atlas) -> Decision:
             codes += answered
         for code in codes:
             omit.setdefault(code, []).append(r.reason)
-        if r.pressure_limit:
-            pressure = r.pressure_limit
+        if r.pressure_limit and r.pressure_limit == pressure:
             pressure_reasons.append(r.reason)
-    outcome = screening.decision[level]
+    outcome = screening.outcome(level, urgency)
     allowed = level in ("modified", "go")
     if allowed:
         advice += screening.session_advice
@@ -256,6 +304,7 @@ def decide(answers: Answers, screening: Screening, atlas: Atlas) -> Decision:
         decision=level,
         title=outcome.title,
         text=outcome.text,
+        urgency=urgency,
         reasons=tuple(r.reason for r in matched),
         rules=tuple(r.id for r in matched),
         omit_points=tuple(sorted(omit, key=order.__getitem__)) if allowed else (),
@@ -270,7 +319,10 @@ def decide(answers: Answers, screening: Screening, atlas: Atlas) -> Decision:
 def decision_json(d: Decision) -> dict[str, Any]:
     return {
         "decision": d.decision,
+        "session_allowed": d.session_allowed,
+        "urgency": d.urgency,
         "title": d.title,
+        "text": d.text,
         "reasons": list(d.reasons),
         "rules": list(d.rules),
         "omit_points": list(d.omit_points),

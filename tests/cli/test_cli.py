@@ -75,8 +75,10 @@ def test_check_with_answers_prints_the_decision(
     d = r.json()
     assert d["decision"] == "modified"
     assert d["omit_points"] == ["BL23", "BL25", "GV4"]
-    assert d["pressure_limit"] is None
-    assert set(d) >= {"decision", "reasons", "omit_points", "pressure_limit", "advice"}
+    assert d["pressure_limit"] == "light"
+    assert d["avoid_postures"] == ["prone", "supine"]
+    assert d["urgency"] is None
+    assert set(d) >= {"decision", "urgency", "reasons", "omit_points", "pressure_limit", "advice"}
 
 
 def test_check_emergency_is_unmistakable(run: Run, answers_file: Callable[..., Path]) -> None:
@@ -174,7 +176,7 @@ def test_plan_too_short_states_the_minimum(run: Run) -> None:
 def test_plan_with_stopping_answers_refuses(run: Run, answers_file: Callable[..., Path]) -> None:
     r = run("plan", "--answers", str(answers_file(fever_or_chills=True)))
     assert r.code == 1
-    assert "See a doctor soon" in r.out
+    assert "See a doctor in the next few days" in r.out
     assert "No session today" in r.err
 
 

@@ -188,7 +188,7 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     if how == "not json":
         return json.dumps(doc).encode()[:-20]
     if how == "newer":
-        doc["version"] = 2
+        doc["version"] = 3
     elif how == "ill-typed":
         doc["sessions"][3]["seconds"] = "15 min"
     elif how == "pain 11":
@@ -204,7 +204,7 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     ("how", "message"),
     [
         ("not json", "it is not JSON"),
-        ("newer", "made by a newer acupress (journal version 2"),
+        ("newer", "made by a newer acupress (journal version 3"),
         ("ill-typed", "sessions[3].seconds: expected `int`, got `str`"),
         ("pain 11", "sessions[3].pain_after must be a pain score from 0 to 10, not 11"),
         ("missing", "sessions[3]: object missing required field `protocol`"),

@@ -433,3 +433,54 @@ def test_every_page_operation_is_in_the_openapi_schema(api: Api) -> None:
     ]:
         assert method in paths[path], f"{method.upper()} {path} is missing"
     assert all(p.startswith("/api/") for p in paths)
+
+
+# --- today's decision with the journal ------------------------------------------------
+
+
+def log_by_hand(api: Api, days_ago: int, before: int, after: int) -> None:
+    day = (NOW - dt.timedelta(days=days_ago)).date().isoformat()
+    body = {"day": day, "pain_before": before, "pain_after": after, "pressure": "light"}
+    answer = api.post("/api/journal", body)
+    assert answer.status_code == 201, answer.text
+
+
+def test_after_a_stop_for_dizziness_no_session_starts_that_day(api: Api) -> None:
+    live = api.start()
+    api.act(live["id"], "stop", reason="dizziness")
+    today = api.get("/api/today").json()
+    assert today["can_start"] is False
+    assert today["decision"]["title"] == "Not today: you stopped for dizziness"
+    answer = api.post("/api/sessions", {"pain_before": 5})
+    assert answer.status_code == 409
+    assert "you stopped for dizziness" in answer.json()["detail"]
+    assert api.check().json()["decision"] == "not_today"  # answering again changes nothing
+    assert api.post("/api/sessions", {"pain_before": 5}).status_code == 409
+
+
+def test_a_see_a_professional_flag_stops_sessions_until_the_visit_is_recorded(api: Api) -> None:
+    for days_ago, after in ((3, 6), (2, 6), (1, 7)):
+        log_by_hand(api, days_ago, 6, after)
+    assert api.check().json()["decision"] == "see_clinician"
+    refused = api.post("/api/sessions", {"pain_before": 6})
+    assert refused.status_code == 409
+    assert "See a professional before your next session" in refused.json()["detail"]
+    assert api.get("/api/today").json()["see_professional"] is True
+
+    seen = api.post("/api/seen-professional", {"note": "GP: go on"})
+    assert seen.status_code == 201
+    assert seen.json()["kind"] == "seen_professional"
+    assert [e["note"] for e in api.get("/api/events").json()] == ["GP: go on"]
+    assert api.get("/api/today").json()["see_professional"] is False
+    assert api.post("/api/sessions", {"pain_before": 6}).status_code == 201
+
+
+def test_a_rest_day_needs_the_choice_to_go_on_anyway(api: Api) -> None:
+    for days_ago in range(6, 0, -1):
+        log_by_hand(api, days_ago, 5, 4)
+    assert api.check().status_code == 200
+    assert api.get("/api/plan").json()["rest_day"].startswith("You have pressed the points")
+    refused = api.post("/api/sessions", {"pain_before": 5})
+    assert refused.status_code == 409 and "rest day" in refused.json()["detail"]
+    chosen = api.post("/api/sessions", {"pain_before": 5, "on_rest_day": True})
+    assert chosen.status_code == 201, chosen.text

@@ -87,8 +87,8 @@ def check_via_api(server: Served, **changes: Any) -> dict[str, Any]:
 
 
 def a_week_of_sessions(server: Served) -> None:
-    """Six days of sessions logged by hand, pain easing, and a guided one today that was
-    stopped for lack of time."""
+    """Six days of sessions logged by hand, pain easing, and a guided one today (a rest
+    day, chosen anyway) that was stopped for lack of time."""
     today = dt.date.today()
     for ago, (before, after) in zip(
         range(6, 0, -1), [(7, 5), (7, 5), (6, 4), (6, 4), (5, 3), (5, 2)], strict=True
@@ -102,11 +102,12 @@ def a_week_of_sessions(server: Served) -> None:
                 "pain_after": after,
                 "points": ["BL23", "BL40"],
                 "minutes": 15,
+                "pressure": "moderate",
                 "note": f"Morning, day {7 - ago}: stiff on waking, easier after.",
             },
         )
     check_via_api(server)
-    live = server.api.post("/api/sessions", {"pain_before": 5})
+    live = server.api.post("/api/sessions", {"pain_before": 5, "on_rest_day": True})
     server.api.post(
         f"/api/sessions/{live['id']}/actions",
         {"action": "stop", "reason": "no_time", "note": "the bus"},
@@ -466,6 +467,7 @@ def test_note_with_script_shows_as_text(server: Served, new_page: NewPage) -> No
     page.goto(f"{server.url}/journal")
     page.get_by_label("Pain before (0-10)").fill("5")
     page.get_by_label("Pain after (0-10)").fill("3")
+    page.get_by_label("The most pressure you used").select_option("light")
     page.get_by_label("Note (optional)").fill(note)
     page.get_by_role("button", name="Add to the journal").click()
     expect(page.locator(".notice")).to_have_text("Session logged.")

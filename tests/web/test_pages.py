@@ -3,6 +3,7 @@ headers, and what is escaped."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -107,6 +108,7 @@ def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
             "day": "2026-03-01",
             "pain_before": "6",
             "pain_after": "4",
+            "pressure": "moderate",
             "points": ["BL23"],
             "note": note,
         },
@@ -123,7 +125,12 @@ def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
         ({"pain_before": "11", "pain_after": "4"}, "Pain before must be a whole number from 0"),
         ({"pain_before": "six", "pain_after": "4"}, "Pain before must be a whole number"),
         ({"pain_before": "6", "pain_after": ""}, "Pain after is missing"),
-        ({"pain_before": "6", "pain_after": "4", "day": "2026-03-09"}, "in the future"),
+        (
+            {"pain_before": "6", "pain_after": "4", "pressure": "light", "day": "2026-03-09"},
+            "in the future",
+        ),
+        ({"pain_before": "6", "pain_after": "4"}, "Choose the most pressure you used"),
+        ({"pain_before": "6", "pain_after": "4", "pressure": "hard"}, "light, moderate or firm"),
         ({"pain_before": "6", "pain_after": "4", "day": "yesterday"}, "Date must be a date"),
         ({"pain_before": "6", "pain_after": "4", "minutes": "0"}, "Minutes must be"),
     ],
@@ -140,7 +147,11 @@ def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
 
 
 def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
-    post(client, "/journal", {"day": "2026-03-01", "pain_before": "6", "pain_after": "4"})
+    post(
+        client,
+        "/journal",
+        {"day": "2026-03-01", "pain_before": "6", "pain_after": "4", "pressure": "light"},
+    )
     edit = client.get("/journal/1/edit")
     assert 'value="6"' in edit.text
     done = post(
@@ -186,8 +197,45 @@ def test_unknown_page_is_a_404_page_with_a_sentence(client: TestClient) -> None:
 
 def test_progress_page_plots_pain_and_shows_flags(client: TestClient) -> None:
     for day in ("2026-02-27", "2026-02-28", "2026-03-01"):
-        post(client, "/journal", {"day": day, "pain_before": "5", "pain_after": "5"})
+        post(
+            client,
+            "/journal",
+            {"day": day, "pain_before": "5", "pain_after": "5", "pressure": "light"},
+        )
     page = client.get("/progress").text
     assert "<svg" in page and "Pain before and after" in page
     assert "flag-no_relief_3_days" in page
     assert "Source:" in page
+
+
+def test_the_today_page_records_a_visit_to_a_professional(client: TestClient) -> None:
+    for day, after in (("2026-02-27", "6"), ("2026-02-28", "6"), ("2026-03-01", "7")):
+        form = {"day": day, "pain_before": "6", "pain_after": after, "pressure": "light"}
+        assert post(client, "/journal", form).status_code == 303
+    assert post(client, "/check", check_form()).status_code == 200
+    home = client.get("/").text
+    assert "See a professional before your next session" in home
+    assert "Start a session" not in home
+    assert 'action="/seen-professional"' in home
+    assert "/session" not in re.findall(r'class="button[^"]*" href="([^"]+)"', home)
+    seen = post(client, "/seen-professional", {"note": "Physio: keep going"})
+    assert seen.status_code == 303 and seen.headers["location"] == "/?done=seen"
+    after = client.get("/?done=seen").text
+    assert "a professional told you to go on" in after
+    assert "Start a session" in after and 'action="/seen-professional"' not in after
+    with Journal() as db:
+        assert [e.note for e in db.events()] == ["Physio: keep going"]
+
+
+def test_the_session_page_shows_a_rest_day_and_offers_to_go_on_anyway(
+    client: TestClient,
+) -> None:
+    for n in range(6, 0, -1):
+        day = (NOW - dt.timedelta(days=n)).date().isoformat()  # six days up to yesterday
+        form = {"day": day, "pain_before": "5", "pain_after": "4", "pressure": "light"}
+        assert post(client, "/journal", form).status_code == 303
+    assert post(client, "/check", check_form()).status_code == 200
+    page = client.get("/session").text
+    assert "Today is a rest day" in page
+    assert 'name="on_rest_day" value="yes"' in page and "Start a session anyway" in page
+    assert "Do a session anyway" in client.get("/").text

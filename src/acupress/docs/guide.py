@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
 from acupress.equipment import NEEDS, Equipment, Need, Product
 from acupress.protocol import Protocol, Trouble
-from acupress.safety import LEVELS, Level, Screening
+from acupress.safety import Level, Screening, Soon
 
 if TYPE_CHECKING:
     import jinja2
@@ -24,12 +24,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 DASH = "\N{EN DASH}"  # between the ends of a range: 1-3 min
 LOCATIONS_SOURCE = "WHO Standard Acupuncture Point Locations in the Western Pacific Region (2008)"
 
-# How the handout introduces each group of safety rules, strongest first.
-SAFETY_HEADINGS: dict[Level, str] = {
-    "emergency": "Get emergency care now if",
-    "see_clinician": "See a doctor before any session if",
-    "not_today": "Skip today's session if",
-    "modified": "The session changes if",
+# How the handout introduces each group of safety rules, strongest first; the rules
+# that send a person to a clinician are grouped by how soon.
+SAFETY_HEADINGS: dict[tuple[Level, Soon | None], str] = {
+    ("emergency", None): "Get emergency care now if",
+    ("see_clinician", "today"): "See a doctor today, and do no session, if",
+    ("see_clinician", "days"): "See a doctor in the next few days, before any session, if",
+    ("not_today", None): "Skip today's session if",
+    ("modified", None): "The session changes if",
 }
 BASIS_WORDS = {"evidence": "Evidence", "traditional": "Traditional", "practical": "Practical"}
 NEED_WORDS: dict[Need, str] = {
@@ -147,7 +149,7 @@ def build(
     equipment list; distances in cun also in cm when the thumb width is known."""
     from acupress import charts
     from acupress.charts.draw import where
-    from acupress.protocol import MAX_MINUTES, minimum_seconds, plan
+    from acupress.protocol import MAX_MINUTES, minimum_seconds, plan, warnings
 
     def cm(text: str) -> str:
         return personalise(text, thumb_cm)
@@ -182,7 +184,7 @@ def build(
                 location=cm(p.location),
                 find=tuple(cm(f) for f in p.how_to_find),
                 pressure=pressure_words(s.pressure),
-                warnings=merge_warnings(s.warnings, p.cautions),
+                warnings=warnings(s, p),
             )
         steps.append(step)
     low = minimum_seconds(protocol, atlas)
@@ -244,18 +246,6 @@ def pressure_words(pressure: str | None) -> str:
     return f"{pressure}, reached gradually: start gentle and build up over the first sessions"
 
 
-def merge_warnings(step: tuple[str, ...], point: tuple[str, ...]) -> tuple[str, ...]:
-    """The step's warnings, then the point's cautions that do not say the same thing again."""
-    import difflib
-
-    def said(text: str) -> bool:
-        return any(
-            difflib.SequenceMatcher(None, text.lower(), w.lower()).ratio() >= 0.7 for w in step
-        )
-
-    return (*step, *(c for c in dict.fromkeys(point) if c not in step and not said(c)))
-
-
 def measure_line(name: str, cun: float, how: str, thumb_cm: float | None) -> str:
     cm = f" ≈ {cun_to_cm(cun, thumb_cm):.1f} cm for you" if thumb_cm else ""
     return f"{cun:g} cun{cm}: {how} ({name})."
@@ -270,13 +260,15 @@ def kit(protocol: Protocol, equipment: Equipment) -> tuple[Kit, ...]:
 
 def safety_groups(screening: Screening) -> tuple[SafetyGroup, ...]:
     groups: list[SafetyGroup] = []
-    for level in LEVELS:
-        if level not in SAFETY_HEADINGS:
-            continue
-        reasons = tuple(dict.fromkeys(r.reason for r in screening.rule if r.decision == level))
+    for (level, soon), heading in SAFETY_HEADINGS.items():
+        reasons = tuple(
+            dict.fromkeys(
+                r.reason for r in screening.rule if r.decision == level and r.urgency == soon
+            )
+        )
         if reasons:
-            text = screening.decision[level].text
-            groups.append(SafetyGroup(level, SAFETY_HEADINGS[level], text, reasons))
+            text = screening.outcome(level, soon).text
+            groups.append(SafetyGroup(level, heading, text, reasons))
     return tuple(groups)
 
 

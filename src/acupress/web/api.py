@@ -46,19 +46,22 @@ SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A session's num
 
 
 def today_view(ctx: Context) -> models.TodayOut:
+    found = ctx.progress()
     decision = ctx.decision()
     me = ctx.profile()
     db = ctx.journal_if_any()
     newest = db.sessions(last=1) if db is not None else []
-    shown = views.progress(ctx.progress())
+    shown = views.progress(found)
     return models.TodayOut(
-        checked_today=decision is not None,
+        checked_today=actions.saved_answers(ctx.book, ctx.today()) is not None,
         decision=views.decision(decision) if decision else None,
         last_session=views.session(newest[0]) if newest else None,
         flags=shown.flags,
         next_session=shown.next_session,
         plan_minutes=me.minutes,
         can_start=decision is not None and decision.session_allowed,
+        rest_day=found.adjustment.rest_day,
+        see_professional=any(f.decision == "see_clinician" for f in found.flags),
     )
 
 
@@ -80,14 +83,18 @@ def plan_now(
 def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
     from acupress import safety
 
+    found = ctx.progress()
     answers = actions.saved_answers(ctx.book, ctx.today())
-    if answers is None:
-        raise Conflict("Do the safety check first: it decides whether a session is safe today.")
-    decision = actions.decide(answers, ctx.book)
-    if not decision.session_allowed:
+    check = None if answers is None else actions.decide(answers, ctx.book)
+    decision = actions.combined(check, found)
+    if decision is not None and not decision.session_allowed:
         raise Conflict(f"{decision.title}: {decision.text}")
+    if answers is None or decision is None:
+        raise Conflict("Do the safety check first: it decides whether a session is safe today.")
     me = ctx.profile()
     plan, chosen = plan_now(ctx, me, decision, given.minutes, given.partner)
+    if plan.rest_day and not given.on_rest_day:
+        raise Conflict(f"Today is a rest day: {plan.rest_day}")
     moment = ctx.live.start(
         ctx.journal(),
         plan,
@@ -303,6 +310,20 @@ def add_journal(ctx: Ctx, given: models.ManualIn) -> models.SessionOut:
     log = views.manual(given, ctx.now())
     db = ctx.journal()
     return views.session(db.get(db.add(log)))
+
+
+@router.post("/seen-professional", tags=["journal"], status_code=201)
+def post_seen_professional(ctx: Ctx, given: models.SeenProfessionalIn) -> models.EventOut:
+    """Record that a professional has seen the person and told them to go on: a flag
+    that sent them to one stops sessions until then, and its count starts again."""
+    return views.event(actions.seen_professional(given.note, ctx.now(), ctx.journal()))
+
+
+@router.get("/events", tags=["journal"])
+def list_events(ctx: Ctx) -> list[models.EventOut]:
+    """What happened besides sessions (a professional seen), in time order."""
+    db = ctx.journal_if_any()
+    return [] if db is None else [views.event(e) for e in db.events()]
 
 
 @router.get("/journal/{session_id}", tags=["journal"])

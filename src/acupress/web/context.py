@@ -114,7 +114,8 @@ class Context:
         return profile.load()
 
     def decision(self) -> Decision | None:
-        return actions.todays_decision(self.book, self.today())
+        """Today's decision: the check done today with the journal's standing flags."""
+        return actions.todays_decision(self.book, self.today(), self.progress())
 
 
 def make_context(options: Options) -> Context:

@@ -69,9 +69,16 @@ class CheckIn(Strict):
     )
 
 
+PressureName = Literal["light", "moderate", "firm"]
+
+
 class DecisionOut(BaseModel):
     decision: Literal["emergency", "see_clinician", "not_today", "modified", "go"]
     session_allowed: bool
+    urgency: Literal["emergency", "today", "days"] | None = Field(
+        description="How soon to see a clinician: emergency care now, a doctor today, or "
+        "within days; null when no clinician is needed."
+    )
     title: str
     text: str
     reasons: list[str]
@@ -98,7 +105,7 @@ class StepOut(BaseModel):
     pressure: Literal["light", "moderate", "firm"] | None
     pressure_note: str | None
     seconds: int
-    find: str | None
+    find: list[str] = Field(description="How to find the point, landmark first, step by step.")
     tips: list[str]
     warnings: list[str]
     chart_url: str | None
@@ -114,12 +121,16 @@ class PlanOut(BaseModel):
     steps: list[StepOut]
     omitted: list[str]
     notes: list[str]
+    rest_day: str | None = Field(
+        description="Today should be a rest day, and why; a session needs on_rest_day."
+    )
 
 
 class SessionStart(Strict):
     pain_before: Pain
     minutes: Minutes | None = None
     partner: bool | None = None
+    on_rest_day: bool = Field(default=False, description="Start even though today is a rest day.")
 
 
 class SessionAction(Strict):
@@ -200,6 +211,7 @@ class SessionOut(BaseModel):
     note: str
     ended_at: str | None
     complete: bool
+    pressure: PressureName | None = None
     steps: list[StepRecord]
 
 
@@ -212,6 +224,9 @@ class ManualIn(Strict):
         default_factory=list, max_length=50
     )
     minutes: Minutes | None = None
+    pressure: PressureName | None = Field(
+        default=None, description="The most pressure used at any point."
+    )
     note: Note = ""
     protocol: Annotated[str, StringConstraints(max_length=100)] = "low-back"
 
@@ -225,7 +240,21 @@ class EditIn(Strict):
         default=None, max_length=50
     )
     minutes: Minutes | None = None
+    pressure: PressureName | None = None
     note: Note | None = None
+
+
+class SeenProfessionalIn(Strict):
+    note: Note = Field(default="", description="Who you saw and what they said.")
+
+
+class EventOut(BaseModel):
+    id: int | None
+    uid: str
+    kind: Literal["seen_professional"]
+    at: str
+    day: str
+    note: str
 
 
 # --- progress, settings, import -------------------------------------------------------
@@ -236,11 +265,17 @@ class FlagOut(BaseModel):
     title: str
     advice: str
     source: str
+    decision: Literal["see_clinician", "not_today"] | None = Field(
+        description="How the flag changes today's decision while it stands."
+    )
+    urgency: Literal["today", "days"] | None
 
 
 class NextSession(BaseModel):
     pressure_cap: str | None
     time_factor: float
+    max_seconds: int | None
+    rest_day: str | None
     reasons: list[str]
 
 
@@ -265,6 +300,10 @@ class ProgressOut(BaseModel):
     current_streak: int
     longest_streak: int
     rest_days_last_week: int
+    recent_days: list[str] | None = Field(
+        description="The first and last day of the recent week compared with the baseline."
+    )
+    cleared_at: str | None = Field(description="When a professional last told the person to go on.")
     flags: list[FlagOut]
     next_session: NextSession
     series: list[DayOut]
@@ -280,6 +319,10 @@ class TodayOut(BaseModel):
     next_session: NextSession
     plan_minutes: int | None
     can_start: bool
+    rest_day: str | None
+    see_professional: bool = Field(
+        description="A flag sends the person to a professional until they record the visit."
+    )
 
 
 class SettingsIn(Strict):

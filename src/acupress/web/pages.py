@@ -14,6 +14,7 @@ from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 
 from acupress import actions
+from acupress.atlas import Pressure
 from acupress.errors import AcupressError
 from acupress.protocol import minutes_seconds
 from acupress.web import api, models, views
@@ -39,6 +40,7 @@ NAV = (
 )
 RELIEF_ROWS = 30  # the newest sessions in the relief table
 DONE = {
+    "seen": "Recorded: a professional told you to go on. The counts start again from now.",
     "added": "Session logged.",
     "edited": "Session updated.",
     "deleted": "Session deleted.",
@@ -104,6 +106,18 @@ def home(request: Request) -> Response:
     return page(request, "home.html", today=api.today_view(ctx))
 
 
+@router.post("/seen-professional")
+async def seen_professional(request: Request) -> Response:
+    """The person has seen a professional, who told them to go on (from the Today page)."""
+    ctx = ctx_of(request)
+    form = await request.form()
+    try:
+        actions.seen_professional(field(form, "note"), ctx.now(), ctx.journal())
+    except AcupressError as e:
+        return page(request, "home.html", 400, today=api.today_view(ctx), error=str(e))
+    return RedirectResponse("/?done=seen", status_code=303)
+
+
 # --- points ---------------------------------------------------------------------------
 
 
@@ -112,7 +126,10 @@ def points(request: Request) -> Response:
     ctx = ctx_of(request)
     me = ctx.profile()
     thumb = me.thumb_cm
-    plan, chosen = api.plan_now(ctx, me, ctx.decision())
+    decision = ctx.decision()
+    # The routine's order; today's changes only when a session is possible today.
+    allowed = decision if decision is not None and decision.session_allowed else None
+    plan, chosen = api.plan_now(ctx, me, allowed)
     return page(
         request,
         "points.html",
@@ -250,8 +267,20 @@ def manual_from(form: FormData) -> models.ManualIn:
         pain_after=pain(form, "pain_after", "Pain after"),
         points=[c for c in form.getlist("points") if isinstance(c, str) and c],
         minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
+        pressure=pressure_of(form),
         note=actions.check_note(field(form, "note")),
     )
+
+
+def pressure_of(form: FormData) -> Pressure:
+    """The most pressure used, as chosen in the form; asked, because the next session is
+    made lighter than it if this one left more pain."""
+    chosen = field(form, "pressure")
+    if not chosen:
+        raise AcupressError("Choose the most pressure you used: light, moderate or firm.")
+    checked = actions.check_pressure(chosen)
+    assert checked is not None
+    return checked
 
 
 @router.post("/journal", response_class=HTMLResponse)
@@ -337,7 +366,11 @@ def progress_page(request: Request) -> Response:
     result = ctx.progress()
     relieved = [] if db is None else [s for s in db.sessions() if s.relief is not None]
     me = ctx.profile()
-    plan, chosen = api.plan_now(ctx, me, ctx.decision())
+    decision = ctx.decision()
+    plan = None
+    if decision is None or decision.session_allowed:
+        found, chosen = api.plan_now(ctx, me, decision)
+        plan = views.plan(found, chosen, ctx.book, me.thumb_cm)
     return page(
         request,
         "progress.html",
@@ -345,7 +378,8 @@ def progress_page(request: Request) -> Response:
         pain_svg=pain_chart(result.series) if result.series else None,
         weekly_svg=weekly_chart(result.series) if result.series else None,
         relief=[(views.session(s), s.relief) for s in reversed(relieved[-RELIEF_ROWS:])],
-        plan=views.plan(plan, chosen, ctx.book, me.thumb_cm),
+        plan=plan,
+        decision=None if plan else views.decision(decision) if decision else None,
     )
 
 

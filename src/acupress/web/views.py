@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from acupress import actions
 from acupress.atlas import cun_to_cm, personalise
-from acupress.protocol import side_words
+from acupress.protocol import side_words, warnings
 from acupress.web import models
 
 if TYPE_CHECKING:
     from acupress.atlas import Atlas, Point
     from acupress.progress import Progress
     from acupress.protocol import Plan, PlannedStep, Protocol
-    from acupress.records import SessionLog
+    from acupress.records import Event, SessionLog
     from acupress.safety import Decision
     from acupress.web.live import Moment
 
@@ -48,6 +48,7 @@ def decision(d: Decision) -> models.DecisionOut:
     return models.DecisionOut(
         decision=d.decision,
         session_allowed=d.session_allowed,
+        urgency=d.urgency,
         title=d.title,
         text=d.text,
         reasons=list(d.reasons),
@@ -82,9 +83,9 @@ def step(
         pressure=s.pressure,
         pressure_note=s.pressure_note,
         seconds=s.seconds,
-        find=personalise(found.how_to_find[0], thumb_cm) if found else None,
+        find=[personalise(f, thumb_cm) for f in found.how_to_find] if found else [],
         tips=list(source.tips) if source else [],
-        warnings=list(source.warnings) if source else [],
+        warnings=list(warnings(source, found)) if source else [],
         chart_url=f"/api/charts/points/{found.code}.svg" if found else None,
     )
 
@@ -100,6 +101,7 @@ def plan(p: Plan, protocol: Protocol, book: Atlas, thumb_cm: float | None) -> mo
         steps=[step(s, i, protocol, book, thumb_cm, p.partner) for i, s in enumerate(p.steps)],
         omitted=[f"{o.point}: {'; '.join(o.reasons)}" for o in p.omitted],
         notes=list(p.notes),
+        rest_day=p.rest_day,
     )
 
 
@@ -167,6 +169,7 @@ def manual(given: models.ManualIn, now: dt.datetime) -> SessionLog:
         note=given.note,
         protocol=given.protocol,
         now=now,
+        pressure=given.pressure,
     )
 
 
@@ -179,4 +182,11 @@ def edit(given: models.EditIn) -> actions.Edit:
         points=None if given.points is None else actions.parse_points(",".join(given.points)),
         minutes=given.minutes,
         note=given.note,
+        pressure=given.pressure,
     )
+
+
+def event(e: Event) -> models.EventOut:
+    from acupress.records import event_json
+
+    return models.EventOut.model_validate(event_json(e))

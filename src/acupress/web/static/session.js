@@ -139,8 +139,8 @@
     const pressure = step.pressure ? step.pressure + (step.pressure_note ? ` (${step.pressure_note})` : "") : "";
     $("step-pressure").textContent = pressure;
     document.querySelectorAll(".if-pressure").forEach((e) => { e.hidden = !pressure; });
-    $("step-find").textContent = step.find || "";
-    document.querySelectorAll(".if-find").forEach((e) => { e.hidden = !step.find; });
+    fill($("step-find"), step.find);
+    document.querySelectorAll(".if-find").forEach((e) => { e.hidden = step.find.length === 0; });
     fill($("step-tips"), step.tips.map((t) => `Tip: ${t}`));
     fill($("step-warnings"), step.warnings.map((w) => `Warning: ${w}`));
     const img = $("step-chart");
@@ -249,7 +249,9 @@
     const form = new FormData(event.target);
     $("start").disabled = true;
     try {
-      const answer = await call("/api/sessions", { pain_before: Number(form.get("pain_before")) });
+      const start = { pain_before: Number(form.get("pain_before")) };
+      if (form.get("on_rest_day") === "yes") start.on_rest_day = true;
+      const answer = await call("/api/sessions", start);
       if (sound) tone("next_step"); // also unlocks audio, which needs a user gesture
       $("setup").hidden = true;
       $("run").hidden = false;
