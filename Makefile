@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench mutate clean
 
 $(BIN)/acupress: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/acupress: pyproject.toml
 
 $(VENV)/.test-deps: $(BIN)/acupress
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.mutate-deps: $(VENV)/.test-deps
+	$(BIN)/pip install --quiet -e '.[mutate]'
 	touch $@
 
 # The main job: the web app (it prints its address; Ctrl-C stops it).
@@ -26,6 +30,12 @@ lint: $(VENV)/.test-deps
 
 test: lint
 	$(BIN)/pytest -q
+
+# Mutation testing of the safety rules, the progress rules and planning (a few minutes);
+# mutmut works in mutants/ (git-ignored). Not part of `make test`.
+mutate: $(VENV)/.mutate-deps
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
 
 bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/startup.py

@@ -131,7 +131,7 @@ def test_html_has_every_step_point_chart_and_section(routine: guides.Guide, html
         "Pro tips",
         "Common mistakes",
         "Troubleshooting",
-        "Where this differs from common guides",
+        "Where this differs from the how-to",
         "Sources",
     ):
         assert f">{heading}</h2>" in html
@@ -214,3 +214,22 @@ def test_pdf_never_splits_a_step_across_pages(routine: guides.Guide, pdf_pages: 
         last_pages = [i for i, p in enumerate(pdf_pages) if last in p]
         assert len(title_pages) == 1, title
         assert title_pages[0] in last_pages, f"{title}: ends on another page"
+
+
+def test_the_session_length_is_stated_once_and_right(html: str) -> None:
+    import re
+
+    lengths = set(re.findall(r"(\d+) to (\d+) minutes", html))
+    assert lengths == {("14", "30")}  # the protocol's real range, never also "15 to 30"
+
+
+def test_the_how_to_it_corrects_is_named_before_it_is_quoted(html: str) -> None:
+    named = html.index("common low-back acupressure how-to")
+    assert named < html.index("the how-to")
+    assert "The guide says" not in html and "the guide says" not in html
+
+
+def test_bl40_tells_to_move_off_the_point_when_the_nerve_tingles(routine: guides.Guide) -> None:
+    bl40 = next(s for s in routine.steps if s.id == "bl40")
+    assert "move off the point" in bl40.expect
+    assert "may spread down the leg" not in bl40.expect

@@ -300,6 +300,7 @@ def test_an_exact_two_point_drop_is_meaningful_despite_floating_point() -> None:
         ([10, 10, 10], [8, 8, 8], True),  # 2 points: at
         ([10, 10, 10], [8, 8, 7], True),  # 2.33 points: one above
         ([5, 5, 5], [4, 4, 3], False),  # 26.7 %: one below
+        ([4, 4, 3], [3, 3, 3, 3, 2, 2, 2], False),  # 29.9 % (1.1 points): just below
         ([5, 5, 5], [4, 3], True),  # 30 % (1.5 points): at
         ([5, 5, 5], [3, 3, 4], True),  # 33.3 %: one above
     ],
@@ -423,3 +424,310 @@ def test_the_next_session_after_more_pain_is_three_quarters_as_long(
 ) -> None:
     logs = [*daily([(5, 3)] * 4, last=1), s(0, 5, 7, seconds=minutes * 60)]
     assert analyse(logs).adjustment.max_seconds == longest
+
+
+# --- the JSON a script reads, exactly ------------------------------------------------------
+
+FLAG = RULES.flag
+GENTLE, BUILDING = (g.reason for g in RULES.gentle_start)
+AFTER_MORE_PAIN = RULES.after_pain_increase.reason
+
+
+def flag_json(flag_id: progress.FlagId, **details: object) -> dict[str, object]:
+    text = FLAG[flag_id]
+    return {
+        "id": flag_id,
+        "title": text.title,
+        "advice": text.advice,
+        "source": text.source,
+        "decision": text.decision,
+        "urgency": text.urgency,
+        **details,
+    }
+
+
+def day_json(days_ago: int, sessions: int, before: float, after: float) -> dict[str, object]:
+    day = (TODAY - dt.timedelta(days=days_ago)).isoformat()
+    return {"day": day, "sessions": sessions, "before": before, "after": after}
+
+
+def test_progress_json_of_three_days_without_relief() -> None:
+    data = progress.progress_json(analyse(daily([(6, 6), (6, 6), (6, 7)])))
+    assert data == {
+        "today": "2026-03-31",
+        "sessions": 3,
+        "days": 3,
+        "first_day": "2026-03-29",
+        "last_day": "2026-03-31",
+        "baseline_pain": 6.0,
+        "last_week_pain": None,  # every session is still part of the baseline
+        "change_points": None,
+        "change_percent": None,
+        "average_relief": -0.3,
+        "current_streak": 3,
+        "longest_streak": 3,
+        "rest_days_last_week": 0,  # the days before the first session are not rest days
+        "recent_days": None,
+        "cleared_at": None,
+        "flags": [
+            flag_json("no_relief_3_days", days=["2026-03-29", "2026-03-30", "2026-03-31"]),
+            flag_json("pain_increased_after_session", session=None, pain_before=6, pain_after=7),
+        ],
+        "next_session": {
+            "pressure_cap": "moderate",
+            "time_factor": 1.0,
+            "max_seconds": 45,
+            "rest_day": None,
+            "reasons": [AFTER_MORE_PAIN, BUILDING],  # the more pressing reason first
+        },
+        "series": [day_json(2, 1, 6.0, 6.0), day_json(1, 1, 6.0, 6.0), day_json(0, 1, 6.0, 7.0)],
+    }
+
+
+def test_progress_json_of_a_meaningful_improvement_after_a_professional_said_go_on() -> None:
+    cleared = dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(12, 0, 0, 500_000), TZ)
+    data = progress.progress_json(
+        progress.analyse(journal_of([8, 8, 8], [5, 5]), TODAY, RULES, [cleared])
+    )
+    assert dt.datetime.fromisoformat(data.pop("cleared_at")) == cleared.replace(microsecond=0)
+    assert data == {
+        "today": "2026-03-31",
+        "sessions": 5,
+        "days": 5,
+        "first_day": "2026-02-19",
+        "last_day": "2026-03-31",
+        "baseline_pain": 8.0,
+        "last_week_pain": 5.0,
+        "change_points": -3.0,
+        "change_percent": -37.5,
+        "average_relief": 0.0,
+        "current_streak": 2,
+        "longest_streak": 3,
+        "rest_days_last_week": 5,
+        "recent_days": ["2026-03-25", "2026-03-31"],
+        "flags": [
+            flag_json(
+                "meaningful_improvement",
+                advice="Your pain before sessions is down 3 points (38 %) from your baseline: "
+                "a meaningful improvement by the IMMPACT threshold (at least 30 % or 2 points).",
+                baseline=8.0,
+                current=5.0,
+                points=3.0,
+                percent=37.5,
+            )
+        ],
+        "next_session": {
+            "pressure_cap": None,
+            "time_factor": 1.0,
+            "max_seconds": None,
+            "rest_day": None,
+            "reasons": [],
+        },
+        "series": [
+            day_json(40, 1, 8.0, 8.0),
+            day_json(39, 1, 8.0, 8.0),
+            day_json(38, 1, 8.0, 8.0),
+            day_json(1, 1, 5.0, 5.0),
+            day_json(0, 1, 5.0, 5.0),
+        ],
+    }
+
+
+def test_progress_json_of_an_empty_journal() -> None:
+    assert progress.progress_json(analyse([])) == {
+        "today": "2026-03-31",
+        "sessions": 0,
+        "days": 0,
+        "first_day": None,
+        "last_day": None,
+        "baseline_pain": None,
+        "last_week_pain": None,
+        "change_points": None,
+        "change_percent": None,
+        "average_relief": None,
+        "current_streak": 0,
+        "longest_streak": 0,
+        "rest_days_last_week": 7,
+        "recent_days": None,
+        "cleared_at": None,
+        "flags": [],
+        "next_session": {
+            "pressure_cap": "light",
+            "time_factor": 1.0,
+            "max_seconds": None,
+            "rest_day": None,
+            "reasons": [GENTLE],
+        },
+        "series": [],
+    }
+
+
+def test_the_flags_of_two_increases_name_the_sessions() -> None:
+    logs = [replace(log, id=n) for n, log in enumerate(daily([(5, 3)] * 3 + [(5, 6)] * 2), 1)]
+    data = progress.progress_json(analyse(logs))
+    assert data["flags"] == [
+        flag_json("pain_increased_after_session", session=5, pain_before=5, pain_after=6),
+        flag_json("pain_increased_twice", sessions=[4, 5]),
+    ]
+
+
+# --- figures: rounding, streaks, rest days ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reliefs", "average"),
+    [([1, 0, 0, 0], 0.3), ([-1, 0, 0, 0], -0.3), ([1, 0, 0, 0, 0, 0, 0], 0.1)],
+)
+def test_figures_round_halves_away_from_zero(reliefs: list[int], average: float) -> None:
+    logs = daily([(5, 5 - relief) for relief in reliefs])
+    assert analyse(logs).average_relief == average
+
+
+def test_a_change_too_small_to_show_is_zero_not_minus_zero() -> None:
+    import json
+
+    p = analyse(journal_of([1, 0, 0], [1, 1, 0, 0, 0, 0, 0]))  # 2/7 - 1/3 = -1/21
+    assert json.dumps(progress.progress_json(p)["change_points"]) == "0.0"
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "current", "longest", "rest_days"),
+    [
+        ([2, 1, 0], 3, 3, 0),  # up to today
+        ([3, 2, 1], 3, 3, 1),  # up to yesterday: the streak still stands
+        ([4, 3, 2], 0, 3, 2),  # a day off breaks it
+        ([2], 0, 1, 2),  # one session two days ago: today and yesterday are rest days
+    ],
+)
+def test_the_streak_counts_up_to_today_or_yesterday(
+    days_ago: list[int], current: int, longest: int, rest_days: int
+) -> None:
+    p = analyse([s(n, 5, 4) for n in days_ago])
+    assert (p.current_streak, p.longest_streak, p.rest_days_last_week) == (
+        current,
+        longest,
+        rest_days,
+    )
+
+
+# --- no relief on three days: which days count ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scores", "flagged"),
+    [
+        ([(5, 5), (7, 7), (6, 6)], True),  # the last day's pain is above the first's
+        ([(5, 5), (4, 4), (6, 6)], True),  # the middle day does not matter
+        ([(7, 7), (4, 4), (6, 6)], False),  # lower on the last day than on the first
+        ([(6, 3), (6, 6), (6, 6), (6, 6)], True),  # relief before the last three days
+        ([(6, 6), (6, 6), (6, 6), (2, None)], True),  # a day without a score after
+    ],
+)
+def test_no_relief_compares_the_last_three_days_with_both_scores(
+    scores: list[tuple[int, int | None]], flagged: bool
+) -> None:
+    logs = [s(len(scores) - 1 - i, b, a) for i, (b, a) in enumerate(scores)]
+    assert ("no_relief_3_days" in ids(analyse(logs))) is flagged
+
+
+@pytest.mark.parametrize(("minute", "flagged"), [(29, True), (30, False), (31, False)])
+def test_a_session_at_the_moment_a_professional_said_go_on_counts_before_it(
+    minute: int, flagged: bool
+) -> None:
+    """Sessions start at 7:30; the professional's word at 7:29, 7:30 or 7:31 of the first."""
+    first = TODAY - dt.timedelta(days=27)
+    cleared = [dt.datetime.combine(first, dt.time(7, minute), TZ)]
+    persistent = progress.analyse([s(27, 6, 5), s(0, 6, 5)], TODAY, RULES, cleared)
+    assert ("persistent_pain" in ids(persistent)) is flagged
+    no_relief = progress.analyse(
+        [s(27, 6, 6), s(26, 6, 6), s(25, 6, 6)], TODAY - dt.timedelta(days=25), RULES, cleared
+    )
+    assert ("no_relief_3_days" in ids(no_relief)) is flagged
+
+
+# --- the next session: what counts as done, which pressure was used ----------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "points", "cap"),
+    [
+        ("guided", (), "light"),  # stopped before the first point: not a session done
+        ("guided", ("BL23",), "moderate"),
+        ("manual", (), "moderate"),  # logged by hand: done, whichever points
+    ],
+)
+def test_the_build_up_counts_the_sessions_done(
+    source: str, points: tuple[str, ...], cap: str
+) -> None:
+    logs = [replace(log, source=source, points=points) for log in daily([(5, 4)] * 2, last=5)]
+    assert analyse(logs).adjustment.pressure_cap == cap
+
+
+def step_log(point: str | None, pressure: str | None, skipped: bool = False) -> StepLog:
+    start = dt.datetime.combine(TODAY, dt.time(7, 30), TZ)
+    return StepLog(
+        position=0,
+        step=1,
+        step_id=(point or "prepare").lower(),
+        point=point,
+        side=None,
+        pressure=pressure,  # type: ignore[arg-type]
+        planned_seconds=60,
+        seconds=60.0,
+        skipped=skipped,
+        completed_at=start,
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "cap"),
+    [
+        ([step_log(None, None), step_log("BL25", "moderate")], "light"),
+        ([step_log("BL23", "firm", skipped=True), step_log("BL25", "moderate")], "light"),
+        ([step_log("BL25", "moderate"), step_log("BL23", "firm")], "moderate"),
+    ],
+)
+def test_after_more_pain_the_cap_is_below_the_most_pressure_a_step_used(
+    steps: list[StepLog], cap: str
+) -> None:
+    hurt = replace(s(0, 5, 7), steps=tuple(steps))
+    logs = [*daily([(5, 3)] * 4, last=1), hurt]
+    assert analyse(logs).adjustment.pressure_cap == cap
+
+
+@pytest.mark.parametrize(
+    ("seconds", "longest", "factor"), [(0, None, 0.75), (1, 0, 1.0), (2, 1, 1.0)]
+)
+def test_after_more_pain_a_known_length_of_even_one_second_sets_the_longest(
+    seconds: int, longest: int | None, factor: float
+) -> None:
+    logs = [*daily([(5, 3)] * 4, last=1), s(0, 5, 7, seconds=seconds)]
+    a = analyse(logs).adjustment
+    assert (a.max_seconds, a.time_factor) == (longest, factor)
+
+
+# --- progress from the journal ------------------------------------------------------------
+
+
+def test_progress_from_the_journal_is_the_analysis_of_everything_in_it() -> None:
+    from acupress.journal import Journal
+    from acupress.records import Event
+
+    logs = [
+        *daily([(5, 3)] * 3, last=3),
+        s(2, 5, 7, pressure="firm"),  # the newest session with an outcome
+        replace(s(1, 5, None), steps=()),  # a session without an outcome
+    ]
+    at = dt.datetime.combine(TODAY - dt.timedelta(days=30), dt.time(12), TZ)
+    with Journal() as db:
+        db.add_many(logs)
+        db.add_event(Event(id=None, uid="x", kind="seen_professional", at=at, day=at.date()))
+        stored = db.sessions(with_steps=True)
+        everything = progress.analyse(stored, TODAY, RULES, [at])
+        found = progress.from_journal(db, TODAY)
+        assert found == everything
+        assert found.adjustment.pressure_cap == "moderate"  # one below the firm steps
+        assert found.cleared_at == at
+        fewer_days = replace(RULES, no_rest_days=2)
+        rested = progress.from_journal(db, TODAY, fewer_days)
+        assert rested.flag("no_rest_day") is not None

@@ -286,3 +286,352 @@ def test_the_safety_limit_and_the_build_up_cap_both_hold(
     assert step.pressure == bl23
     assert step.pressure_note == f"limited to {bl23}: {why}"
     assert all(s.pressure in ("light", bl23) for s in p.steps if s.point)
+
+
+# --- the plan, step by step -----------------------------------------------------------------
+
+SOLO_20 = [
+    # id, point, side, posture, pressure, seconds
+    ("prepare", None, None, "prone", None, 120),
+    ("bl23", "BL23", "both", "prone", "firm", 105),
+    ("bl25", "BL25", "left", "prone", "moderate", 80),
+    ("bl25", "BL25", "right", "prone", "moderate", 80),
+    ("gv4", "GV4", "midline", "prone", "light", 105),
+    ("bl40", "BL40", "left", "sitting", "moderate", 60),
+    ("bl40", "BL40", "right", "sitting", "moderate", 60),
+    ("ki3", "KI3", "left", "sitting", "light", 70),
+    ("ki3", "KI3", "right", "sitting", "light", 70),
+    ("sweep", None, None, "sitting", None, 60),
+    ("rest", None, None, "supine", None, 365),
+]
+PARTNER_20 = [
+    ("prepare", None, None, "prone", None, 130),
+    ("bl23", "BL23", "both", "prone", "firm", 115),
+    ("bl25", "BL25", "both", "prone", "moderate", 85),
+    ("gv4", "GV4", "midline", "prone", "light", 115),
+    ("bl40", "BL40", "left", "prone", "moderate", 65),
+    ("bl40", "BL40", "right", "prone", "moderate", 65),
+    ("ki3", "KI3", "left", "prone", "light", 80),
+    ("ki3", "KI3", "right", "prone", "light", 80),
+    ("sweep", None, None, "prone", None, 70),
+    ("rest", None, None, "supine", None, 380),
+]
+
+
+@pytest.mark.parametrize(("partner", "expected"), [(False, SOLO_20), (True, PARTNER_20)])
+def test_twenty_minutes_step_by_step(
+    low_back: protocol.Protocol, partner: bool, expected: list[tuple[Any, ...]]
+) -> None:
+    p = plan(20, partner=partner)
+    assert [(s.id, s.point, s.side, s.posture, s.pressure, s.seconds) for s in p.steps] == expected
+    written = {s.id: s for s in low_back.steps}
+    for s in p.steps:
+        step, posture = written[s.id], low_back.posture[s.posture]
+        assert (s.step, s.title, s.pressure_note) == (step.number, step.title, None)
+        if partner:
+            assert s.technique == (step.partner_technique or step.technique)
+            assert s.posture_text == posture.partner
+        else:
+            assert s.technique == step.technique
+            assert s.posture_text == posture.text
+    assert p == protocol.Plan(
+        protocol="low-back",
+        title="Acupressure for low back pain",
+        partner=partner,
+        budget_seconds=1200,
+        steps=p.steps,
+        total_seconds=sum(seconds for *_, seconds in expected),
+        decision=None,
+    )
+
+
+def test_the_plan_carries_the_decision_its_omissions_and_the_rest_day() -> None:
+    d = decision(pregnant=True)
+    rest = "You have pressed the points on 6 days in a row."
+    p = plan(20, decision=d, adjustment=protocol.Adjustment(rest_day=rest))
+    (why,) = d.reasons
+    assert p.decision == "modified"
+    assert p.omitted == tuple(
+        protocol.Omission(point=code, reasons=(why,)) for code in ("BL23", "BL25", "GV4")
+    )
+    assert p.notes == (f"Pressure is kept light at every point. {why}",)
+    assert p.rest_day == rest
+
+
+def test_two_safety_reasons_for_light_pressure_are_both_given() -> None:
+    d = decision(osteoporosis=True, anticoagulants_or_bleeding_disorder=True)
+    both = " ".join(d.pressure_reasons)
+    assert len(d.pressure_reasons) == 2
+    p = plan(20, decision=d)
+    assert p.notes == (f"Pressure is kept light at every point. {both}",)
+    bl23 = next(s for s in p.steps if s.point == "BL23")
+    assert bl23.pressure_note == f"limited to light: {both}"
+
+
+def test_two_journal_reasons_for_light_pressure_are_both_given() -> None:
+    adjust = protocol.Adjustment(pressure_cap="light", reasons=("Pain rose.", "You are new."))
+    p = plan(20, adjustment=adjust)
+    bl23 = next(s for s in p.steps if s.point == "BL23")
+    assert bl23.pressure_note == "limited to light: Pain rose. You are new."
+    assert p.notes == ("Pain rose.", "You are new.")
+
+
+@pytest.mark.parametrize("minutes", [30, 45, 240])
+def test_a_budget_beyond_the_longest_session_gives_every_step_its_longest_time(
+    low_back: protocol.Protocol, minutes: int
+) -> None:
+    p = plan(minutes)
+    longest = {s.id: s.max_seconds for s in low_back.steps}
+    assert [s.seconds for s in p.steps] == [longest[s.id] for s in p.steps]
+    assert (p.budget_seconds, p.total_seconds) == (minutes * 60, 30 * 60)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        (0, "Session length must be 1-240 minutes, not 0."),
+        (1, "The low-back session needs at least 14 minutes; 1 is too short."),
+        (241, "Session length must be 1-240 minutes, not 241."),
+    ],
+)
+def test_a_budget_out_of_range_is_refused_in_one_sentence(minutes: int, message: str) -> None:
+    with pytest.raises(AcupressError) as e:
+        plan(minutes)
+    assert str(e.value) == message
+
+
+def test_the_minimum_with_points_left_out_says_so() -> None:
+    with pytest.raises(AcupressError) as e:
+        plan(9, decision=decision(pregnant=True))
+    assert str(e.value) == (
+        "The low-back session needs at least 10 minutes with the points left out today; "
+        "9 is too short."
+    )
+
+
+def test_the_minimum_is_rounded_up_to_a_whole_minute(tmp_path: Path, book: atlas.Atlas) -> None:
+    path = tmp_path / "zigzag.toml"
+    path.write_text(CUSTOM.replace("min_seconds = 30", "min_seconds = 31", 1))  # 181 s in all
+    with pytest.raises(AcupressError) as e:
+        protocol.plan(protocol.load_file(path, book), book, 3)
+    assert str(e.value) == "The zigzag session needs at least 4 minutes; 3 is too short."
+
+
+def test_every_point_left_out_gives_every_reason() -> None:
+    d = decision(pregnant=True, varicose_veins_or_clot_history=True, skin_problem_at=["KI3"])
+    with pytest.raises(NoSessionToday) as e:
+        plan(20, decision=d)
+    assert str(e.value) == (
+        f"No session today: every point of low-back is left out ({' '.join(d.reasons)})"
+    )
+
+
+def test_the_minimum_length_solo_and_with_a_partner(low_back: protocol.Protocol) -> None:
+    book = atlas.default()
+    assert protocol.minimum_seconds(low_back, book) == 14 * 60
+    assert protocol.minimum_seconds(low_back, book, partner=True) == 13 * 60  # BL25 together
+
+
+# --- postures ruled out ---------------------------------------------------------------------
+
+
+def avoiding(*postures: str) -> safety.Decision:
+    from dataclasses import replace
+
+    return replace(decision(), decision="modified", avoid_postures=postures)
+
+
+@pytest.mark.parametrize(
+    ("avoid", "message"),
+    [
+        (
+            ("sitting",),  # sitting has no replacement
+            "No session today: step 'Close: back sweep' needs the posture 'sitting', "
+            "which today's safety check rules out.",
+        ),
+        (
+            ("prone", "sitting"),  # lying face down becomes sitting, ruled out too
+            "No session today: step 'Prepare your space and body' needs the posture 'prone', "
+            "which today's safety check rules out.",
+        ),
+    ],
+)
+def test_a_posture_ruled_out_without_a_replacement_means_no_session(
+    avoid: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(NoSessionToday) as e:
+        plan(20, decision=avoiding(*avoid))
+    assert str(e.value) == message
+
+
+# --- protocols written by a practitioner ------------------------------------------------------
+
+
+def routine(
+    tmp_path: Path, *steps: tuple[str, str | None, str], max_seconds: int = 60
+) -> protocol.Protocol:
+    """A protocol of the given steps (id, point or None, posture), each from 30 s."""
+    lines = ['name = "routine"', 'title = "A routine"', 'summary = "For testing."']
+    lines += ["default_minutes = 10", ""]
+    for name in ("sitting", "prone", "supine"):
+        lines += [f"[posture.{name}]", f'text = "{name}"', ""]
+    for n, (step_id, point, posture) in enumerate(steps, 1):
+        lines += ["[[step]]", f"number = {n}", f'id = "{step_id}"', f'title = "{step_id}"']
+        lines += [f'posture = "{posture}"', 'technique = "Press."', "min_seconds = 30"]
+        lines += [f"max_seconds = {max_seconds}"]
+        lines += [f'point = "{point}"', 'pressure = "light"', ""] if point else [""]
+    path = tmp_path / "routine.toml"
+    path.write_text("\n".join(lines))
+    return protocol.load_file(path, atlas.default())
+
+
+def test_a_run_of_points_ends_in_the_posture_the_next_fixed_step_needs(tmp_path: Path) -> None:
+    r = routine(
+        tmp_path,
+        ("start", None, "sitting"),
+        ("knee", "BL40", "prone"),
+        ("back", "BL23", "supine"),
+        ("ankle", "KI3", "sitting"),
+        ("end", None, "prone"),
+    )
+    steps = protocol.plan(r, atlas.default(), 10).steps
+    assert [s.posture for s in steps] == ["sitting", "sitting", "sitting", "supine"] + ["prone"] * 3
+    assert [s.id for s in steps] == ["start", "ankle", "ankle", "back", "knee", "knee", "end"]
+
+
+def test_a_protocol_may_start_with_a_point(tmp_path: Path) -> None:
+    r = routine(
+        tmp_path,
+        ("knee", "BL40", "prone"),
+        ("ankle", "KI3", "sitting"),
+        ("back", "BL23", "prone"),
+        ("end", None, "sitting"),
+    )
+    steps = protocol.plan(r, atlas.default(), 10).steps
+    assert [s.id for s in steps] == ["knee", "knee", "back", "ankle", "ankle", "end"]
+
+
+def test_a_protocol_of_fixed_times_is_planned_as_written(tmp_path: Path) -> None:
+    r = routine(tmp_path, ("breathe", None, "sitting"), ("back", "BL23", "prone"), max_seconds=30)
+    p = protocol.plan(r, atlas.default(), 10)
+    assert [s.seconds for s in p.steps] == [30, 30]
+
+
+def test_a_protocol_without_points_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    r = routine(tmp_path, ("breathe", None, "sitting"))
+    with pytest.raises(NoSessionToday, match=r"^No session today: every point of routine is left"):
+        protocol.plan(r, atlas.default(), 10)
+
+
+@pytest.mark.parametrize(
+    ("given", "found"),
+    [
+        ("low-back", "builtin"),
+        ("zigzag", "own"),
+        ("routine", "cwd"),  # a file here, named without .toml
+        ("elsewhere/zigzag.toml", "path"),
+    ],
+)
+def test_a_protocol_is_found_by_name_or_by_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, found: str
+) -> None:
+    own = tmp_path / "protocols"
+    own.mkdir()
+    (own / "zigzag.toml").write_text(CUSTOM)
+    (tmp_path / "routine").write_text(CUSTOM)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "zigzag.toml").write_text(CUSTOM)
+    monkeypatch.chdir(tmp_path)
+    expected = {
+        "builtin": protocol.BUILTIN / "low-back.toml",
+        "own": own / "zigzag.toml",
+        "cwd": Path("routine"),
+        "path": Path("elsewhere/zigzag.toml"),
+    }[found]
+    assert protocol.resolve(given, own) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("mine.toml", "Protocol file mine.toml does not exist."),
+        ("nowhere/mine", "Protocol file nowhere/mine does not exist."),
+        ("zigzog", "Unknown protocol 'zigzog': known protocols are low-back, zigzag."),
+    ],
+)
+def test_a_protocol_not_found_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, message: str
+) -> None:
+    own = tmp_path / "protocols"
+    own.mkdir()
+    (own / "zigzag.toml").write_text(CUSTOM)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(AcupressError) as e:
+        protocol.resolve(given, own)
+    assert str(e.value) == message
+
+
+def test_without_a_protocols_directory_the_built_in_ones_are_available(tmp_path: Path) -> None:
+    builtin = {"low-back": protocol.BUILTIN / "low-back.toml"}
+    assert protocol.available(None) == builtin
+    assert protocol.available(tmp_path / "missing") == builtin
+
+
+# --- what the session screen and the guide show --------------------------------------------
+
+
+def test_a_steps_warnings_come_with_its_points_cautions_said_once(
+    low_back: protocol.Protocol, book: atlas.Atlas
+) -> None:
+    from dataclasses import replace
+
+    prepare, bl23 = low_back.steps[0], low_back.steps[1]
+    assert protocol.warnings(prepare, None) == prepare.warnings
+    assert protocol.warnings(bl23, book.get("BL23")) == book.get("BL23").cautions
+    warned = replace(bl23, warnings=("abcdefghij",))
+    point = replace(
+        book.get("BL23"),
+        cautions=(
+            "ABCDEFGklm",  # 70 % like the step's warning: already said
+            "abcdefklmn",  # 60 % alike: a caution of its own
+            "abcdefghij",  # the step's warning itself
+            "Press gently.",
+            "Press gently.",
+        ),
+    )
+    assert protocol.warnings(warned, point) == ("abcdefghij", "abcdefklmn", "Press gently.")
+
+
+@pytest.mark.parametrize(
+    ("side", "partner", "words"),
+    [
+        ("left", False, "left side"),
+        ("right", False, "right side"),
+        ("left", True, "your partner's left side"),
+        ("right", True, "your partner's right side"),
+        ("both", False, "both sides together"),
+        ("both", True, "both sides together"),
+        ("midline", False, "on the midline"),
+        (None, False, ""),
+        (None, True, ""),
+    ],
+)
+def test_the_side_in_words(side: str | None, partner: bool, words: str) -> None:
+    assert protocol.side_words(side, partner) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0:00"),
+        (-3, "0:00"),
+        (0.4, "0:00"),
+        (59.4, "0:59"),
+        (59.6, "1:00"),
+        (61, "1:01"),
+        (870, "14:30"),
+        (3600, "60:00"),
+    ],
+)
+def test_a_duration_as_minutes_and_seconds(seconds: float, shown: str) -> None:
+    assert protocol.minutes_seconds(seconds) == shown

@@ -376,3 +376,285 @@ def test_a_see_clinician_rule_without_urgency_is_refused(tmp_path: Any) -> None:
     )
     with pytest.raises(ContentError, match=r"rule cancer_history.*urgency.*needs an urgency"):
         safety.load(path, atlas.default())
+
+
+# --- the whole decision, exactly --------------------------------------------------------
+
+RULE = {r.id: r for r in safety.default_screening().rule}
+SESSION_ADVICE = safety.default_screening().session_advice
+
+
+def test_changes_of_every_matching_rule_are_gathered(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(
+        book,
+        screening,
+        pregnant=True,
+        osteoporosis=True,
+        anticoagulants_or_bleeding_disorder=True,
+        varicose_veins_or_clot_history=True,
+        skin_problem_at=["KI3"],
+    )
+    rules = (
+        "pregnancy",
+        "osteoporosis",
+        "bleeding_risk",
+        "varicose_veins_or_clots",
+        "skin_problem",
+    )
+    pregnancy, osteoporosis, bleeding, veins, skin = (RULE[r].reason for r in rules)
+    assert d == safety.Decision(
+        decision="modified",
+        title="Go ahead, with changes",
+        text="The session goes ahead with the changes below.",
+        urgency=None,
+        reasons=(pregnancy, osteoporosis, bleeding, veins, skin),
+        rules=rules,
+        omit_points=("BL23", "BL25", "GV4", "BL40", "KI3"),  # in the atlas's order
+        omit_reasons={
+            "BL23": (pregnancy,),
+            "BL25": (pregnancy,),
+            "GV4": (pregnancy, osteoporosis),
+            "BL40": (veins,),
+            "KI3": (skin,),
+        },
+        pressure_limit="light",
+        pressure_reasons=(pregnancy, osteoporosis, bleeding),
+        avoid_postures=("prone", "supine"),
+        advice=(
+            *RULE["pregnancy"].advice,
+            *RULE["bleeding_risk"].advice,
+            *RULE["varicose_veins_or_clots"].advice,
+            *SESSION_ADVICE,
+        ),
+    )
+
+
+def test_points_are_left_out_in_the_atlas_order_not_alphabetically(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, osteoporosis=True, varicose_veins_or_clot_history=True)
+    assert d.omit_points == ("GV4", "BL40")
+
+
+def test_a_decision_that_stops_the_session_keeps_no_changes_for_it(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, saddle_numbness=True, pregnant=True)
+    assert d == safety.Decision(
+        decision="emergency",
+        title=screening.decision["emergency"].title,
+        text=screening.decision["emergency"].text,
+        urgency="emergency",
+        reasons=(RULE["cauda_equina_saddle"].reason, RULE["pregnancy"].reason),
+        rules=("cauda_equina_saddle", "pregnancy"),
+        omit_points=(),
+        omit_reasons={},
+        pressure_limit=None,
+        pressure_reasons=(),
+        avoid_postures=(),
+        advice=RULE["pregnancy"].advice,  # the rules' own advice, none for a session
+    )
+
+
+def test_one_rule_leaves_out_its_own_its_flagged_and_its_answered_points(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from dataclasses import replace
+
+    pregnancy = replace(
+        RULE["pregnancy"], omit_points=("KI3",), omit_answered_points="skin_problem_at"
+    )
+    rules = tuple(pregnancy if r.id == "pregnancy" else r for r in screening.rule)
+    changed = replace(screening, rule=rules)
+    d = decide(book, changed, pregnant=True, skin_problem_at=["BL40"])
+    assert d.omit_points == ("BL23", "BL25", "GV4", "BL40", "KI3")
+    own = (pregnancy.reason,)
+    assert d.omit_reasons == {
+        "BL23": own,
+        "BL25": own,
+        "GV4": own,
+        "BL40": (pregnancy.reason, RULE["skin_problem"].reason),
+        "KI3": own,
+    }
+
+
+def test_a_limit_of_firm_leaves_a_lower_limit_standing(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from dataclasses import replace
+
+    limits = {"osteoporosis": "firm", "bleeding_risk": "moderate"}
+    rules = tuple(
+        replace(r, pressure_limit=limits[r.id]) if r.id in limits else r for r in screening.rule
+    )
+    d = decide(
+        book,
+        replace(screening, rule=rules),
+        osteoporosis=True,
+        anticoagulants_or_bleeding_disorder=True,
+    )
+    assert (d.pressure_limit, d.pressure_reasons) == ("moderate", (RULE["bleeding_risk"].reason,))
+
+
+def test_a_see_a_clinician_decision_as_urgent_as_an_emergency_says_today(
+    screening: safety.Screening,
+) -> None:
+    assert screening.outcome("see_clinician", "emergency") == screening.urgency["today"]
+    assert screening.outcome("see_clinician", "today") == screening.urgency["today"]
+    assert screening.outcome("see_clinician", "days") == screening.urgency["days"]
+    assert screening.outcome("not_today", None) == screening.decision["not_today"]
+
+
+def test_a_rule_can_test_a_number_with_at_most_one_below_at_and_one_above(
+    tmp_path: Any, book: atlas.Atlas
+) -> None:
+    from pathlib import Path
+
+    text = (atlas.CONTENT / "safety.toml").read_text(encoding="utf-8")
+    path = Path(tmp_path) / "safety.toml"
+    path.write_text(text.replace('question = "age", below = 18', 'question = "age", at_most = 17'))
+    at_most = safety.load(path, book)
+    applies = {age: "under_18" in decide(book, at_most, age=age).rules for age in (16, 17, 18)}
+    assert applies == {16: True, 17: True, 18: False}
+
+
+# --- the JSON a script reads ------------------------------------------------------------
+
+
+def test_decision_json_of_a_session_with_changes(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, pregnant=True)
+    assert safety.decision_json(d) == {
+        "decision": "modified",
+        "session_allowed": True,
+        "urgency": None,
+        "title": "Go ahead, with changes",
+        "text": "The session goes ahead with the changes below.",
+        "reasons": [RULE["pregnancy"].reason],
+        "rules": ["pregnancy"],
+        "omit_points": ["BL23", "BL25", "GV4"],
+        "pressure_limit": "light",
+        "avoid_postures": ["prone", "supine"],
+        "advice": [*RULE["pregnancy"].advice, *SESSION_ADVICE],
+    }
+
+
+def test_decision_json_of_a_visit_to_a_clinician(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    d = decide(book, screening, cancer_history=True, major_trauma=True)
+    assert safety.decision_json(d) == {
+        "decision": "see_clinician",
+        "session_allowed": False,
+        "urgency": "today",
+        "title": screening.urgency["today"].title,
+        "text": screening.urgency["today"].text,
+        "reasons": [RULE["major_trauma"].reason, RULE["cancer_history"].reason],
+        "rules": ["major_trauma", "cancer_history"],
+        "omit_points": [],
+        "pressure_limit": None,
+        "avoid_postures": [],
+        "advice": [],
+    }
+
+
+def test_answers_are_kept_as_the_json_they_were_given_in(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    given = all_clear() | {"pregnant": True, "age": 33, "skin_problem_at": ["ki3", "BL25"]}
+    answers = safety.parse_answers(given, screening, book)
+    assert safety.answers_to_json(answers) == given | {"skin_problem_at": ["KI3", "BL25"]}
+    assert safety.parse_answers(safety.answers_to_json(answers), screening, book) == answers
+
+
+# --- answers: every refusal, word for word ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "The answers must be a JSON object of answers by question id."),
+        (
+            {"pregnnat": True},
+            "Unknown question 'pregnnat' in the answers (did you mean 'pregnant'?).",
+        ),
+        ({"zzz": True}, "Unknown question 'zzz' in the answers."),
+        ({"age": -1}, "Question 'age' needs a number from 0 to 120."),
+        ({"age": 121}, "Question 'age' needs a number from 0 to 120."),
+        ({"age": "forty"}, "Question 'age' needs a number, not 'forty'."),
+        ({"age": float("nan")}, "Question 'age' needs a number, not nan."),
+        ({"pregnant": 0}, "Question 'pregnant' needs true or false, not 0."),
+        (
+            {"skin_problem_at": "BL23"},
+            "Question 'skin_problem_at' needs a list of point codes such as [\"BL23\"].",
+        ),
+        (
+            {"skin_problem_at": ["BL99"]},
+            "Question 'skin_problem_at' names an unknown point 'BL99'; "
+            "known points: BL23, BL25, GV4, BL40, KI3.",
+        ),
+    ],
+)
+def test_refused_answers_say_why_in_one_sentence(
+    book: atlas.Atlas, screening: safety.Screening, raw: Any, message: str
+) -> None:
+    from tests.conftest import all_clear
+
+    if isinstance(raw, dict):
+        raw = all_clear() | raw
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answers(raw, screening, book)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("age", [0, 120])
+def test_the_ends_of_a_number_range_are_accepted(
+    book: atlas.Atlas, screening: safety.Screening, age: int
+) -> None:
+    from tests.conftest import all_clear
+
+    assert safety.parse_answers(all_clear() | {"age": age}, screening, book)["age"] == age
+
+
+def test_a_number_question_without_a_range_takes_any_number(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import all_clear
+
+    open_ended = replace(
+        screening,
+        question=tuple(
+            replace(q, minimum=None, maximum=None) if q.id == "age" else q
+            for q in screening.question
+        ),
+    )
+    for age in (-5, 500):
+        answers = safety.parse_answers(all_clear() | {"age": age}, open_ended, book)
+        assert answers["age"] == age
+
+
+def test_a_point_ticked_twice_is_one_point(book: atlas.Atlas, screening: safety.Screening) -> None:
+    from tests.conftest import all_clear
+
+    answers = safety.parse_answers(
+        all_clear() | {"skin_problem_at": ["BL23", "bl23", "KI3"]}, screening, book
+    )
+    assert answers["skin_problem_at"] == ("BL23", "KI3")
+
+
+def test_an_unknown_point_among_known_ones_is_the_one_named(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    with pytest.raises(AcupressError, match=r"names an unknown point 'BL99'"):
+        safety.parse_answers(
+            all_clear() | {"skin_problem_at": ["bl23", "BL23", "BL99"]}, screening, book
+        )

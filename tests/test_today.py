@@ -62,7 +62,7 @@ def test_a_stop_for_dizziness_makes_today_not_today_with_the_reason() -> None:
     assert d is not None and d.decision == "not_today" and not d.session_allowed
     assert d.title == "Not today: you stopped for dizziness"
     assert "journal:stopped_for_dizziness" in d.rules
-    assert any("dizzy" in r for r in d.reasons)
+    assert "dizzy" in d.text and not any("dizzy" in r for r in d.reasons)  # said once
     assert not any("Stop at once" in a for a in d.advice)  # no advice for a session
     assert (d.omit_points, d.pressure_limit) == ((), None)
 
@@ -112,3 +112,83 @@ def test_a_rest_day_does_not_stop_a_session() -> None:
     found = flags(run)
     assert "no_rest_day" in {f.id for f in found}
     assert today.decide(check(), found, SCREENING) == check()
+
+
+# --- today's decision, exactly ----------------------------------------------------------
+
+NO_RELIEF_FLAG = RULES.flag["no_relief_3_days"]
+DIZZY_FLAG = RULES.flag["stopped_for_dizziness"]
+RULE = {r.id: r for r in SCREENING.rule}
+NO_RELIEF_AND_DIZZY = [  # no relief on three days, and a stop for dizziness today
+    *NO_RELIEF,
+    log(0, 6, None, stop_reason="dizziness", complete=False, source="guided"),
+]
+
+
+def test_without_a_check_the_flags_alone_decide() -> None:
+    d = today.decide(None, flags(NO_RELIEF_AND_DIZZY), SCREENING)
+    assert d == safety.Decision(
+        decision="see_clinician",
+        title=NO_RELIEF_FLAG.decision_title,
+        text=NO_RELIEF_FLAG.advice,
+        urgency="days",
+        reasons=(DIZZY_FLAG.advice,),  # the strongest flag's words are the text, once
+        rules=("journal:no_relief_3_days", "journal:stopped_for_dizziness"),
+        omit_points=(),
+        omit_reasons={},
+        pressure_limit=None,
+        pressure_reasons=(),
+        advice=(),
+    )
+
+
+def test_the_strongest_flag_wins_in_whatever_order_the_flags_come() -> None:
+    found = flags(NO_RELIEF_AND_DIZZY)
+    assert [f.id for f in found if f.decision] == ["no_relief_3_days", "stopped_for_dizziness"]
+    assert today.decide(None, found[::-1], SCREENING) == today.decide(None, found, SCREENING)
+
+
+def test_a_stop_on_a_day_with_changes_keeps_only_the_rules_own_advice() -> None:
+    pregnant = check(pregnant=True)
+    d = today.decide(pregnant, flags(DIZZY_TODAY), SCREENING)
+    assert d == safety.Decision(
+        decision="not_today",
+        title=DIZZY_FLAG.decision_title,
+        text=DIZZY_FLAG.advice,
+        urgency=None,
+        reasons=(RULE["pregnancy"].reason,),
+        rules=("pregnancy", "journal:stopped_for_dizziness"),
+        omit_points=(),
+        omit_reasons={},
+        pressure_limit=None,
+        pressure_reasons=(),
+        avoid_postures=(),
+        advice=RULE["pregnancy"].advice,
+    )
+
+
+def test_a_check_that_already_says_not_today_keeps_its_words() -> None:
+    strain = check(acute_injury=True)
+    d = today.decide(strain, flags(DIZZY_TODAY), SCREENING)
+    assert d == replace(
+        strain,
+        reasons=(RULE["acute_injury"].reason, DIZZY_FLAG.advice),
+        rules=("acute_injury", "journal:stopped_for_dizziness"),
+    )
+
+
+def test_a_more_urgent_flag_changes_the_words_of_a_visit_to_a_clinician() -> None:
+    urgent = replace(NO_RELIEF_FLAG, urgency="today")
+    rules = replace(RULES, flag={**RULES.flag, "no_relief_3_days": urgent})
+    cancer = check(cancer_history=True)
+    assert cancer.urgency == "days"
+    found = progress.analyse(NO_RELIEF, TODAY, rules).flags
+    d = today.decide(cancer, found, SCREENING)
+    assert d == replace(
+        cancer,
+        title=SCREENING.urgency["today"].title,
+        text=SCREENING.urgency["today"].text,
+        urgency="today",
+        reasons=(RULE["cancer_history"].reason, NO_RELIEF_FLAG.advice),
+        rules=("cancer_history", "journal:no_relief_3_days"),
+    )

@@ -359,7 +359,7 @@ def pressure_limit(
     the journal's cap (a new person, pain after the last session) both hold, so the
     lower wins; at the same level the safety reason is the one given."""
     limit = decision.pressure_limit if decision else None
-    reason = " ".join(decision.pressure_reasons) if decision else ""
+    reason = " ".join(decision.pressure_reasons if decision else ())
     cap = adjustment.pressure_cap
     if cap is not None and (limit is None or PRESSURES.index(cap) < PRESSURES.index(limit)):
         return cap, " ".join(adjustment.reasons)

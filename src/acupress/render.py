@@ -371,7 +371,12 @@ def progress_view(p: Any, days: int, width: int) -> RenderableType:
     span = f"{p.first_day:%d %b %Y} to {p.last_day:%d %b %Y}"
     figures.add_row("Sessions", f"{p.sessions} on {p.days} days ({span})")
     figures.add_row("Baseline pain", f"{_plain(p.baseline_pain)} / 10 (your first sessions)")
-    figures.add_row("Last 7 days", f"{_plain(p.last_week_pain)} / 10 before sessions")
+    recent = (
+        f" ({p.change.recent_start:%d %b} to {p.change.recent_end:%d %b}, first sessions left out)"
+        if p.change
+        else " (after your first sessions)"
+    )
+    figures.add_row("Recent", f"{_plain(p.last_week_pain)} / 10 before sessions{recent}")
     figures.add_row(
         "Change", f"{_signed(p.change_points, ' points')} ({_signed(p.change_percent, ' %')})"
     )
@@ -437,7 +442,7 @@ def progress_line(p: Any, log: Any) -> Text:
         parts.append(f"pain {log.pain_before} → {log.pain_after}")
     if p.baseline_pain is not None and p.last_week_pain is not None and p.sessions > 1:
         parts.append(
-            f"last 7 days {_plain(p.last_week_pain)} against a baseline of "
+            f"recently {_plain(p.last_week_pain)} against a baseline of "
             f"{_plain(p.baseline_pain)} ({_signed(p.change_points)})"
         )
     line = Text(" · ".join(parts), style="bold")

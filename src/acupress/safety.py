@@ -236,14 +236,13 @@ def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
         return float(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise AcupressError(f"Question '{q.id}' needs a list of point codes such as [\"BL23\"].")
-    codes = tuple(dict.fromkeys(normalise_code(v) for v in value))
-    for code, given in zip(codes, value, strict=False):
-        if code not in atlas.codes:
+    for given in value:
+        if normalise_code(given) not in atlas.codes:
             raise AcupressError(
                 f"Question '{q.id}' names an unknown point '{given}'; "
                 f"known points: {', '.join(atlas.codes)}."
             )
-    return codes
+    return tuple(dict.fromkeys(normalise_code(v) for v in value))
 
 
 def answers_to_json(answers: Answers) -> dict[str, Any]:

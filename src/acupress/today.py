@@ -17,7 +17,7 @@ from acupress.safety import LEVELS, Decision, Level, Screening, Urgency, most_ur
 def decide(check: Decision | None, flags: Sequence[Flag], screening: Screening) -> Decision | None:
     """The check's decision raised by the flags that stand; None when the check has not
     been done today and nothing in the journal stops a session."""
-    standing = sorted((f for f in flags if f.decision), key=lambda f: _rank(f.decision))
+    standing = sorted((f for f in flags if f.decision), key=lambda f: LEVELS.index(f.decision))
     if not standing:
         return check
     strongest = standing[0]
@@ -30,7 +30,7 @@ def decide(check: Decision | None, flags: Sequence[Flag], screening: Screening) 
             title=strongest.decision_title,
             text=strongest.advice,
             urgency=urgency,
-            reasons=tuple(f.advice for f in standing),
+            reasons=tuple(f.advice for f in standing[1:]),  # the first is the text
             rules=tuple(rule_id(f) for f in standing),
             omit_points=(),
             omit_reasons={},
@@ -40,16 +40,19 @@ def decide(check: Decision | None, flags: Sequence[Flag], screening: Screening) 
         )
     level = min(check.decision, strongest.decision, key=LEVELS.index)
     urgency = most_urgent((check.urgency, *(f.urgency for f in standing)))
-    reasons = (*check.reasons, *(f.advice for f in standing))
     rules = (*check.rules, *(rule_id(f) for f in standing))
+    told = standing
     if level == check.decision and level == "see_clinician":
         outcome = screening.outcome(level, urgency)
         title, text = outcome.title, outcome.text
     elif level == check.decision:
         title, text = check.title, check.text
-    else:
+    else:  # the strongest flag speaks; its words are not repeated among the reasons
         title, text = strongest.decision_title, strongest.advice
-    allowed = level in ("modified", "go")
+        told = standing[1:]
+    reasons = (*check.reasons, *(f.advice for f in told))
+    # A flag that stands stops today's session (see_clinician or not_today): nothing
+    # for a session is kept, neither its changes nor its advice.
     return replace(
         check,
         decision=level,
@@ -58,21 +61,15 @@ def decide(check: Decision | None, flags: Sequence[Flag], screening: Screening) 
         urgency=urgency,
         reasons=reasons,
         rules=rules,
-        omit_points=check.omit_points if allowed else (),
-        omit_reasons=check.omit_reasons if allowed else {},
-        pressure_limit=check.pressure_limit if allowed else None,
-        pressure_reasons=check.pressure_reasons if allowed else (),
-        avoid_postures=check.avoid_postures if allowed else (),
-        advice=check.advice
-        if allowed
-        else tuple(a for a in check.advice if a not in screening.session_advice),
+        omit_points=(),
+        omit_reasons={},
+        pressure_limit=None,
+        pressure_reasons=(),
+        avoid_postures=(),
+        advice=tuple(a for a in check.advice if a not in screening.session_advice),
     )
 
 
 def rule_id(flag: Flag) -> str:
     """How a journal flag is named among the rules a decision came from."""
     return f"journal:{flag.id}"
-
-
-def _rank(level: Level | None) -> int:
-    return LEVELS.index(level) if level else len(LEVELS)

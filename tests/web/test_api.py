@@ -484,3 +484,13 @@ def test_a_rest_day_needs_the_choice_to_go_on_anyway(api: Api) -> None:
     assert refused.status_code == 409 and "rest day" in refused.json()["detail"]
     chosen = api.post("/api/sessions", {"pain_before": 5, "on_rest_day": True})
     assert chosen.status_code == 201, chosen.text
+
+
+def test_a_step_shows_the_whole_landmark_first_way_to_find_its_point(api: Api) -> None:
+    steps = api.get("/api/plan").json()["steps"]
+    bl23 = next(s for s in steps if s["point"] == "BL23")
+    assert len(bl23["find"]) == 4
+    assert "passes the spine at about L4" in bl23["find"][0]
+    assert "count up two bumps to L2" in bl23["find"][1]  # not pressed at L4
+    assert "two finger-widths" in bl23["find"][2]
+    assert next(s for s in steps if s["point"] is None)["find"] == []
