@@ -192,3 +192,14 @@ def test_a_more_urgent_flag_changes_the_words_of_a_visit_to_a_clinician() -> Non
         reasons=(RULE["cancer_history"].reason, NO_RELIEF_FLAG.advice),
         rules=("cancer_history", "journal:no_relief_3_days"),
     )
+
+
+def test_with_a_check_the_strongest_flag_speaks_and_the_others_remain_reasons() -> None:
+    d = today.decide(check(), flags(NO_RELIEF_AND_DIZZY), SCREENING)
+    assert d is not None
+    assert (d.decision, d.title, d.text) == (
+        "see_clinician",
+        NO_RELIEF_FLAG.decision_title,
+        NO_RELIEF_FLAG.advice,
+    )
+    assert d.reasons == (DIZZY_FLAG.advice,)
