@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from acupress import paths
+from acupress import files, paths
 from acupress.errors import AcupressError
 
 THUMB_CM_RANGE = (1.0, 4.0)
@@ -90,7 +89,11 @@ def _read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as e:
+    except NotADirectoryError:
+        raise paths.unusable(paths.home(), "Not a directory") from None
+    except OSError as e:
+        raise AcupressError(f"Cannot read {path} ({e.strerror}); fix it or delete it.") from None
+    except UnicodeDecodeError as e:
         raise AcupressError(f"Cannot read {path} ({e}); fix it or delete it.") from None
     try:
         return json.loads(text)
@@ -103,18 +106,9 @@ def damaged(path: Path, problem: str) -> AcupressError:
 
 
 def _write(path: Path, value: Any) -> None:
-    """Write atomically (temporary file, then rename), readable only by the owner."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(value, f, indent=2, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise AcupressError(f"Cannot write {path} ({e.strerror}).") from None
+    """Replace the file whole, readable only by the owner (see ``files.write_atomic``)."""
+    paths.data_dir()
+    files.write_atomic(path, json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def profile_path() -> Path:
