@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import resource
 import stat
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +72,62 @@ def test_the_check_keeps_its_conditions_in_the_profile() -> None:
     assert me.conditions == ("pregnancy", "bleeding_risk")
     assert me.checked_on == "2026-03-02"
     assert me.thumb_cm == 2.1  # the rest of the profile is untouched
+
+
+def add_a_minute(me: profile.Profile) -> profile.Profile:
+    return replace(me, minutes=(me.minutes or 0) + 1)
+
+
+def test_threads_changing_the_profile_at_once_lose_no_change() -> None:
+    profile.save(profile.Profile(thumb_cm=2.1))
+
+    def change_30_times() -> None:
+        for _ in range(30):
+            profile.update(add_a_minute)
+
+    threads = [threading.Thread(target=change_30_times) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert profile.load() == profile.Profile(thumb_cm=2.1, minutes=240)
+    assert sorted(p.name for p in profile.profile_path().parent.iterdir()) == [
+        "profile.json",
+        "profile.lock",
+    ]
+
+
+# Run by other processes: 30 changes to the profile (a minute more each time), or 30
+# safety checks that find a pregnancy.
+CHANGER = """
+import datetime as dt, sys
+from dataclasses import replace
+from acupress import profile
+for _ in range(30):
+    if sys.argv[1] == "check":
+        profile.save_check({"pregnant": True}, dt.date(2026, 3, 2), ("pregnancy",))
+    else:
+        profile.update(lambda me: replace(me, minutes=(me.minutes or 0) + 1))
+"""
+
+
+def test_processes_changing_the_profile_at_once_lose_no_change(home: Path) -> None:
+    profile.save(profile.Profile(thumb_cm=2.1))
+    changers = [
+        subprocess.Popen([sys.executable, "-c", CHANGER, what])
+        for what in ("minutes", "check", "minutes", "minutes")
+    ]
+    seen = 0
+    while any(p.poll() is None for p in changers):
+        json.loads(profile.profile_path().read_text())  # whole at every moment
+        seen += 1
+        time.sleep(0.002)
+    assert [p.returncode for p in changers] == [0, 0, 0, 0]
+    assert seen > 0
+    me = profile.load()
+    assert (me.thumb_cm, me.minutes, me.conditions) == (2.1, 90, ("pregnancy",))
+    assert profile.todays_answers(dt.date(2026, 3, 2)) == {"pregnant": True}
+    assert not [p for p in home.iterdir() if ".tmp" in p.name]
 
 
 def test_a_save_that_fails_keeps_the_old_profile_and_leaves_no_temporary_file(

@@ -382,8 +382,7 @@ def profile_cmd(
         if value is not None:
             changes[name] = value
     if changes:
-        me = replace(me, **changes)
-        profile.save(me)
+        me = profile.update(lambda saved: replace(saved, **changes))
     if as_json:
         emit_json(me)
         return

@@ -5,9 +5,11 @@ through a link, straight into a device or a pipe, and never over anything else."
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from acupress.errors import AcupressError
@@ -48,6 +50,21 @@ def _sync_directory(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the block:
+    one holder at a time, among threads and processes alike (each opens its own)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE)
+    except OSError as e:
+        raise AcupressError(f"Cannot open the lock file {path} ({e.strerror}).") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # which releases the lock
 
 
 def write_out(name: str, data: bytes, *, private: bool = False) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -111,6 +113,14 @@ def _write(path: Path, value: Any) -> None:
     files.write_atomic(path, json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
+@contextmanager
+def _changing() -> Iterator[None]:
+    """One change to the profile at a time, among the web app's threads and every
+    process: a read, change and save holds it throughout, so no change is lost."""
+    with files.locked(paths.data_dir() / "profile.lock"):
+        yield
+
+
 def profile_path() -> Path:
     return paths.home() / "profile.json"
 
@@ -131,7 +141,16 @@ def load() -> Profile:
 
 
 def save(profile: Profile) -> None:
-    _write(profile_path(), asdict(profile))
+    with _changing():
+        _write(profile_path(), asdict(profile))
+
+
+def update(change: Callable[[Profile], Profile]) -> Profile:
+    """Read the profile, change it and save it as one step; returns the profile saved."""
+    with _changing():
+        me = change(load())
+        _write(profile_path(), asdict(me))
+    return me
 
 
 def save_check(
@@ -139,10 +158,11 @@ def save_check(
 ) -> None:
     """Keep today's answers (for the rest of the day) and, when given, the conditions the
     check found in the profile (they change the sessions: pregnancy, blood thinners, …)."""
-    _write(check_path(), {"date": today.isoformat(), "answers": answers})
-    if conditions is not None:
-        me = load()
-        save(replace(me, conditions=conditions, checked_on=today.isoformat()))
+    with _changing():
+        _write(check_path(), {"date": today.isoformat(), "answers": answers})
+        if conditions is not None:
+            me = replace(load(), conditions=conditions, checked_on=today.isoformat())
+            _write(profile_path(), asdict(me))
 
 
 def todays_answers(today: dt.date) -> dict[str, Any] | None:
