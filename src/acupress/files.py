@@ -5,6 +5,7 @@ through a link, straight into a device or a pipe, and never over anything else."
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import stat
@@ -82,10 +83,13 @@ def write_out(name: str, data: bytes, *, private: bool = False) -> None:
     except OSError as e:
         raise cannot_write(name, e) from None
     if st is None or stat.S_ISREG(st.st_mode):
+        if st is not None and not os.access(path, os.W_OK):
+            # A rename would replace a file kept read-only; the shell's > refuses too.
+            raise AcupressError(f"Cannot write {name} ({os.strerror(errno.EACCES)}).")
         if private:
             mode = PRIVATE
         elif st is not None:
-            mode = stat.S_IMODE(st.st_mode)  # the file keeps its permissions
+            mode = st.st_mode & 0o777  # the file keeps its permissions
         else:
             mode = 0o644 & ~_umask()
         write_atomic(Path(os.path.realpath(path)), data, mode, name)

@@ -273,3 +273,31 @@ def test_a_markdown_guide_with_nowhere_for_its_charts_is_one_sentence(
 ) -> None:
     assert only_sentence(run("guide", "--format", "md", "--out", name)) == sentence
     assert list(in_tmp.iterdir()) == []
+
+
+def test_out_keeps_the_permissions_of_the_file_it_replaces(run: Run) -> None:
+    Path("cal.ics").write_text("old")
+    os.chmod("cal.ics", 0o640)
+    assert run("remind", "--out", "cal.ics").code == 0
+    assert stat.S_IMODE(os.stat("cal.ics").st_mode) == 0o640
+    assert run("export", "--format", "json", "--out", "cal.ics").code == 0
+    assert stat.S_IMODE(os.stat("cal.ics").st_mode) == 0o600  # the journal stays private
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_out_refuses_a_read_only_file_and_leaves_it(run: Run) -> None:
+    Path("cal.ics").write_text("kept")
+    os.chmod("cal.ics", 0o444)
+    line = only_sentence(run("remind", "--out", "cal.ics"))
+    assert line == "Error: Cannot write cal.ics (Permission denied)."
+    assert Path("cal.ics").read_text() == "kept"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_a_new_file_follows_the_umask(run: Run, umask: int, mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        assert run("chart", "BL23", "--out", "new.svg").code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat("new.svg").st_mode) == mode
