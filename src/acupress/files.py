@@ -9,7 +9,6 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,8 @@ def write_atomic(path: Path, data: bytes, mode: int = PRIVATE, name: str | None 
     """Replace the regular file ``path`` with ``data``: a reader sees the old file or the
     new one, never a part. A failed write leaves the old file as it was and no temporary
     file behind. ``name`` is how errors show the file (default: ``path``)."""
+    import tempfile  # here, not above: it costs every command's start-up a few ms
+
     try:
         # A unique temporary name in the same directory: the rename is then atomic, and
         # two writers (threads of a server, or processes) never share a temporary file.
