@@ -23,9 +23,9 @@ def protocols_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """The data directory, created (with any missing parents) readable only by its owner
-    whatever the umask, when it is missing; an existing one is left as it is. Every file
-    acupress keeps there is written through this."""
+    """The data directory, created readable only by its owner whatever the umask when it
+    is missing (its missing parents as the umask says); an existing one is left as it
+    is. Every file acupress keeps there is written through this."""
     folder = home()
     try:
         folder.mkdir(mode=0o700, parents=True)
