@@ -382,8 +382,7 @@ def profile_cmd(
         if value is not None:
             changes[name] = value
     if changes:
-        me = replace(me, **changes)
-        profile.save(me)
+        me = profile.update(lambda saved: replace(saved, **changes))
     if as_json:
         emit_json(me)
         return
@@ -720,7 +719,7 @@ def report(out_path: str, fmt: str | None, since: str | None, until: str | None)
     html, count = actions.report_html(first, end, dt.datetime.now().astimezone())
     data = actions.to_pdf(html) if chosen == "pdf" else html.encode("utf-8")
     write_output(out_path, data, private=True)
-    click.echo(f"Wrote the progress report ({count} sessions) to {out_path}.")
+    click.echo(f"Wrote the progress report ({count} sessions) to {out_path}.", err=out_path == "-")
 
 
 # --- journal --------------------------------------------------------------------------
@@ -903,22 +902,14 @@ def seen_professional(note: str, as_json: bool) -> None:
 
 
 def write_output(path: str, data: bytes, *, private: bool = False) -> None:
-    """Write a file whole (a temporary file, then a rename), or to standard output for
-    '-'; a journal export is readable only by its owner."""
+    """Write what --out names (see ``files.write_out``), or standard output for '-'; a
+    journal export is readable only by its owner."""
     if path == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(data, nl=False)  # bytes as they are: a PDF is not text
         return
-    target = Path(path).expanduser()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise AcupressError(f"Cannot write {path} ({e.strerror}).") from None
+    from acupress import files
+
+    files.write_out(path, data, private=private)
 
 
 @cli.command()
@@ -1130,12 +1121,9 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
     if chosen_format == "md":
         links: dict[str, str] = {}
         if out_path != "-":
-            folder = Path(out_path).expanduser().with_suffix("")
-            folder = folder.with_name(folder.name + "-charts")
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise AcupressError(f"Cannot create {folder} ({e.strerror}).") from None
+            from acupress import files
+
+            folder = files.folder_beside(out_path, "-charts")
             drawings = {"overview": handout.overview}
             drawings |= {s.id: s.chart for s in handout.steps if s.chart}
             for key, drawing in drawings.items():

@@ -500,6 +500,8 @@ def _create_private(path: Path) -> None:
     if path.exists():
         return
     try:
+        if path.parent == paths.home():
+            paths.data_dir()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:

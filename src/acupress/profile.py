@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from acupress import paths
+from acupress import files, paths
 from acupress.errors import AcupressError
 
 THUMB_CM_RANGE = (1.0, 4.0)
@@ -90,7 +91,11 @@ def _read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as e:
+    except NotADirectoryError:
+        raise paths.unusable(paths.home(), "Not a directory") from None
+    except OSError as e:
+        raise AcupressError(f"Cannot read {path} ({e.strerror}); fix it or delete it.") from None
+    except UnicodeDecodeError as e:
         raise AcupressError(f"Cannot read {path} ({e}); fix it or delete it.") from None
     try:
         return json.loads(text)
@@ -103,18 +108,17 @@ def damaged(path: Path, problem: str) -> AcupressError:
 
 
 def _write(path: Path, value: Any) -> None:
-    """Write atomically (temporary file, then rename), readable only by the owner."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(value, f, indent=2, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise AcupressError(f"Cannot write {path} ({e.strerror}).") from None
+    """Replace the file whole, readable only by the owner (see ``files.write_atomic``)."""
+    paths.data_dir()
+    files.write_atomic(path, json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+@contextmanager
+def _changing() -> Iterator[None]:
+    """One change to the profile at a time, among the web app's threads and every
+    process: a read, change and save holds it throughout, so no change is lost."""
+    with files.locked(paths.data_dir() / "profile.lock"):
+        yield
 
 
 def profile_path() -> Path:
@@ -137,7 +141,16 @@ def load() -> Profile:
 
 
 def save(profile: Profile) -> None:
-    _write(profile_path(), asdict(profile))
+    with _changing():
+        _write(profile_path(), asdict(profile))
+
+
+def update(change: Callable[[Profile], Profile]) -> Profile:
+    """Read the profile, change it and save it as one step; returns the profile saved."""
+    with _changing():
+        me = change(load())
+        _write(profile_path(), asdict(me))
+    return me
 
 
 def save_check(
@@ -145,10 +158,11 @@ def save_check(
 ) -> None:
     """Keep today's answers (for the rest of the day) and, when given, the conditions the
     check found in the profile (they change the sessions: pregnancy, blood thinners, …)."""
-    _write(check_path(), {"date": today.isoformat(), "answers": answers})
-    if conditions is not None:
-        me = load()
-        save(replace(me, conditions=conditions, checked_on=today.isoformat()))
+    with _changing():
+        _write(check_path(), {"date": today.isoformat(), "answers": answers})
+        if conditions is not None:
+            me = replace(load(), conditions=conditions, checked_on=today.isoformat())
+            _write(profile_path(), asdict(me))
 
 
 def todays_answers(today: dt.date) -> dict[str, Any] | None:

@@ -139,8 +139,7 @@ def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
 
     from acupress import profile
 
-    me = replace(ctx.profile(), **given.model_dump())
-    profile.save(me)
+    me = profile.update(lambda saved: replace(saved, **given.model_dump()))
     return settings_view(me)
 
 
