@@ -61,6 +61,12 @@ class Cues:
             except OSError:
                 self.speaker = None
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Let the last words finish, for up to ``timeout`` seconds; a speech engine that
+        takes longer is cut off, so it never holds up (or breaks) the end of a session."""
         if self._speaking and self._speaking.poll() is None:
-            self._speaking.wait(timeout=5)
+            try:
+                self._speaking.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._speaking.kill()
+                self._speaking.wait()
