@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -11,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acupress import atlas, charts, protocol
-from acupress.charts import geometry
+from acupress.charts import geometry, pain
+from acupress.charts import svg as chart_svg
 from acupress.errors import AcupressError
+from acupress.progress import DayPain
 
 NS = "{http://www.w3.org/2000/svg}"
 VIEWS = ("back", "knee", "ankle", "body")
@@ -233,3 +236,231 @@ def test_text_from_the_content_is_escaped(book: atlas.Atlas) -> None:
     svg = charts.point_chart(odd, book)
     assert "&lt;Shen &amp; shu&gt;" in svg
     assert "<Shen & shu>" in texts(svg)
+
+
+# --- where the dots are drawn, against the WHO locations and the anatomy drawn ----------
+
+XY = tuple[float, float]
+CODES = ("BL23", "BL25", "GV4", "BL40", "KI3")
+
+
+def who_location(code: str) -> list[XY]:
+    """Where WHO 2008 puts each point, in body coordinates (B-cun, from behind), left side
+    first: the lumbar points at the inferior border of a spinous process, BL40 at the
+    middle of the knee crease, KI3 in the hollow between the medial malleolus and the
+    calcaneal tendon, level with the malleolus."""
+    l2, l4 = geometry.level_y("L2"), geometry.level_y("L4")
+    tendon = geometry.ANKLE_X - geometry.TENDON_HALF  # the tendon's inner border
+    ki3 = (geometry.MEDIAL_MALLEOLUS_X + tendon) / 2
+    knee, crease = geometry.KNEE_X, geometry.CREASE_Y
+    return {
+        "BL23": [(-1.5, l2), (1.5, l2)],
+        "BL25": [(-1.5, l4), (1.5, l4)],
+        "GV4": [(0.0, l2)],
+        "BL40": [(-knee, crease), (knee, crease)],
+        "KI3": [(-ki3, geometry.MALLEOLUS_Y), (ki3, geometry.MALLEOLUS_Y)],
+    }[code]
+
+
+def on_chart(code: str, view: geometry.View) -> list[XY]:
+    """The WHO location in the view's chart coordinates."""
+    if isinstance(view, geometry.AnkleView):  # the side view: halfway from bone to tendon
+        u = (geometry.MALLEOLUS_UV[0] + geometry.TENDON_FRONT_U) / 2
+        return [view.foot(side, u, geometry.MALLEOLUS_UV[1]) for side in ("left", "right")]
+    return [view.chart(x, y) for x, y in who_location(code)]
+
+
+def layer(svg: str, label: str) -> ET.Element:
+    return next(g for g in parse(svg).iter(f"{NS}g") if g.get("data-label") == label)
+
+
+def number(e: ET.Element, name: str) -> float:
+    return float(e.get(name) or "nan")
+
+
+def drawn_dots(svg: str, view: geometry.View) -> list[XY]:
+    """The centres of the dots drawn for points, left to right: the circles in the point
+    colour on the body (a step-number badge beside a label sits in the margin)."""
+    dots = []
+    for c in layer(svg, "points").iter(f"{NS}circle"):
+        x, y = number(c, "cx"), number(c, "cy")
+        on_body = isinstance(view, geometry.AnkleView) or (
+            view.chart_x(view.x_min) <= x <= view.chart_x(view.x_max)
+        )
+        if c.get("fill") == chart_svg.POINT and on_body:
+            dots.append((x, y))
+    return sorted(dots)
+
+
+def flat(points: list[XY]) -> list[float]:
+    return [v for p in sorted(points) for v in p]
+
+
+def path_points(d: str) -> list[XY]:
+    """The points a drawn path passes through: where it starts, and the end of each segment."""
+    out = []
+    for args in re.findall(r"[MLC]([^MLCZ]*)", d):
+        values = [float(v) for v in args.split()]
+        if values:
+            out.append((values[-2], values[-1]))
+    return out
+
+
+CLOSE_UPS = [
+    ("BL23", "back"),
+    ("BL25", "back"),
+    ("GV4", "back"),
+    ("BL40", "knee"),
+    ("KI3", "ankle"),
+]
+
+
+@pytest.mark.parametrize(("code", "view"), [*CLOSE_UPS, *((code, "body") for code in CODES)])
+def test_each_dot_is_drawn_at_the_who_location_of_its_point(
+    book: atlas.Atlas, code: str, view: str
+) -> None:
+    v = charts.get_view(view)
+    drawn = drawn_dots(charts.point_chart(code, book, view=view), v)
+    assert flat(drawn) == pytest.approx(flat(on_chart(code, v)), abs=0.01)
+
+
+def test_the_routine_chart_puts_each_step_number_on_its_points(book: atlas.Atlas) -> None:
+    steps = {"BL23": "2", "BL25": "3", "GV4": "4", "BL40": "5", "KI3": "6"}
+    for view in ("back", "knee", "ankle"):
+        v = charts.get_view(view)
+        svg = charts.protocol_chart(low_back(book), book, view=view)
+        points = layer(svg, "points")
+        labels = [(number(t, "x"), number(t, "y"), t.text) for t in points.iter(f"{NS}text")]
+        found: dict[str, list[XY]] = {}
+        for x, y in drawn_dots(svg, v):
+            # the step's number is written inside its dot
+            (inside,) = [n for tx, ty, n in labels if abs(tx - x) < 1 and abs(ty - y) < 6]
+            found.setdefault(inside or "", []).append((x, y))
+        expected = {steps[c]: on_chart(c, v) for c in CODES if charts.shows(v, book.get(c))}
+        assert found.keys() == expected.keys()
+        for n, dots in found.items():
+            assert flat(dots) == pytest.approx(flat(expected[n]), abs=0.01)
+    body = charts.get_view("body")
+    every = [xy for c in CODES for xy in on_chart(c, body)]
+    drawn = drawn_dots(charts.protocol_chart(low_back(book), book), body)
+    assert flat(drawn) == pytest.approx(flat(every), abs=0.01)
+
+
+def test_bl23_and_gv4_are_at_the_lower_edge_of_the_l2_bump_drawn_and_bl25_at_l4(
+    book: atlas.Atlas,
+) -> None:
+    v = charts.get_view("back")
+    svg = charts.point_chart("BL23", book)
+    body = next(g for g in parse(svg).iter(f"{NS}g") if g.get("clip-path"))
+    bumps = sorted(
+        (number(r, "y"), number(r, "y") + number(r, "height"))
+        for r in body.iter(f"{NS}rect")
+        if r.get("rx")
+    )  # T8 to L5, from the top
+    names = [t.text for t in parse(svg).iter(f"{NS}text") if t.text in geometry.SEGMENT]
+    assert names == ["T12", "L1", "L2", "L3", "L4", "L5"]
+    named = dict(zip(names, bumps[-6:], strict=True))
+    for name in names:  # each name is written beside its own bump
+        (label,) = [t for t in parse(svg).iter(f"{NS}text") if t.text == name]
+        top, bottom = named[name]
+        assert top < number(label, "y") < bottom
+    one_and_a_half = sorted(
+        number(line, "x1")
+        for line in body.iter(f"{NS}line")
+        if line.get("stroke-dasharray") == "6 4"
+    )
+    (midline,) = [
+        number(line, "x1")
+        for line in body.iter(f"{NS}line")
+        if line.get("stroke-dasharray") == "9 3 2 3"
+    ]
+    bl23 = drawn_dots(svg, v)
+    assert [x for x, _ in bl23] == pytest.approx(one_and_a_half, abs=0.01)
+    assert [y for _, y in bl23] == pytest.approx([named["L2"][1]] * 2, abs=0.01)
+    (gv4,) = drawn_dots(charts.point_chart("GV4", book), v)
+    assert gv4 == pytest.approx((midline, named["L2"][1]), abs=0.01)
+    bl25 = drawn_dots(charts.point_chart("BL25", book), v)
+    assert [x for x, _ in bl25] == pytest.approx(one_and_a_half, abs=0.01)
+    assert [y for _, y in bl25] == pytest.approx([named["L4"][1]] * 2, abs=0.01)
+
+
+def test_bl40_is_on_the_knee_crease_drawn_halfway_between_the_tendons(book: atlas.Atlas) -> None:
+    v = charts.get_view("knee")
+    svg = charts.point_chart("BL40", book)
+    paths = list(parse(svg).iter(f"{NS}path"))
+    creases = [path_points(p.get("d") or "") for p in paths if p.get("stroke-width") == "2.4"]
+    tendons = [path_points(p.get("d") or "") for p in paths if p.get("stroke") == chart_svg.TENDON]
+    middles = sorted(points[1] for points in creases)  # each crease is drawn through 3 points
+    at_crease = sorted(points[2] for points in tendons)  # each tendon passes the crease third
+    assert len(middles) == 2 and len(at_crease) == 4
+    halfway = [((a[0] + b[0]) / 2, a[1]) for a, b in (at_crease[:2], at_crease[2:])]
+    dots = drawn_dots(svg, v)
+    assert flat(dots) == pytest.approx(flat(middles), abs=0.01)
+    assert flat(dots) == pytest.approx(flat(halfway), abs=0.01)
+
+
+def test_ki3_is_level_with_the_inner_ankle_bone_drawn_between_it_and_the_tendon(
+    book: atlas.Atlas,
+) -> None:
+    ankle = charts.get_view("ankle")
+    svg = charts.point_chart("KI3", book)
+    bones = sorted(
+        (number(e, "cx"), number(e, "cy")) for e in parse(svg).iter(f"{NS}ellipse")
+    )  # the medial malleolus of each foot
+    borders = sorted(
+        path_points(p.get("d") or "")[2]  # the tendon's front border, level with the bone
+        for p in parse(svg).iter(f"{NS}path")
+        if p.get("stroke") == chart_svg.BONE_LINE and p.get("stroke-width") == "1.6"
+    )
+    dots = drawn_dots(svg, ankle)
+    assert len(bones) == len(borders) == len(dots) == 2
+    for (x, y), (bx, by), (tx, ty) in zip(dots, bones, borders, strict=True):
+        assert y == pytest.approx(by, abs=0.01) == pytest.approx(ty, abs=0.01)
+        assert x == pytest.approx((bx + tx) / 2, abs=0.01)
+    # From behind, on the whole body: level with each inner ankle bone, on its outer side
+    # (towards the tendon in the middle of the leg).
+    body = charts.get_view("body")
+    svg = charts.point_chart("KI3", book, view="body")
+    r = 0.35 * body.scale
+    bones = sorted(
+        (number(c, "cx"), number(c, "cy"))
+        for c in parse(svg).iter(f"{NS}circle")
+        if c.get("fill") == "none" and number(c, "r") == pytest.approx(r, abs=0.01)
+    )
+    dots = drawn_dots(svg, body)
+    assert len(bones) == len(dots) == 2
+    for (x, y), (bx, by), side in zip(dots, bones, (-1, 1), strict=True):
+        assert y == pytest.approx(by, abs=0.01)
+        beyond = (x - bx) * side
+        assert r < beyond < (geometry.ANKLE_X - geometry.MEDIAL_MALLEOLUS_X) * body.scale
+
+
+# --- the pain plot's scale ----------------------------------------------------------------
+
+
+def test_the_pain_plot_runs_from_0_at_the_foot_of_its_axis_to_10_at_the_top() -> None:
+    first = dt.date(2026, 3, 2)
+    series = [
+        DayPain(day=first, sessions=1, before=0, after=10),
+        DayPain(day=first + dt.timedelta(days=5), sessions=1, before=5, after=5),
+        DayPain(day=first + dt.timedelta(days=10), sessions=1, before=10, after=0),
+    ]
+    svg = pain.pain_chart(series)
+    grid = layer(svg, "grid")
+    lines = list(grid.iter(f"{NS}line"))
+    scores = [t.text for t in grid.iter(f"{NS}text") if (t.text or "").isdigit()]
+    assert scores == ["0", "2", "4", "6", "8", "10"]
+    ys = [number(line, "y1") for line in lines]
+    foot, top = pain.HEIGHT - pain.BOTTOM, pain.TOP  # the plot's area, bottom and top
+    assert ys == pytest.approx([foot + (top - foot) * s / 10 for s in range(0, 11, 2)])
+    left, right = number(lines[0], "x1"), number(lines[0], "x2")
+
+    def marks(label: str) -> list[XY]:
+        return [(number(c, "cx"), number(c, "cy")) for c in layer(svg, label).iter(f"{NS}circle")]
+
+    middle = (foot + top) / 2
+    across = [left, (left + right) / 2, right]
+    before = zip(across, [foot, middle, top], strict=True)
+    after = zip(across, [top, middle, foot], strict=True)
+    assert flat(marks("before")) == pytest.approx(flat(list(before)))
+    assert flat(marks("after")) == pytest.approx(flat(list(after)))

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import shutil
 import subprocess
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,18 +24,42 @@ class TerminalKeys:
     def __init__(self, clock: Clock, speed: float = 1.0) -> None:
         import blessed
 
-        self.term = blessed.Terminal()
+        # Only keys are read here (rich draws the screen). Without styling, blessed does not
+        # query the terminal on start: a terminal that never answers (a serial console, a
+        # script) would otherwise hold the session's first ten seconds while its clock runs.
+        self.term = blessed.Terminal(force_styling=None)
         self.clock = clock
         self.speed = speed
 
-    def cbreak(self) -> AbstractContextManager[Any]:
-        return self.term.cbreak()
+    @contextlib.contextmanager
+    def cbreak(self) -> Iterator[None]:
+        """Keys without Enter inside the block. A terminal closed meanwhile stops the session
+        like Ctrl-C: drawing on it or restoring its modes fails with an I/O error, which
+        must not hide the interrupt (the steps done are kept, the session is marked)."""
+        try:
+            with self.term.cbreak():
+                yield
+        except Exception as e:
+            if _closed_terminal(e):
+                raise KeyboardInterrupt from None
+            raise
 
     def wait(self, timeout: float) -> str | None:
         key = self.term.inkey(timeout=max(0.0, timeout) / self.speed)
         if not key:
             return None
         return KEYS.get(str(key).lower())
+
+
+def _closed_terminal(error: BaseException) -> bool:
+    """Whether an error, or one it arose from, is the I/O error (EIO) of a closed terminal:
+    an OSError from writing to it, or a termios.error from setting its modes."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if seen.args[:1] == (errno.EIO,):
+            return True
+        seen = seen.__context__
+    return False
 
 
 class Cues:
@@ -61,6 +87,12 @@ class Cues:
             except OSError:
                 self.speaker = None
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Let the last words finish, for up to ``timeout`` seconds; a speech engine that
+        takes longer is cut off, so it never holds up (or breaks) the end of a session."""
         if self._speaking and self._speaking.poll() is None:
-            self._speaking.wait(timeout=5)
+            try:
+                self._speaking.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._speaking.kill()
+                self._speaking.wait()

@@ -1,0 +1,127 @@
+"""`acupress serve` as a real process: the address it prints (and answers on), the warning
+when it listens beyond this computer, and a port already taken."""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.cli.screen import ACUPRESS, WAIT
+
+
+class Server:
+    """A running ``acupress serve``, its output read line by line as it comes."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [ACUPRESS, "serve", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def line(self) -> str:
+        """The next line it prints (an error if it prints none in time, or has ended)."""
+        try:
+            line = self.lines.get(timeout=WAIT)
+        except queue.Empty:
+            raise AssertionError(f"acupress serve printed nothing in {WAIT} s") from None
+        assert line is not None, f"acupress serve ended with {self.proc.wait()}"
+        return line
+
+    def stop(self) -> list[str]:
+        """Stop it; the lines it printed and nobody read yet."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        rest = []
+        while (line := self.lines.get(timeout=WAIT)) is not None:
+            rest.append(line)
+        return rest
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Server]]:
+    started: list[Server] = []
+
+    def start(*args: str) -> Server:
+        started.append(Server(*args))
+        return started[-1]
+
+    yield start
+    for s in started:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def answers(url: str) -> httpx.Response:
+    """The page at ``url``, once the server accepts connections."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            return httpx.get(url, timeout=WAIT)
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def test_serve_prints_the_address_it_answers_on(serve: Callable[..., Server]) -> None:
+    server = serve("--port", "0")
+    printed = re.fullmatch(
+        r"acupress is running at (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)", server.line()
+    )
+    assert printed is not None and int(printed[2]) > 0  # the port it picked, not 0
+    page = answers(printed[1])
+    assert page.status_code == 200 and "acupress" in page.text
+    assert not any("network" in line for line in server.stop())
+
+
+def test_serve_beyond_this_computer_warns_that_anyone_on_the_network_can_open_it(
+    serve: Callable[..., Server],
+) -> None:
+    server = serve("--host", "0.0.0.0", "--port", "0")
+    assert server.line().startswith("acupress is running at http://")
+    assert server.line() == "It listens beyond this computer: anyone on your network can open it."
+    server.stop()
+
+
+def test_a_port_in_use_is_one_sentence_and_exit_code_2() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [ACUPRESS, "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"Error: Port {port} is already in use: choose another with --port (0 picks a free one).\n"
+    )
+    assert done.stdout == ""
