@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acupress import trial, trial_sim
 from acupress.atlas import CONTENT
@@ -401,6 +403,38 @@ def test_of_two_ratings_on_one_day_the_last_counts() -> None:
     result = analyse(s, corrected)
     assert result.pairs[0].acupressure == pytest.approx((3 * 4 + 8) / 5)
     assert result.counts.ratings == len(ratings)
+
+
+answers = st.integers(min_value=0, max_value=10)
+any_rating = st.builds(
+    trial.Rating,
+    day=st.integers(min_value=-10, max_value=60).map(lambda n: START + n * DAY),
+    pain=answers,
+    enjoyment=answers,
+    activity=answers,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ratings=st.lists(any_rating, max_size=80),
+    today=st.integers(min_value=-3, max_value=60).map(lambda n: START + n * DAY),
+)
+def test_any_ratings_on_any_day_give_a_consistent_result(
+    ratings: list[trial.Rating], today: dt.date
+) -> None:
+    s = plan(6)
+    result = trial.analyse(s, ratings, today, RULES)
+    c = result.counts
+    assert c.ratings == c.used + c.washout + c.unpaired
+    assert 0 <= c.missing <= c.expected <= 30
+    assert (result.verdict == "too_early") == (result.estimate is None)
+    assert result.complete_pairs == sum(p.counted for p in result.pairs)
+    if result.interval is not None and result.estimate is not None:
+        low, high = result.interval
+        assert low <= result.estimate <= high
+        assert result.chance is not None and 0 <= result.chance <= 1
+    assert result.summary and "{" not in result.summary
 
 
 # --- the words ------------------------------------------------------------------------
