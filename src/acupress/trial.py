@@ -40,9 +40,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import numpy as np
-from scipy import stats
-
 from acupress import contentfile
 from acupress.atlas import CONTENT
 from acupress.errors import AcupressError
@@ -291,6 +288,8 @@ def schedule(start: dt.date, weeks: int, seed: int, rules: TrialRules | None = N
             f"A trial lasts an even number of weeks from {rules.min_weeks} to "
             f"{rules.max_weeks} (whole pairs of weeks); {weeks} is not one."
         )
+    import numpy as np  # here, not at the top: recording a rating needs neither numpy nor scipy
+
     # PCG64's stream for a given seed is fixed: the same seed gives the same orders.
     first_acupressure = np.random.Generator(np.random.PCG64(seed)).random(weeks // 2) < 0.5
     periods: list[Period] = []
@@ -521,10 +520,13 @@ def _estimate(
     """The mean difference, its t interval at ``level``, and the posterior chance (flat
     prior) that the effect is at least ``meaningful``: both from the t distribution
     with n - 1 degrees of freedom, centred on the mean, scaled by its standard error."""
-    d = np.asarray(differences, dtype=float)
-    n = len(d)
-    mean = float(d.mean())
-    se = float(d.std(ddof=1)) / math.sqrt(n)
+    import statistics
+
+    from scipy import stats
+
+    n = len(differences)
+    mean = statistics.fmean(differences)
+    se = statistics.stdev(differences) / math.sqrt(n)
     if se == 0:  # every pair gave the very same difference: no spread to widen it
         return mean, (mean, mean), 1.0 if mean >= meaningful else 0.0
     posterior = stats.t(df=n - 1, loc=mean, scale=se)
