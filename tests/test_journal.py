@@ -260,3 +260,26 @@ def test_processes_opening_a_new_journal_at_once_all_get_in(home: Path) -> None:
         results = [o.communicate(timeout=60) for o in openers]
         assert [o.returncode for o in openers] == [0, 0, 0, 0], results
         assert len(Journal().sessions()) == 40
+
+
+def test_an_empty_journal_file_is_refused_and_left_as_it_was(home: Path) -> None:
+    """A journal.db of 0 bytes was not made by acupress (it makes a new one whole): it may
+    be a backup gone wrong, so nothing is written to it and the person is told what to do."""
+    home.mkdir(parents=True)
+    path = home / "journal.db"
+    path.touch()
+    with pytest.raises(AcupressError) as refused:
+        Journal()
+    message = str(refused.value)
+    assert message.startswith(f"The journal {path} is empty (0 bytes)")
+    assert "nothing was changed" in message
+    assert "move it aside to start a new journal" in message
+    assert "acupress import" in message
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in home.iterdir()) == ["journal.db"]
+
+
+def test_a_new_journal_is_made_whole_and_leaves_nothing_beside_it(home: Path) -> None:
+    Journal().add(session())
+    assert {p.name for p in home.iterdir()} <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+    assert len(Journal().sessions()) == 1

@@ -4,7 +4,10 @@ knows SQL.
 SQLite in the user's data directory by default (``ACUPRESS_DATABASE_URL`` takes any
 SQLAlchemy URL), created on first use and migrated with Alembic. SQLite runs in WAL mode
 with a busy timeout and immediate write transactions, so the CLI and the web app can
-write at the same time; each step of a guided session is committed as it completes."""
+write at the same time; each step of a guided session is committed as it completes.
+
+A new journal is made whole beside its place and then linked into it, so a journal file
+is never seen half-made: an empty one was not made by acupress, and is refused."""
 
 from __future__ import annotations
 
@@ -125,9 +128,9 @@ class Journal:
         # whose back-off sleeps make a queue of writers slow (a web app's threads).
         self._writing = threading.Lock()
         self.writes = 0  # writes made through this object: a cache key for readers
-        if self.path is not None:
-            _create_private(self.path)
         with _errors(self):
+            if self.path is not None:
+                _create_or_check(self.path)
             self.engine = sa.create_engine(self.url)
             if self.engine.dialect.name == "sqlite":
                 _sqlite_setup(self.engine, busy_timeout_ms)
@@ -148,14 +151,8 @@ class Journal:
         with self.engine.connect() as conn:
             if _current_revision(conn) == SCHEMA_HEAD:
                 return
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with self.engine.connect() as conn:
+            _upgrade(conn)
 
     # --- writing ---
 
@@ -494,18 +491,74 @@ def _sqlite_file(url: sa.engine.URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _create_private(path: Path) -> None:
-    """Create the journal readable only by its owner (SQLite gives its -wal and -shm
-    files the same permissions)."""
-    if path.exists():
+def _create_or_check(path: Path) -> None:
+    """Create the journal when there is none; refuse an empty file in its place."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _create(path)
         return
+    if size == 0:
+        raise AcupressError(
+            f"The journal {path} is empty (0 bytes), so acupress did not make it and nothing "
+            "was changed: move it aside to start a new journal, then restore your sessions "
+            "from an export with `acupress import FILE` if you have one."
+        )
+
+
+def _create(path: Path) -> None:
+    """Make a new journal, readable only by its owner (SQLite gives its -wal and -shm
+    files the same permissions): built and migrated under a temporary name beside it,
+    then linked into place, which fails if another acupress got there first (its
+    journal is then the one used)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        # No WAL while it is being made: everything stays in the one file linked.
+        engine = sa.create_engine(f"sqlite:///{temporary}")
+        try:
+            with engine.connect() as conn:
+                _upgrade(conn)
+        finally:
+            engine.dispose()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
     except OSError as e:
         raise AcupressError(f"Cannot create the journal {path} ({e.strerror}).") from None
+    finally:
+        for leftover in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                Path(f"{temporary}{leftover}").unlink()
+
+
+def _upgrade(conn: Connection) -> None:
+    """Bring the journal's schema up to date (Alembic, loaded only when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        # A migration may rebuild a table (SQLite cannot change a column in place), and
+        # with foreign keys on, dropping the old sessions table would delete every step
+        # with it. The switch is only heard outside a transaction.
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+    try:
+        with conn.begin():
+            command.upgrade(config, "head")
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise AcupressError("The journal's steps lost their sessions while migrating.")
+    finally:
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +99,29 @@ def test_filters_by_date(run: Run) -> None:
     assert days == ["2026-03-02", "2026-03-03"]
     assert [s["day"] for s in run("journal", "--last", "1", "--json").json()] == ["2026-03-03"]
     assert run("journal", "--to", "March").code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("journal",),
+        ("journal", "add", "--date", "2026-03-02", "--pain-before", "6", "--pain-after", "4"),
+        ("progress",),
+        ("export", "--format", "json", "--out", "-"),
+        ("seen-professional",),
+    ],
+)
+def test_an_empty_journal_file_is_refused_and_stays_as_it_was(
+    run: Run, home: Path, args: tuple[str, ...]
+) -> None:
+    home.mkdir(parents=True)
+    (home / "journal.db").touch()
+    r = run(*args)
+    assert r.code == 2
+    (line,) = r.err.splitlines()
+    assert line == (
+        f"Error: The journal {home / 'journal.db'} is empty (0 bytes), so acupress did not make "
+        "it and nothing was changed: move it aside to start a new journal, then restore your "
+        "sessions from an export with `acupress import FILE` if you have one."
+    )
+    assert [(p.name, p.stat().st_size) for p in home.iterdir()] == [("journal.db", 0)]
