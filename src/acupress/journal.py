@@ -26,9 +26,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.records import Event, SessionLog, StepLog
+from acupress.records import Event, SessionLog, StepLog, new_uid, points_pressed
 
-SCHEMA_HEAD = "0002"  # the newest migration; Alembic is loaded only when a journal is behind
+SCHEMA_HEAD = "0003"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -73,6 +73,10 @@ sessions = sa.Table(
     sa.Column("ended_at", UTCDateTime),
     sa.Column("complete", sa.Boolean, nullable=False, default=False),
     sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
+    sa.Column("uid", sa.String(36), nullable=False, index=True, unique=True),
+    # Which front end runs a guided session ("terminal", "web"), so that each closes only
+    # the sessions it was running.
+    sa.Column("front_end", sa.String(10)),
     sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
     sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
 )
@@ -326,11 +330,11 @@ class Journal:
         entries: Sequence[tuple[SessionLog, dict[str, Any] | None]],
         new_events: Sequence[Event] = (),
     ) -> tuple[int, int]:
-        """Add the sessions not already in the journal (the same start, protocol and
-        source), with their steps and safety answers, and the events not already there
-        (by uid), in one transaction. Stored exactly as given: points and seconds are not
-        recomputed from the steps. Returns how many sessions were added and how many
-        were already there."""
+        """Add the sessions not already in the journal (by uid: a session keeps its uid
+        through export and import), with their steps and safety answers, and the events
+        not already there (by uid), in one transaction. Stored exactly as given: points
+        and seconds are not recomputed from the steps. Returns how many sessions were
+        added and how many were already there."""
         added = present = 0
         with self._write() as conn:
             known = set(conn.execute(sa.select(events.c.uid)).scalars())
@@ -338,19 +342,14 @@ class Journal:
                 if event.uid not in known:
                     known.add(event.uid)
                     conn.execute(events.insert().values(**_event_row(event)))
-            seen = {
-                self._import_key(row.started_at, row.protocol, row.source)
-                for row in conn.execute(
-                    sa.select(sessions.c.started_at, sessions.c.protocol, sessions.c.source)
-                )
-            }
+            seen = set(conn.execute(sa.select(sessions.c.uid)).scalars())
             for log, answers in entries:
-                key = self._import_key(log.started_at, log.protocol, log.source)
-                if key in seen:
+                if log.uid is not None and log.uid in seen:
                     present += 1
                     continue
-                seen.add(key)
-                row = _session_row(log, answers) | {
+                row = _session_row(log, answers)
+                seen.add(row["uid"])
+                row |= {
                     "points": ",".join(log.points),
                     "seconds": log.seconds,
                 }
@@ -361,18 +360,13 @@ class Journal:
                 added += 1
         return added, present
 
-    @staticmethod
-    def _import_key(started_at: dt.datetime, protocol: str, source: str) -> tuple[str, str, str]:
-        """What makes two sessions the same one: when it started (to the microsecond, in
-        UTC), its protocol and its source."""
-        return (started_at.astimezone(dt.UTC).isoformat(), protocol, source)
-
 
 # --- rows -----------------------------------------------------------------------------
 
 
 def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, Any]:
     return {
+        "uid": log.uid or new_uid(),
         "started_at": log.started_at,
         "day": log.day,
         "protocol": log.protocol,
@@ -381,7 +375,7 @@ def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, A
         "answers": json.dumps(answers) if answers is not None else None,
         "pain_before": log.pain_before,
         "pain_after": log.pain_after,
-        "points": ",".join(log.points or _points(log.steps)),
+        "points": ",".join(log.points or points_pressed(log.steps)),
         "seconds": log.seconds or round(sum(s.seconds for s in log.steps)),
         "sensations": ",".join(log.sensations),
         "stop_reason": log.stop_reason,
@@ -402,17 +396,13 @@ def _event(r: Any) -> Event:
 
 
 def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
-    allowed = {c.name for c in sessions.columns} - {"id", "answers"}
+    allowed = {c.name for c in sessions.columns} - {"id", "uid", "answers", "front_end"}
     values: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in allowed:
             raise ValueError(f"unknown session field {key!r}")
         values[key] = ",".join(value) if key in ("points", "sensations") else value
     return values
-
-
-def _points(step_logs: Sequence[StepLog]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s.point for s in step_logs if s.point and not s.skipped))
 
 
 def _points_after(conn: Connection, session_id: int) -> str:
@@ -451,6 +441,7 @@ def _session_log(r: Any, step_logs: list[StepLog]) -> SessionLog:
         day=r["day"],
         protocol=r["protocol"],
         source=r["source"],
+        uid=r["uid"],
         decision=r["decision"],
         pain_before=r["pain_before"],
         pain_after=r["pain_after"],

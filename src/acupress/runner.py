@@ -7,11 +7,12 @@ drives is what a person does."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from acupress.records import Sensation, SessionLog, StepLog, StopReason
+from acupress.records import Sensation, SessionLog, StepLog, StopReason, points_pressed
 from acupress.session import Cue, Session, Status
 
 if TYPE_CHECKING:
@@ -181,15 +182,42 @@ def close(
     stop_reason: StopReason | None = None,
     stop_note: str = "",
 ) -> None:
-    """Write the end of a session: when it ended, how it went, why it stopped."""
+    """Write the end of a session: when it ended, how it went, why it stopped. A session
+    in which no point was pressed (every one skipped) is not complete: it was not done."""
     assert session.ended_at is not None
-    journal.finish(
-        session_id,
-        ended_at=session.wall(session.ended_at),
-        pain_after=pain_after,
-        sensations=sensations,
-        note=note,
-        stop_reason=stop_reason or session.stop_reason,
-        stop_note=stop_note,
-        complete=session.complete,
-    )
+    ended = session.wall(session.ended_at)
+    closing = {
+        "ended_at": ended,
+        "pain_after": pain_after,
+        "sensations": sensations,
+        "note": note,
+        "stop_reason": stop_reason or session.stop_reason,
+        "stop_note": stop_note,
+        "complete": session.complete and bool(points_pressed(session.done)),
+    }
+    _checked(journal, session_id, closing, ended)
+    journal.finish(session_id, **closing)
+
+
+def record_closing(
+    journal: Journal,
+    session_id: int,
+    *,
+    pain_after: int | None,
+    sensations: tuple[Sensation, ...],
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """What the person says once a session has ended (the web asks afterwards): pain
+    now, what was felt, a note; checked like any session before it is written."""
+    closing = {"pain_after": pain_after, "sensations": sensations, "note": note}
+    _checked(journal, session_id, closing, now)
+    journal.update(session_id, **closing)
+
+
+def _checked(journal: Journal, session_id: int, closing: dict[str, Any], now: dt.datetime) -> None:
+    """Refuse, before anything is written, a closing that would make the session wrong."""
+    from acupress import atlas
+    from acupress.records import check_session
+
+    check_session(replace(journal.get(session_id), **closing), now=now, codes=atlas.default().codes)
