@@ -342,3 +342,32 @@ def test_a_journal_of_the_previous_schema_keeps_every_step_and_each_session_gets
         )
     db.delete(logs[0].id or 0)  # the steps still belong to their session
     assert len(db.sessions(with_steps=True)) == 2
+
+
+def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others(
+    db: Journal,
+) -> None:
+    cut_off = db.add(session(pain_after=None), front_end="web")
+    db.add_step(cut_off, step(0, None))
+    db.add_step(cut_off, step(1, "BL23"))
+    no_step = db.add(session(1, pain_after=None), front_end="web")
+    in_terminal = db.add(session(2, pain_after=None), front_end="terminal")
+    ended = db.add(
+        session(3, ended_at=T0 + dt.timedelta(days=3, minutes=20), complete=True), front_end="web"
+    )
+    by_hand = db.add(session(4, source="manual"))
+    before = {i: db.get(i) for i in (in_terminal, ended, by_hand)}
+
+    assert db.interrupt_unfinished("web") == 2
+
+    closed = db.get(cut_off)
+    assert (closed.stop_reason, closed.complete) == ("interrupted", False)
+    assert closed.ended_at == step(1).completed_at  # its last completed step
+    assert closed.points == ("BL23",) and len(closed.steps) == 2
+    started_only = db.get(no_step)
+    assert (started_only.stop_reason, started_only.ended_at) == (
+        "interrupted",
+        started_only.started_at,
+    )
+    assert {i: db.get(i) for i in before} == before
+    assert db.interrupt_unfinished("web") == 0

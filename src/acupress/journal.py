@@ -160,10 +160,17 @@ class Journal:
 
     # --- writing ---
 
-    def add(self, log: SessionLog, answers: dict[str, Any] | None = None) -> int:
-        """Store a session (and any steps it has); returns its id."""
+    def add(
+        self,
+        log: SessionLog,
+        answers: dict[str, Any] | None = None,
+        front_end: str | None = None,
+    ) -> int:
+        """Store a session (and any steps it has); returns its id. ``front_end`` is the one
+        running a guided session that has just begun."""
+        row = _session_row(log, answers) | {"front_end": front_end}
         with self._write() as conn:
-            query = sessions.insert().values(**_session_row(log, answers)).returning(sessions.c.id)
+            query = sessions.insert().values(**row).returning(sessions.c.id)
             session_id = int(conn.execute(query).scalar_one())
             for step in log.steps:
                 conn.execute(steps.insert().values(**_step_row(session_id, step)))
@@ -193,6 +200,27 @@ class Journal:
                     points=_points_after(conn, session_id),
                 )
             )
+
+    def interrupt_unfinished(self, front_end: str) -> int:
+        """Mark as interrupted the sessions ``front_end`` began and never closed (its
+        process was killed or restarted): each ends at its last completed step, or at its
+        start when it has none. Returns how many there were."""
+        last_step = (
+            sa.select(sa.func.max(steps.c.completed_at))
+            .where(steps.c.session_id == sessions.c.id)
+            .scalar_subquery()
+        )
+        with self._write() as conn:
+            done = conn.execute(
+                sessions.update()
+                .where(sessions.c.front_end == front_end, sessions.c.ended_at.is_(None))
+                .values(
+                    ended_at=sa.func.coalesce(last_step, sessions.c.started_at),
+                    stop_reason="interrupted",
+                    complete=False,
+                )
+            )
+        return int(done.rowcount)
 
     def finish(self, session_id: int, **fields: Any) -> None:
         """Set the closing fields of a session (pain after, sensations, stop reason, …)."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from acupress.protocol import Plan
 
 Key = str  # "space" (pause/resume), "n" (skip), "b" (back), "q" (stop)
+FrontEnd = Literal["terminal", "web"]
 
 
 class Keys(Protocol):
@@ -141,9 +142,11 @@ def begin(
     *,
     pain_before: int,
     answers: dict[str, Any] | None,
+    front_end: FrontEnd = "terminal",
 ) -> tuple[Session, int]:
     """Start a session now and open its record in the journal (marked incomplete until it
-    is finished, so a killed process leaves an honest record)."""
+    is finished, so a killed process leaves an honest record), noting which front end
+    runs it."""
     started = clock.now()
     session = Session(plan, started, clock.elapsed())
     log = SessionLog(
@@ -155,7 +158,7 @@ def begin(
         decision=plan.decision,
         pain_before=pain_before,
     )
-    return session, journal.add(log, answers)
+    return session, journal.add(log, answers, front_end=front_end)
 
 
 def recorder(journal: Journal, session_id: int) -> Callable[[StepLog], None]:
