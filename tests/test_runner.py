@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from acupress import progress, runner
+from acupress.exports import outcome
 from acupress.journal import Journal
 from acupress.records import InvalidSession
 from tests.test_session import T0, make_plan, run_session
@@ -44,6 +45,7 @@ def test_a_session_whose_every_step_was_skipped_is_not_complete_and_not_a_sessio
     stored = db.get(session_id)
     assert (stored.complete, stored.stop_reason, stored.points) == (False, None, ())
     assert all(s.skipped for s in stored.steps) and len(stored.steps) == len(plan.steps)
+    assert outcome(stored) == "no point pressed"
     found = progress.from_journal(db, T0.date())
     assert (found.sessions, found.days, found.average_relief, found.current_streak) == (
         0,

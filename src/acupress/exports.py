@@ -105,27 +105,41 @@ def csv_text(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> str
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
                 local.strftime("%A"),
-                s.protocol,
+                _text(s.protocol),
                 "guided" if s.source == "guided" else "by hand",
-                _minutes(s.seconds),
-                ", ".join(s.points),
+                _minutes(s.seconds) if s.seconds > 0 else "",  # 0: not known
+                _text(", ".join(s.points)),
                 _blank(s.pain_before),
                 _blank(s.pain_after),
                 _blank(s.relief),
-                ", ".join(s.sensations),
-                outcome(s),
-                s.note,
+                _text(", ".join(s.sensations)),
+                _text(outcome(s)),
+                _text(s.note),
             )
         )
     return out.getvalue()
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) would
+# be a link to anywhere, with the journal's data in it).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell: str) -> str:
+    """A text cell that a spreadsheet shows as text: one that would start a formula gets
+    a single quote in front (OWASP's advice against CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def outcome(s: SessionLog) -> str:
-    """'completed', 'stopped: dizziness (felt faint)' or 'not finished'."""
+    """'completed', 'stopped: dizziness (felt faint)', 'no point pressed' (every one
+    skipped) or 'not finished'."""
     if s.stop_reason is not None:
         reason = s.stop_reason.replace("_", " ")
         return f"stopped: {reason}" + (f" ({s.stop_note})" if s.stop_note else "")
-    return "completed" if s.complete else "not finished"
+    if s.complete:
+        return "completed"
+    return "no point pressed" if s.ended_at is not None and not s.pressed else "not finished"
 
 
 def _minutes(seconds: int) -> str:
