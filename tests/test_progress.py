@@ -731,3 +731,70 @@ def test_progress_from_the_journal_is_the_analysis_of_everything_in_it() -> None
         fewer_days = replace(RULES, no_rest_days=2)
         rested = progress.from_journal(db, TODAY, fewer_days)
         assert rested.flag("no_rest_day") is not None
+
+
+# --- what counts as a session done ------------------------------------------------------
+
+
+def all_skipped(day: int, before: int, after: int | None, stop: str | None = None) -> SessionLog:
+    """A guided session in which no point was pressed: every step skipped."""
+    log = s(day, before, after)
+    step = replace(log.steps[0], skipped=True, seconds=2.0)
+    return replace(log, points=(), steps=(step,), complete=False, stop_reason=stop)  # type: ignore[arg-type]
+
+
+def test_a_session_with_every_point_skipped_is_in_no_figure_and_no_rule() -> None:
+    done = daily([(6, 5), (6, 5), (6, 5)], last=1)
+    skipped = [all_skipped(0, 2, 1), all_skipped(4, 9, 9), all_skipped(5, 9, 10)]
+    p = analyse([*done, *skipped])
+    assert p == analyse(done)
+    assert (p.sessions, p.days, p.current_streak, p.rest_days_last_week) == (3, 3, 3, 1)
+    assert p.baseline_pain == 6.0 and p.average_relief == 1.0
+    assert [d.day for d in p.series] == [TODAY - dt.timedelta(days=n) for n in (3, 2, 1)]
+    assert p.flags == () and p.adjustment.pressure_cap == "moderate"
+
+
+def test_six_days_in_a_row_of_skipped_sessions_are_no_reason_for_a_rest_day() -> None:
+    p = analyse([all_skipped(n, 5, 5) for n in range(1, 7)])
+    assert p.flag("no_rest_day") is None and p.adjustment.rest_day is None
+
+
+@pytest.mark.parametrize(
+    ("stop", "flag"),
+    [("dizziness", "stopped_for_dizziness"), ("pain_increased", "stopped_for_pain")],
+)
+def test_a_stop_in_a_session_with_no_point_pressed_still_ends_today(stop: str, flag: str) -> None:
+    p = analyse([*daily([(5, 4)] * 2, last=1), all_skipped(0, 5, 7, stop)])
+    assert [f.id for f in p.flags] == [flag]
+    assert p.sessions == 2
+    yesterday = analyse([*daily([(5, 4)] * 2, last=2), all_skipped(1, 5, 7, stop)])
+    assert yesterday.flags == ()
+
+
+@pytest.mark.parametrize(
+    ("day", "counted"),
+    [
+        (dt.date(1999, 12, 31), False),
+        (dt.date(2000, 1, 1), True),
+        (TODAY, True),
+        (TODAY + dt.timedelta(days=1), False),
+        (dt.date(2099, 1, 1), False),
+    ],
+)
+def test_only_days_from_2000_to_today_count(day: dt.date, counted: bool) -> None:
+    p = analyse([s(day, 5, 4)])
+    assert p.sessions == (1 if counted else 0)
+    assert p.last_day == (day if counted else None)
+
+
+def test_progress_from_the_journal_reads_the_steps_of_the_newest_session_done() -> None:
+    from acupress.journal import Journal
+
+    hurt = s(2, 5, 7, pressure="firm")  # the newest session done with an outcome
+    logs = [*daily([(5, 3)] * 3, last=3), hurt, all_skipped(1, 5, 9), s(-3, 5, 9)]
+    with Journal() as db:
+        db.add_many(logs)
+        found = progress.from_journal(db, TODAY)
+        assert found == progress.analyse(db.sessions(with_steps=True), TODAY, RULES)
+    assert found.flag("pain_increased_after_session") is not None
+    assert found.adjustment.pressure_cap == "moderate"  # a level below hurt's firm step

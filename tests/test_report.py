@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,11 @@ def test_report_needs_a_pdf_or_html_file(
     r = run("report", "--out", str(tmp_path / name))
     assert r.code == 2 and "use a .pdf or .html file" in r.err
     assert not (tmp_path / name).exists()
+
+
+def test_a_session_with_every_point_skipped_is_not_counted_in_the_report() -> None:
+    done = journal(3, lambda n: 6, lambda n: 4)
+    skipped = replace(done[-1], id=9, source="guided", points=(), pain_after=9, complete=False)
+    r = build([*done, skipped])
+    assert (r.progress.sessions, r.guided, r.by_hand, r.completed) == (3, 0, 3, 3)
+    assert (r.increased_after, r.stopped) == (0, ())

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from acupress.errors import AcupressError
+from acupress.records import EARLIEST_DAY
+from acupress.records import NOTE_MAX as NOTE_MAX  # the web forms read it from here
 
 if TYPE_CHECKING:
     from acupress.atlas import Atlas, Pressure
@@ -245,7 +247,8 @@ def manual_session(
     """A session done without acupress guiding it, checked and ready to store. The
     pressure used (the most at any point) tells how to lighten the next session if this
     one left more pain."""
-    from acupress.records import SessionLog, check_pain
+    from acupress import atlas
+    from acupress.records import SessionLog, check_pain, check_session
 
     check_day(day)
     started = local_start(day, at, now)
@@ -254,7 +257,7 @@ def manual_session(
             f"{started:%Y-%m-%d %H:%M} is in the future; log sessions already done."
         )
     check_minutes(minutes)
-    return SessionLog(
+    log = SessionLog(
         id=None,
         started_at=started,
         day=started.date(),
@@ -269,6 +272,7 @@ def manual_session(
         ended_at=started + dt.timedelta(minutes=minutes or 0),
         pressure=check_pressure(pressure),
     )
+    return check_session(log, now=now, codes=atlas.default().codes)
 
 
 def check_pressure(pressure: str | None) -> Pressure | None:
@@ -279,10 +283,6 @@ def check_pressure(pressure: str | None) -> Pressure | None:
             f"The pressure must be light, moderate or firm, not '{str(pressure)[:20]}'."
         )
     return pressure
-
-
-NOTE_MAX = 2000
-EARLIEST_DAY = dt.date(2000, 1, 1)
 
 
 def check_day(day: dt.date) -> dt.date:
@@ -319,8 +319,12 @@ class Edit:
 
 
 def edit_session(db: Journal, session_id: int, edit: Edit, now: dt.datetime) -> SessionLog:
-    """Correct a session in the journal; returns it as stored."""
-    from acupress.records import check_pain
+    """Correct a session in the journal; returns it as stored. The session as it would
+    be is checked like a new one before anything is written."""
+    from dataclasses import replace
+
+    from acupress import atlas
+    from acupress.records import check_pain, check_session
 
     changes: dict[str, Any] = {}
     if edit.pain_before is not None:
@@ -347,6 +351,7 @@ def edit_session(db: Journal, session_id: int, edit: Edit, now: dt.datetime) -> 
         changes |= {"started_at": started, "day": started.date()}
     if not changes:
         raise AcupressError("Nothing to change: give at least one field, e.g. the pain after.")
+    check_session(replace(current, **changes), now=now, codes=atlas.default().codes)
     db.update(session_id, **changes)
     return db.get(session_id)
 
@@ -404,12 +409,12 @@ class Imported:
     profile: Literal["none_in_file", "restored", "kept"]
 
 
-def import_journal(data: bytes, name: str, restore_profile: bool) -> Imported:
-    """Restore a JSON export; sessions already in the journal are skipped. A bad file is
-    refused whole, before anything is written."""
-    from acupress import exports, profile
+def import_journal(data: bytes, name: str, restore_profile: bool, *, now: dt.datetime) -> Imported:
+    """Restore a JSON export; sessions already in the journal (by their uid) are skipped.
+    A bad file, or one bad session in it, is refused whole, before anything is written."""
+    from acupress import atlas, exports, profile
 
-    backup = exports.read_journal(data, name)
+    backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
     with open_journal() as db:
         added, present = db.import_sessions(
             [(e.session, e.answers) for e in backup.entries], backup.events

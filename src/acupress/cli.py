@@ -446,12 +446,19 @@ def ask_stop_reason() -> tuple[StopReason, str]:
     console().print("Why did you stop? 1 dizziness · 2 pain increased · 3 no time · 4 other")
     choice = Prompt.ask("Choose", choices=list(STOP_CHOICES), default="4", console=console())
     reason = STOP_CHOICES[choice]
-    note = (
-        Prompt.ask("In a few words (optional)", default="", console=console())
-        if (reason == "other")
-        else ""
-    )
+    note = ask_note("In a few words (optional)") if (reason == "other") else ""
     return reason, note
+
+
+def ask_note(question: str) -> str:
+    from rich.prompt import Prompt
+
+    while True:
+        text = Prompt.ask(question, default="", console=console())
+        try:
+            return actions.check_note(text)
+        except AcupressError as e:
+            console().print(str(e), style="red")
 
 
 @contextlib.contextmanager
@@ -532,6 +539,8 @@ def session(
     before = None if pain_before is None else check_pain(pain_before, "Pain before")
     after = None if pain_after is None else check_pain(pain_after, "Pain after")
     felt = actions.parse_sensations(sensations_text) if sensations_text is not None else None
+    if note is not None:
+        actions.check_note(note)
     book = atlas.default()
     chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
@@ -617,7 +626,7 @@ def ask_closing(
         if felt is None and not auto:
             felt = ask_sensations()
         if note is None and not auto:
-            note = click.prompt("A note for your journal (optional)", default="")
+            note = ask_note("A note for your journal (optional)")
     except (KeyboardInterrupt, EOFError, click.exceptions.Abort):
         pass
     return {
@@ -1013,7 +1022,7 @@ def import_cmd(file: str, restore_profile: bool) -> None:
         raise AcupressError(f"{file} does not exist.") from None
     except OSError as e:
         raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
-    done = actions.import_journal(data, file, restore_profile)
+    done = actions.import_journal(data, file, restore_profile, now=dt.datetime.now().astimezone())
     click.echo(
         f"Imported {file}: {actions.plural(done.added, 'session')} added, "
         f"{done.present} already in the journal."

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
@@ -23,20 +23,20 @@ from acupress.errors import AcupressError
 from acupress.profile import Profile
 from acupress.protocol import Side
 from acupress.records import (
-    PAIN_MAX,
-    PAIN_MIN,
     Event,
     EventKind,
+    InvalidSession,
     Sensation,
     SessionLog,
     Source,
     StepLog,
     StopReason,
+    check_session,
 )
 from acupress.safety import Level
 
 FORMAT = "acupress-journal"
-VERSION = 2  # 2: the pressure of a session logged by hand, and events
+VERSION = 3  # 2: the pressure of a session logged by hand, and events; 3: session uids
 
 Format = Literal["csv", "json", "fhir"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "fhir")
@@ -105,27 +105,41 @@ def csv_text(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> str
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
                 local.strftime("%A"),
-                s.protocol,
+                _text(s.protocol),
                 "guided" if s.source == "guided" else "by hand",
-                _minutes(s.seconds),
-                ", ".join(s.points),
+                _minutes(s.seconds) if s.seconds > 0 else "",  # 0: not known
+                _text(", ".join(s.points)),
                 _blank(s.pain_before),
                 _blank(s.pain_after),
                 _blank(s.relief),
-                ", ".join(s.sensations),
-                outcome(s),
-                s.note,
+                _text(", ".join(s.sensations)),
+                _text(outcome(s)),
+                _text(s.note),
             )
         )
     return out.getvalue()
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) would
+# be a link to anywhere, with the journal's data in it).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell: str) -> str:
+    """A text cell that a spreadsheet shows as text: one that would start a formula gets
+    a single quote in front (OWASP's advice against CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def outcome(s: SessionLog) -> str:
-    """'completed', 'stopped: dizziness (felt faint)' or 'not finished'."""
+    """'completed', 'stopped: dizziness (felt faint)', 'no point pressed' (every one
+    skipped) or 'not finished'."""
     if s.stop_reason is not None:
         reason = s.stop_reason.replace("_", " ")
         return f"stopped: {reason}" + (f" ({s.stop_note})" if s.stop_note else "")
-    return "completed" if s.complete else "not finished"
+    if s.complete:
+        return "completed"
+    return "no point pressed" if s.ended_at is not None and not s.pressed else "not finished"
 
 
 def _minutes(seconds: int) -> str:
@@ -186,6 +200,7 @@ def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
 
     return {
         "id": s.id,
+        "uid": s.uid,
         "started_at": iso(s.started_at),
         "day": s.day.isoformat(),
         "protocol": s.protocol,
@@ -246,6 +261,10 @@ class _StepFile(msgspec.Struct, forbid_unknown_fields=True):
     completed_at: Moment
 
 
+# Safety answers: yes or no, a number, a list of points.
+Answer = bool | int | float | str | list[Annotated[str, msgspec.Meta(max_length=20)]] | None
+
+
 class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
     id: int | None
     started_at: Moment
@@ -253,7 +272,7 @@ class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
     protocol: Name
     source: Source
     decision: Level | None
-    answers: dict[str, Any] | None
+    answers: dict[Annotated[str, msgspec.Meta(max_length=100)], Answer] | None
     pain_before: int | None
     pain_after: int | None
     points: list[PointCode]
@@ -266,6 +285,7 @@ class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
     complete: bool
     steps: list[_StepFile]
     pressure: Pressure | None = None  # from version 2
+    uid: uuid.UUID | None = None  # from version 3
 
 
 class _EventFile(msgspec.Struct, forbid_unknown_fields=True):
@@ -285,9 +305,17 @@ class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     events: list[_EventFile] = []  # from version 2
 
 
-def read_journal(data: bytes, name: str) -> Backup:
-    """A JSON export, checked completely before anything is restored; any problem is
-    one AcupressError naming the file and what is wrong."""
+# The uid of a session from a file older than version 3 (which had none): derived from
+# the file's own entry and its place in the file, so importing the same file twice
+# gives the same uids, and adds nothing the second time.
+OLD_SESSION_NAMESPACE = uuid.UUID("5b0f3c8e-9a4d-4f6b-8e21-3c7d2a1f9e40")
+
+
+def read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection[str]) -> Backup:
+    """A JSON export, checked completely before anything is restored (every session as
+    one stored any other way: ``records.check_session``, with ``now`` and the atlas's
+    ``codes``); any problem is one AcupressError naming the file, the session and the
+    field."""
 
     def bad(problem: str) -> AcupressError:
         return AcupressError(f"{name} cannot be imported: {problem}; nothing was imported.")
@@ -296,6 +324,8 @@ def read_journal(data: bytes, name: str) -> Backup:
         raw = msgspec.json.decode(data)
     except msgspec.DecodeError as e:
         raise bad(f"it is not JSON ({str(e).removeprefix('JSON is malformed: ')})") from None
+    except RecursionError:
+        raise bad("it is not an acupress journal export (it is nested too deeply)") from None
     try:
         header = msgspec.convert(raw, _Header)
     except msgspec.ValidationError as e:
@@ -322,15 +352,18 @@ def read_journal(data: bytes, name: str) -> Backup:
             raise bad(f"the profile is wrong ({e})") from None
     entries = []
     for i, s in enumerate(doc.sessions):
-        for field, value in (("pain_before", s.pain_before), ("pain_after", s.pain_after)):
-            if value is not None and not PAIN_MIN <= value <= PAIN_MAX:
-                raise bad(
-                    f"sessions[{i}].{field} must be a pain score from {PAIN_MIN} to "
-                    f"{PAIN_MAX}, not {value}"
-                )
-        if s.seconds < 0:
-            raise bad(f"sessions[{i}].seconds must not be negative, not {s.seconds}")
-        entries.append(Entry(session=_session_log(s), answers=s.answers))
+        if s.uid is not None:
+            uid = str(s.uid)
+        elif doc.version < 3:
+            uid = str(uuid.uuid5(OLD_SESSION_NAMESPACE, f"{i}|{_canonical(raw['sessions'][i])}"))
+        else:
+            raise bad(f"sessions[{i}]: object missing required field `uid`")
+        log = _session_log(s, uid)
+        try:
+            check_session(log, now=now, codes=codes)
+        except InvalidSession as e:
+            raise bad(f"sessions[{i}].{e.field} {e.problem}") from None
+        entries.append(Entry(session=log, answers=s.answers))
     events = tuple(
         Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
     )
@@ -343,9 +376,14 @@ def read_journal(data: bytes, name: str) -> Backup:
     )
 
 
-def _session_log(s: _SessionFile) -> SessionLog:
+def _canonical(entry: Any) -> str:
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _session_log(s: _SessionFile, uid: str) -> SessionLog:
     return SessionLog(
         id=None,
+        uid=uid,
         started_at=s.started_at,
         day=s.day,
         protocol=s.protocol,
@@ -397,14 +435,16 @@ def _lower(text: str) -> str:
 LOINC_PAIN = "72514-3"
 LOINC_PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
-# Observation ids are uuid5 of the session and the moment, so exporting the same
-# journal twice gives the same bundle, and a clinician's system can tell a resent
-# score from a new one.
+# Observation ids are uuid5 of the session (its uid) and the moment, so exporting the
+# same journal twice, or after restoring it elsewhere, gives the same bundle, and a
+# clinician's system can tell a resent score from a new one.
 OBSERVATION_NAMESPACE = uuid.UUID("0e4c7c1a-5d0b-4f0e-8a3b-7f5b2a9c61d4")
 When = Literal["before", "after"]
 
 
 def observation_id(s: SessionLog, moment: When) -> uuid.UUID:
+    if s.uid is not None:
+        return uuid.uuid5(OBSERVATION_NAMESPACE, f"{s.uid}|{moment}")
     start = s.started_at.astimezone(dt.UTC).isoformat()
     return uuid.uuid5(OBSERVATION_NAMESPACE, f"{start}|{s.protocol}|{s.source}|{moment}")
 
@@ -443,7 +483,12 @@ def fhir_json(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> st
 
 
 def _ended(s: SessionLog) -> dt.datetime:
-    return s.ended_at or s.started_at + dt.timedelta(seconds=s.seconds)
+    if s.ended_at is not None:
+        return s.ended_at
+    try:
+        return s.started_at + dt.timedelta(seconds=s.seconds)
+    except OverflowError:  # a length no session has: the end is not known
+        return s.started_at
 
 
 def _observation(

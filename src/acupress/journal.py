@@ -4,7 +4,10 @@ knows SQL.
 SQLite in the user's data directory by default (``ACUPRESS_DATABASE_URL`` takes any
 SQLAlchemy URL), created on first use and migrated with Alembic. SQLite runs in WAL mode
 with a busy timeout and immediate write transactions, so the CLI and the web app can
-write at the same time; each step of a guided session is committed as it completes."""
+write at the same time; each step of a guided session is committed as it completes.
+
+A new journal is made whole beside its place and then linked into it, so a journal file
+is never seen half-made: an empty one was not made by acupress, and is refused."""
 
 from __future__ import annotations
 
@@ -23,9 +26,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.records import Event, SessionLog, StepLog
+from acupress.records import Event, SessionLog, StepLog, new_uid, points_pressed
 
-SCHEMA_HEAD = "0002"  # the newest migration; Alembic is loaded only when a journal is behind
+SCHEMA_HEAD = "0003"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -70,6 +73,10 @@ sessions = sa.Table(
     sa.Column("ended_at", UTCDateTime),
     sa.Column("complete", sa.Boolean, nullable=False, default=False),
     sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
+    sa.Column("uid", sa.String(36), nullable=False, index=True, unique=True),
+    # Which front end runs a guided session ("terminal", "web"), so that each closes only
+    # the sessions it was running.
+    sa.Column("front_end", sa.String(10)),
     sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
     sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
 )
@@ -125,9 +132,9 @@ class Journal:
         # whose back-off sleeps make a queue of writers slow (a web app's threads).
         self._writing = threading.Lock()
         self.writes = 0  # writes made through this object: a cache key for readers
-        if self.path is not None:
-            _create_private(self.path)
         with _errors(self):
+            if self.path is not None:
+                _create_or_check(self.path)
             self.engine = sa.create_engine(self.url)
             if self.engine.dialect.name == "sqlite":
                 _sqlite_setup(self.engine, busy_timeout_ms)
@@ -148,21 +155,22 @@ class Journal:
         with self.engine.connect() as conn:
             if _current_revision(conn) == SCHEMA_HEAD:
                 return
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with self.engine.connect() as conn:
+            _upgrade(conn)
 
     # --- writing ---
 
-    def add(self, log: SessionLog, answers: dict[str, Any] | None = None) -> int:
-        """Store a session (and any steps it has); returns its id."""
+    def add(
+        self,
+        log: SessionLog,
+        answers: dict[str, Any] | None = None,
+        front_end: str | None = None,
+    ) -> int:
+        """Store a session (and any steps it has); returns its id. ``front_end`` is the one
+        running a guided session that has just begun."""
+        row = _session_row(log, answers) | {"front_end": front_end}
         with self._write() as conn:
-            query = sessions.insert().values(**_session_row(log, answers)).returning(sessions.c.id)
+            query = sessions.insert().values(**row).returning(sessions.c.id)
             session_id = int(conn.execute(query).scalar_one())
             for step in log.steps:
                 conn.execute(steps.insert().values(**_step_row(session_id, step)))
@@ -192,6 +200,27 @@ class Journal:
                     points=_points_after(conn, session_id),
                 )
             )
+
+    def interrupt_unfinished(self, front_end: str) -> int:
+        """Mark as interrupted the sessions ``front_end`` began and never closed (its
+        process was killed or restarted): each ends at its last completed step, or at its
+        start when it has none. Returns how many there were."""
+        last_step = (
+            sa.select(sa.func.max(steps.c.completed_at))
+            .where(steps.c.session_id == sessions.c.id)
+            .scalar_subquery()
+        )
+        with self._write() as conn:
+            done = conn.execute(
+                sessions.update()
+                .where(sessions.c.front_end == front_end, sessions.c.ended_at.is_(None))
+                .values(
+                    ended_at=sa.func.coalesce(last_step, sessions.c.started_at),
+                    stop_reason="interrupted",
+                    complete=False,
+                )
+            )
+        return int(done.rowcount)
 
     def finish(self, session_id: int, **fields: Any) -> None:
         """Set the closing fields of a session (pain after, sensations, stop reason, …)."""
@@ -329,11 +358,11 @@ class Journal:
         entries: Sequence[tuple[SessionLog, dict[str, Any] | None]],
         new_events: Sequence[Event] = (),
     ) -> tuple[int, int]:
-        """Add the sessions not already in the journal (the same start, protocol and
-        source), with their steps and safety answers, and the events not already there
-        (by uid), in one transaction. Stored exactly as given: points and seconds are not
-        recomputed from the steps. Returns how many sessions were added and how many
-        were already there."""
+        """Add the sessions not already in the journal (by uid: a session keeps its uid
+        through export and import), with their steps and safety answers, and the events
+        not already there (by uid), in one transaction. Stored exactly as given: points
+        and seconds are not recomputed from the steps. Returns how many sessions were
+        added and how many were already there."""
         added = present = 0
         with self._write() as conn:
             known = set(conn.execute(sa.select(events.c.uid)).scalars())
@@ -341,19 +370,14 @@ class Journal:
                 if event.uid not in known:
                     known.add(event.uid)
                     conn.execute(events.insert().values(**_event_row(event)))
-            seen = {
-                self._import_key(row.started_at, row.protocol, row.source)
-                for row in conn.execute(
-                    sa.select(sessions.c.started_at, sessions.c.protocol, sessions.c.source)
-                )
-            }
+            seen = set(conn.execute(sa.select(sessions.c.uid)).scalars())
             for log, answers in entries:
-                key = self._import_key(log.started_at, log.protocol, log.source)
-                if key in seen:
+                if log.uid is not None and log.uid in seen:
                     present += 1
                     continue
-                seen.add(key)
-                row = _session_row(log, answers) | {
+                row = _session_row(log, answers)
+                seen.add(row["uid"])
+                row |= {
                     "points": ",".join(log.points),
                     "seconds": log.seconds,
                 }
@@ -364,18 +388,13 @@ class Journal:
                 added += 1
         return added, present
 
-    @staticmethod
-    def _import_key(started_at: dt.datetime, protocol: str, source: str) -> tuple[str, str, str]:
-        """What makes two sessions the same one: when it started (to the microsecond, in
-        UTC), its protocol and its source."""
-        return (started_at.astimezone(dt.UTC).isoformat(), protocol, source)
-
 
 # --- rows -----------------------------------------------------------------------------
 
 
 def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, Any]:
     return {
+        "uid": log.uid or new_uid(),
         "started_at": log.started_at,
         "day": log.day,
         "protocol": log.protocol,
@@ -384,7 +403,7 @@ def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, A
         "answers": json.dumps(answers) if answers is not None else None,
         "pain_before": log.pain_before,
         "pain_after": log.pain_after,
-        "points": ",".join(log.points or _points(log.steps)),
+        "points": ",".join(log.points or points_pressed(log.steps)),
         "seconds": log.seconds or round(sum(s.seconds for s in log.steps)),
         "sensations": ",".join(log.sensations),
         "stop_reason": log.stop_reason,
@@ -405,17 +424,13 @@ def _event(r: Any) -> Event:
 
 
 def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
-    allowed = {c.name for c in sessions.columns} - {"id", "answers"}
+    allowed = {c.name for c in sessions.columns} - {"id", "uid", "answers", "front_end"}
     values: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in allowed:
             raise ValueError(f"unknown session field {key!r}")
         values[key] = ",".join(value) if key in ("points", "sensations") else value
     return values
-
-
-def _points(step_logs: Sequence[StepLog]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s.point for s in step_logs if s.point and not s.skipped))
 
 
 def _points_after(conn: Connection, session_id: int) -> str:
@@ -454,6 +469,7 @@ def _session_log(r: Any, step_logs: list[StepLog]) -> SessionLog:
         day=r["day"],
         protocol=r["protocol"],
         source=r["source"],
+        uid=r["uid"],
         decision=r["decision"],
         pain_before=r["pain_before"],
         pain_after=r["pain_after"],
@@ -494,20 +510,76 @@ def _sqlite_file(url: sa.engine.URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _create_private(path: Path) -> None:
-    """Create the journal readable only by its owner (SQLite gives its -wal and -shm
-    files the same permissions)."""
-    if path.exists():
+def _create_or_check(path: Path) -> None:
+    """Create the journal when there is none; refuse an empty file in its place."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _create(path)
         return
+    if size == 0:
+        raise AcupressError(
+            f"The journal {path} is empty (0 bytes), so acupress did not make it and nothing "
+            "was changed: move it aside to start a new journal, then restore your sessions "
+            "from an export with `acupress import FILE` if you have one."
+        )
+
+
+def _create(path: Path) -> None:
+    """Make a new journal, readable only by its owner (SQLite gives its -wal and -shm
+    files the same permissions): built and migrated under a temporary name beside it,
+    then linked into place, which fails if another acupress got there first (its
+    journal is then the one used)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         if path.parent == paths.home():
             paths.data_dir()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        # No WAL while it is being made: everything stays in the one file linked.
+        engine = sa.create_engine(f"sqlite:///{temporary}")
+        try:
+            with engine.connect() as conn:
+                _upgrade(conn)
+        finally:
+            engine.dispose()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
     except OSError as e:
         raise AcupressError(f"Cannot create the journal {path} ({e.strerror}).") from None
+    finally:
+        for leftover in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                Path(f"{temporary}{leftover}").unlink()
+
+
+def _upgrade(conn: Connection) -> None:
+    """Bring the journal's schema up to date (Alembic, loaded only when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        # A migration may rebuild a table (SQLite cannot change a column in place), and
+        # with foreign keys on, dropping the old sessions table would delete every step
+        # with it. The switch is only heard outside a transaction.
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+    try:
+        with conn.begin():
+            command.upgrade(config, "head")
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise AcupressError("The journal's steps lost their sessions while migrating.")
+    finally:
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:

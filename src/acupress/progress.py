@@ -17,7 +17,7 @@ from typing import Any, Literal
 from acupress import contentfile
 from acupress.atlas import CONTENT, PRESSURES, Pressure
 from acupress.protocol import Adjustment
-from acupress.records import SessionLog
+from acupress.records import EARLIEST_DAY, SessionLog
 from acupress.safety import Soon
 
 FlagId = Literal[
@@ -227,8 +227,11 @@ def analyse(
     """Figures, flags and the next session's adjustment from the sessions (in time
     order). Only the newest session with an outcome needs its steps (for the pressure
     it used). ``cleared`` are the moments a professional told the person to go on: the
-    see-a-professional rules count only the sessions after the latest one."""
-    logs = sorted(sessions, key=lambda s: s.started_at)
+    see-a-professional rules count only the sessions after the latest one. Only the
+    sessions that ``count`` are in the figures and the rules; but any session stopped
+    today for dizziness or more pain makes today "not today"."""
+    everything = sorted(sessions, key=lambda s: s.started_at)
+    logs = [s for s in everything if counts(s, today)]
     scored = [s for s in logs if s.pain_before is not None]
     series = _series(logs)
     days = [d.day for d in series]
@@ -236,7 +239,7 @@ def analyse(
     reliefs = [s.relief for s in logs if s.relief is not None]
     session_days = set(days)
     cleared_at = max(cleared, default=None)
-    flags = _flags(logs, scored, change, today, cleared_at, rules)
+    flags = _flags(logs, scored, change, today, cleared_at, rules, everything)
     baseline = _mean(s.pain_before for s in scored[: rules.baseline_sessions])
     return Progress(
         today=today,
@@ -263,6 +266,12 @@ def analyse(
         change=change,
         cleared_at=cleared_at,
     )
+
+
+def counts(s: SessionLog, today: dt.date) -> bool:
+    """A session done (``SessionLog.pressed``: not one whose every point was skipped), on
+    a day from 2000 to today (a later day comes from a wrong clock)."""
+    return s.pressed and EARLIEST_DAY <= s.day <= today
 
 
 def _change(scored: Sequence[SessionLog], rules: Rules) -> Change | None:
@@ -295,6 +304,7 @@ def _flags(
     today: dt.date,
     cleared_at: dt.datetime | None,
     rules: Rules,
+    everything: list[SessionLog],
 ) -> tuple[Flag, ...]:
     flags: list[Flag] = []
 
@@ -366,7 +376,7 @@ def _flags(
         if span >= rules.persistent_days:
             add("persistent_pain", {"days": span})
 
-    stops = {s.stop_reason for s in logs if s.day == today}
+    stops = {s.stop_reason for s in everything if s.day == today}
     if "dizziness" in stops:
         add("stopped_for_dizziness")
     if "pain_increased" in stops:
@@ -375,10 +385,10 @@ def _flags(
 
 
 def adjust(logs: Sequence[SessionLog], flags: Sequence[Flag], rules: Rules) -> Adjustment:
-    """The next session: gentle while the person is new; after a session that left more
-    pain, shorter than that session was and a level lighter than the most it used; and
-    a rest day after a run of daily sessions."""
-    done = sum(1 for s in logs if s.source == "manual" or s.points)
+    """The next session (from the sessions done): gentle while the person is new; after a
+    session that left more pain, shorter than that session was and a level lighter than
+    the most it used; and a rest day after a run of daily sessions."""
+    done = len(logs)
     cap: Pressure | None = None
     reasons: list[str] = []
     factor = 1.0
@@ -485,7 +495,11 @@ def from_journal(journal: Any, today: dt.date, rules: Rules | None = None) -> Pr
     """Progress from a journal: every session, the steps of the newest one with an
     outcome (all ``analyse`` needs of steps), and when a professional said to go on."""
     logs = journal.sessions()
-    known = [i for i, s in enumerate(logs) if s.relief is not None or s.stop_reason]
+    known = [
+        i
+        for i, s in enumerate(logs)
+        if counts(s, today) and (s.relief is not None or s.stop_reason)
+    ]
     if known:
         logs[known[-1]] = journal.get(logs[known[-1]].id)
     return analyse(logs, today, rules or default_rules(), journal.cleared())

@@ -6,11 +6,15 @@ session started (what "three days" or "a rest day" counts in)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from acupress.atlas import Pressure
-from acupress.protocol import Side
+from acupress.errors import AcupressError
+
+if TYPE_CHECKING:  # kept light: the command line reads the limits below as it starts
+    from acupress.atlas import Pressure
+    from acupress.protocol import Side
 
 PAIN_MIN, PAIN_MAX = 0, 10
 Sensation = Literal["warmth", "ache", "tingling", "none"]
@@ -24,6 +28,7 @@ STOP_REASONS: tuple[StopReason, ...] = (
     "other",
 )
 Source = Literal["guided", "manual"]
+SOURCES: tuple[Source, ...] = ("guided", "manual")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +56,9 @@ class SessionLog:
     day: dt.date
     protocol: str
     source: Source
+    # The session's identity, the same in every journal it is restored into; the journal
+    # gives a new session one when it stores it.
+    uid: str | None = None
     decision: str | None = None
     pain_before: int | None = None
     pain_after: int | None = None
@@ -71,6 +79,25 @@ class SessionLog:
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_before - self.pain_after
+
+    @property
+    def pressed(self) -> bool:
+        """Whether it is a session done: one logged by hand (whichever points were
+        given), or a guided one in which at least one point was pressed. A guided
+        session whose every point was skipped (or that stopped before the first) is
+        kept in the journal but counts in no figure."""
+        return self.source == "manual" or bool(self.points)
+
+
+def points_pressed(steps: Sequence[StepLog]) -> tuple[str, ...]:
+    """The points of the steps done (not skipped), each once, in order."""
+    return tuple(dict.fromkeys(s.point for s in steps if s.point and not s.skipped))
+
+
+def new_uid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 EventKind = Literal["seen_professional"]
@@ -103,8 +130,6 @@ def event_json(e: Event) -> dict[str, object]:
 
 def check_pain(value: int, what: str = "Pain") -> int:
     """A pain score on the 0-10 numeric rating scale."""
-    from acupress.errors import AcupressError
-
     if isinstance(value, bool) or not isinstance(value, int) or not PAIN_MIN <= value <= PAIN_MAX:
         raise AcupressError(
             f"{what} must be a whole number from {PAIN_MIN} (none) to {PAIN_MAX} (worst), "
@@ -121,6 +146,7 @@ def session_json(log: SessionLog) -> dict[str, object]:
 
     return {
         "id": log.id,
+        "uid": log.uid,
         "started_at": iso(log.started_at),
         "day": log.day.isoformat(),
         "protocol": log.protocol,
@@ -154,3 +180,116 @@ def session_json(log: SessionLog) -> dict[str, object]:
             for s in log.steps
         ],
     }
+
+
+# --- what a session can be ------------------------------------------------------------
+
+NOTE_MAX = 2000
+EARLIEST_DAY = dt.date(2000, 1, 1)
+DAY_SECONDS = 86_400
+STEPS_MAX = 1000
+NAME_MAX = 100
+# A session may be dated a little after "now": a journal exported in a time zone ahead of
+# this computer's, or on a clock running a little fast.
+LEEWAY = dt.timedelta(days=1)
+
+
+class InvalidSession(AcupressError):
+    """A session that cannot be right; ``field`` names what is wrong (``pain_after``,
+    ``steps[2].seconds``) and ``problem`` says how."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"The session's {field.replace('_', ' ')} {problem}.")
+        self.field = field
+        self.problem = problem
+
+
+def check_session(log: SessionLog, *, now: dt.datetime, codes: Collection[str]) -> SessionLog:
+    """The one check every session passes before it is stored, however it comes in (logged
+    by hand, edited, imported, closed at the end of a guided session): pain scores 0-10,
+    points of the atlas (``codes``), days from 2000 to today, lengths from 0 to a day,
+    notes of at most NOTE_MAX characters, steps that could have happened. Raises
+    InvalidSession on the first problem."""
+    from acupress.atlas import PRESSURES
+
+    for name, score in (("pain_before", log.pain_before), ("pain_after", log.pain_after)):
+        if score is not None and (
+            isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10
+        ):
+            raise InvalidSession(
+                name, f"must be a pain score from {PAIN_MIN} to {PAIN_MAX}, not {score!r}"
+            )
+    latest = now + LEEWAY
+    if not EARLIEST_DAY <= log.day <= latest.date():
+        raise InvalidSession("day", f"must be from {EARLIEST_DAY} to today, not {log.day}")
+    _check_moment("started_at", log.started_at, latest)
+    if abs((log.day - log.started_at.astimezone(dt.UTC).date()).days) > 1:
+        raise InvalidSession(
+            "day", f"must be the day it started ({log.started_at.isoformat()}), not {log.day}"
+        )
+    if log.ended_at is not None:
+        _check_moment("ended_at", log.ended_at, latest)
+    if not 1 <= len(log.protocol) <= NAME_MAX:
+        raise InvalidSession("protocol", f"must be a name of 1 to {NAME_MAX} characters")
+    if log.source not in SOURCES:
+        raise InvalidSession("source", f"must be guided or manual, not {log.source!r}")
+    _check_seconds("seconds", log.seconds)
+    for code in log.points:
+        if code not in codes:
+            raise InvalidSession("points", f"must be points of the atlas, not {code[:20]!r}")
+    for name, text in (("note", log.note), ("stop_note", log.stop_note)):
+        if len(text) > NOTE_MAX:
+            raise InvalidSession(name, f"can be at most {NOTE_MAX} characters, not {len(text)}")
+    for felt in log.sensations:
+        if felt not in SENSATIONS:
+            raise InvalidSession("sensations", f"must be {', '.join(SENSATIONS)}, not {felt!r}")
+    if log.stop_reason is not None and log.stop_reason not in STOP_REASONS:
+        raise InvalidSession("stop_reason", f"must be one of {', '.join(STOP_REASONS)}")
+    if log.pressure is not None and log.pressure not in PRESSURES:
+        raise InvalidSession("pressure", f"must be {', '.join(PRESSURES)}")
+    if log.uid is not None:
+        import uuid
+
+        try:
+            uuid.UUID(log.uid)
+        except ValueError:
+            raise InvalidSession("uid", f"must be a UUID, not {log.uid[:40]!r}") from None
+    if len(log.steps) > STEPS_MAX:
+        raise InvalidSession("steps", f"can be at most {STEPS_MAX}, not {len(log.steps)}")
+    for i, step in enumerate(log.steps):
+        _check_step(f"steps[{i}]", step, latest, codes)
+    return log
+
+
+def _check_step(where: str, step: StepLog, latest: dt.datetime, codes: Collection[str]) -> None:
+    from acupress.atlas import PRESSURES
+
+    if not 0 <= step.position < STEPS_MAX:
+        raise InvalidSession(f"{where}.position", f"must be from 0 to {STEPS_MAX - 1}")
+    if not 0 <= step.step < STEPS_MAX:
+        raise InvalidSession(f"{where}.step", f"must be from 0 to {STEPS_MAX - 1}")
+    if not 1 <= len(step.step_id) <= NAME_MAX:
+        raise InvalidSession(f"{where}.step_id", f"must be 1 to {NAME_MAX} characters")
+    if step.point is not None and step.point not in codes:
+        raise InvalidSession(
+            f"{where}.point", f"must be a point of the atlas, not {step.point[:20]!r}"
+        )
+    if step.pressure is not None and step.pressure not in PRESSURES:
+        raise InvalidSession(f"{where}.pressure", f"must be {', '.join(PRESSURES)}")
+    _check_seconds(f"{where}.planned_seconds", step.planned_seconds)
+    _check_seconds(f"{where}.seconds", step.seconds)
+    _check_moment(f"{where}.completed_at", step.completed_at, latest)
+
+
+def _check_seconds(field: str, value: float) -> None:
+    if isinstance(value, bool) or not 0 <= value <= DAY_SECONDS:  # NaN is not in range either
+        raise InvalidSession(field, f"must be from 0 to {DAY_SECONDS} (a day), not {value!r}")
+
+
+def _check_moment(field: str, moment: dt.datetime, latest: dt.datetime) -> None:
+    if moment.tzinfo is None:
+        raise InvalidSession(field, "must say its time zone")
+    if moment.date() < EARLIEST_DAY:
+        raise InvalidSession(field, f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}")
+    if moment > latest:
+        raise InvalidSession(field, f"must not be in the future, not {moment.isoformat()}")

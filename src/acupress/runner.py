@@ -7,11 +7,12 @@ drives is what a person does."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from acupress.records import Sensation, SessionLog, StepLog, StopReason
+from acupress.records import Sensation, SessionLog, StepLog, StopReason, points_pressed
 from acupress.session import Cue, Session, Status
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from acupress.protocol import Plan
 
 Key = str  # "space" (pause/resume), "n" (skip), "b" (back), "q" (stop)
+FrontEnd = Literal["terminal", "web"]
 
 
 class Keys(Protocol):
@@ -140,9 +142,11 @@ def begin(
     *,
     pain_before: int,
     answers: dict[str, Any] | None,
+    front_end: FrontEnd = "terminal",
 ) -> tuple[Session, int]:
     """Start a session now and open its record in the journal (marked incomplete until it
-    is finished, so a killed process leaves an honest record)."""
+    is finished, so a killed process leaves an honest record), noting which front end
+    runs it."""
     started = clock.now()
     session = Session(plan, started, clock.elapsed())
     log = SessionLog(
@@ -154,7 +158,7 @@ def begin(
         decision=plan.decision,
         pain_before=pain_before,
     )
-    return session, journal.add(log, answers)
+    return session, journal.add(log, answers, front_end=front_end)
 
 
 def recorder(journal: Journal, session_id: int) -> Callable[[StepLog], None]:
@@ -181,15 +185,42 @@ def close(
     stop_reason: StopReason | None = None,
     stop_note: str = "",
 ) -> None:
-    """Write the end of a session: when it ended, how it went, why it stopped."""
+    """Write the end of a session: when it ended, how it went, why it stopped. A session
+    in which no point was pressed (every one skipped) is not complete: it was not done."""
     assert session.ended_at is not None
-    journal.finish(
-        session_id,
-        ended_at=session.wall(session.ended_at),
-        pain_after=pain_after,
-        sensations=sensations,
-        note=note,
-        stop_reason=stop_reason or session.stop_reason,
-        stop_note=stop_note,
-        complete=session.complete,
-    )
+    ended = session.wall(session.ended_at)
+    closing = {
+        "ended_at": ended,
+        "pain_after": pain_after,
+        "sensations": sensations,
+        "note": note,
+        "stop_reason": stop_reason or session.stop_reason,
+        "stop_note": stop_note,
+        "complete": session.complete and bool(points_pressed(session.done)),
+    }
+    _checked(journal, session_id, closing, ended)
+    journal.finish(session_id, **closing)
+
+
+def record_closing(
+    journal: Journal,
+    session_id: int,
+    *,
+    pain_after: int | None,
+    sensations: tuple[Sensation, ...],
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """What the person says once a session has ended (the web asks afterwards): pain
+    now, what was felt, a note; checked like any session before it is written."""
+    closing = {"pain_after": pain_after, "sensations": sensations, "note": note}
+    _checked(journal, session_id, closing, now)
+    journal.update(session_id, **closing)
+
+
+def _checked(journal: Journal, session_id: int, closing: dict[str, Any], now: dt.datetime) -> None:
+    """Refuse, before anything is written, a closing that would make the session wrong."""
+    from acupress import atlas
+    from acupress.records import check_session
+
+    check_session(replace(journal.get(session_id), **closing), now=now, codes=atlas.default().codes)

@@ -4,19 +4,22 @@ import that is wrong in any way writes nothing."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import random
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acupress.journal import Journal
-from acupress.records import SessionLog
+from acupress.records import Event, SessionLog, StepLog
 from tests.conftest import Result
 from tests.test_exports import ANSWERS, journal_entries
 
@@ -188,7 +191,7 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     if how == "not json":
         return json.dumps(doc).encode()[:-20]
     if how == "newer":
-        doc["version"] = 3
+        doc["version"] = 4
     elif how == "ill-typed":
         doc["sessions"][3]["seconds"] = "15 min"
     elif how == "pain 11":
@@ -197,6 +200,16 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
         del doc["sessions"][3]["protocol"]
     elif how == "format":
         doc["format"] = "someone-elses-journal"
+    elif how == "unknown point":
+        doc["sessions"][3]["points"] = ["BL40", "ZZ9"]
+    elif how == "in 2099":
+        doc["sessions"][3] |= {"day": "2099-03-05", "started_at": "2099-03-05T18:30:00+00:00"}
+    elif how == "2**63 seconds":
+        doc["sessions"][3]["seconds"] = 2**63
+    elif how == "long note":
+        doc["sessions"][3]["note"] = "x" * 100_000
+    elif how == "nested":
+        return b'{"format": "acupress-journal", "sessions": ' + b"[" * 1000 + b"]" * 1000 + b"}"
     return json.dumps(doc).encode()
 
 
@@ -204,11 +217,16 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     ("how", "message"),
     [
         ("not json", "it is not JSON"),
-        ("newer", "made by a newer acupress (journal version 3"),
+        ("newer", "made by a newer acupress (journal version 4"),
         ("ill-typed", "sessions[3].seconds: expected `int`, got `str`"),
         ("pain 11", "sessions[3].pain_after must be a pain score from 0 to 10, not 11"),
         ("missing", "sessions[3]: object missing required field `protocol`"),
         ("format", "format is 'someone-elses-journal'"),
+        ("unknown point", "sessions[3].points must be points of the atlas, not 'ZZ9'"),
+        ("in 2099", "sessions[3].day must be from 2000-01-01 to today, not 2099-03-05"),
+        ("2**63 seconds", "sessions[3].seconds must be from 0 to 86400 (a day)"),
+        ("long note", "sessions[3].note can be at most 2000 characters, not 100000"),
+        ("nested", "it is not an acupress journal export (it is nested too deeply)"),
     ],
 )
 def test_a_bad_file_is_one_sentence_and_writes_nothing(
@@ -241,6 +259,31 @@ def test_a_bad_file_is_one_sentence_and_writes_nothing(
     assert snapshot() == before
 
 
+def test_a_backup_of_sessions_logged_at_the_same_time_restores_every_one(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sessions logged by hand on the same day without a time both start at noon:
+    they are still two sessions, through the backup and back."""
+    for _ in range(2):
+        logged = run(
+            "journal", "add", "--date", "2020-05-05", "--pain-before", "6", "--pain-after", "4"
+        )
+        assert logged.code == 0, logged.err
+    backup = tmp_path / "b.json"
+    assert run("export", "--out", str(backup)).code == 0
+    original = snapshot()
+
+    move_home(monkeypatch, tmp_path, "new")
+    r = run("import", str(backup))
+    assert r.code == 0, r.err
+    assert "Imported" in r.out and "2 sessions added, 0 already in the journal." in r.out
+    restored = snapshot()
+    assert [replace(s, id=None) for s in restored[0]] == [replace(s, id=None) for s in original[0]]
+    r = run("import", str(backup))
+    assert "0 sessions added, 2 already in the journal." in r.out
+    assert len(snapshot()[0]) == 2
+
+
 def test_a_missing_file_is_one_clear_error(run: Run, tmp_path: Path) -> None:
     r = run("import", str(tmp_path / "nowhere.json"))
     assert r.code == 2
@@ -265,3 +308,172 @@ def test_start_up_imports_none_of_the_export_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- ten years through a backup -------------------------------------------------------
+
+NOTES = (
+    "",
+    "warm afterwards, slept well",
+    'felt "tingling" down to the knee;\nsecond line\r\nthird',
+    "痛みが少し楽になった 🙂",
+    "ألم أقل بعد الجلسة",
+    "Ærøskøbing, naïve café — ½ better",
+    '=HYPERLINK("x")',
+    "\x00 tab\tand nul",
+)
+STOPS = ("dizziness", "pain_increased", "no_time", "interrupted", "other")
+ROUTINE = (  # step id, point, side
+    ("prepare", None, None),
+    ("bl23", "BL23", "both"),
+    ("bl25", "BL25", "left"),
+    ("bl25", "BL25", "right"),
+    ("gv4", "GV4", None),
+    ("bl40", "BL40", "left"),
+    ("bl40", "BL40", "right"),
+    ("ki3", "KI3", "left"),
+    ("ki3", "KI3", "right"),
+    ("rest", None, None),
+)
+
+
+def ten_years_of_sessions(last_day: dt.date) -> list[tuple[SessionLog, dict[str, Any] | None]]:
+    """A made-up journal of ten years: guided sessions with their steps and safety
+    answers, sessions logged by hand with their pressure, some days with several
+    sessions (some at the very same moment), stops of every reason, notes in any script."""
+    rng = random.Random(20161201)
+    zone = dt.timezone(dt.timedelta(hours=1))
+    first = last_day - dt.timedelta(days=3652)
+    made: list[tuple[SessionLog, dict[str, Any] | None]] = []
+    for n in range(3653):
+        day = first + dt.timedelta(days=n)
+        if rng.random() < 0.35:
+            continue
+        times = [dt.time(7, 30)] + [dt.time(12, 0)] * rng.choice((0, 0, 0, 1, 2))
+        for at in times:
+            start = dt.datetime.combine(day, at, zone) + dt.timedelta(
+                microseconds=rng.choice((0, 123456))
+            )
+            before = rng.randint(0, 10)
+            after = rng.choice((None, rng.randint(0, 10)))
+            note = rng.choice(NOTES)
+            if at.hour == 12:
+                pressure = rng.choice((None, "light", "moderate", "firm"))
+                minutes = rng.choice((0, 10, 15, 20))
+                made.append(
+                    (
+                        SessionLog(
+                            id=None,
+                            started_at=start,
+                            day=day,
+                            protocol="low-back",
+                            source="manual",
+                            pain_before=before,
+                            pain_after=after,
+                            points=tuple(rng.sample(("BL23", "BL25", "GV4", "BL40", "KI3"), 2)),
+                            seconds=minutes * 60,
+                            note=note,
+                            complete=True,
+                            ended_at=start + dt.timedelta(minutes=minutes),
+                            pressure=pressure,  # type: ignore[arg-type]
+                        ),
+                        None,
+                    )
+                )
+                continue
+            count = rng.randint(1, len(ROUTINE))
+            stop = rng.choice((None, None, None, *STOPS))
+            skip_all = rng.random() < 0.03
+            steps = []
+            clock = start
+            for position, (step_id, point, side) in enumerate(ROUTINE[:count]):
+                skipped = skip_all or rng.random() < 0.1
+                seconds = rng.choice((60.0, 95.5, 0.0, 61.123456789))
+                clock += dt.timedelta(seconds=seconds)
+                steps.append(
+                    StepLog(
+                        position=position,
+                        step=position + 1,
+                        step_id=step_id,
+                        point=point,
+                        side=side,  # type: ignore[arg-type]
+                        pressure=rng.choice(("light", "moderate", "firm")) if point else None,
+                        planned_seconds=60,
+                        seconds=seconds,
+                        skipped=skipped,
+                        completed_at=clock,
+                    )
+                )
+            pressed = tuple(dict.fromkeys(s.point for s in steps if s.point and not s.skipped))
+            made.append(
+                (
+                    SessionLog(
+                        id=None,
+                        started_at=start,
+                        day=day,
+                        protocol="low-back",
+                        source="guided",
+                        decision=rng.choice(("go", "modified")),
+                        pain_before=before,
+                        pain_after=after,
+                        points=pressed,
+                        seconds=round(sum(s.seconds for s in steps)),
+                        steps=tuple(steps),
+                        sensations=tuple(rng.sample(("warmth", "ache", "tingling"), 2)),
+                        stop_reason=stop,  # type: ignore[arg-type]
+                        stop_note=rng.choice(NOTES) if stop == "other" else "",
+                        note=note,
+                        ended_at=rng.choice((clock, None)),
+                        complete=stop is None and bool(pressed),
+                    ),
+                    ANSWERS | {"age": rng.randint(18, 90), "skin_problem_at": ["GV4"]},
+                )
+            )
+    return made
+
+
+def test_ten_years_of_journal_come_back_from_a_backup_exactly(
+    run: Run, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last_day = dt.date.today() - dt.timedelta(days=10)
+    with Journal() as db:
+        db.import_sessions(ten_years_of_sessions(last_day))
+        for n in range(5):
+            at = dt.datetime.combine(last_day - dt.timedelta(days=700 * n), dt.time(9), dt.UTC)
+            db.add_event(
+                Event(
+                    id=None,
+                    uid=str(uuid.uuid4()),
+                    kind="seen_professional",
+                    at=at,
+                    day=at.date(),
+                    note=NOTES[n],
+                )
+            )
+    logs, answers = snapshot()
+    with Journal() as db:
+        events = db.events()
+    assert len(logs) > 2000
+    assert len({s.started_at for s in logs}) < len(logs)  # some start together
+    assert {s.stop_reason for s in logs} >= set(STOPS)
+    backup = tmp_path / "ten-years.json"
+    assert run("export", "--out", str(backup)).code == 0
+
+    move_home(monkeypatch, tmp_path, "restored")
+    r = run("import", str(backup))
+    assert r.code == 0, r.err
+    assert f"{len(logs)} sessions added, 0 already in the journal." in r.out
+    back, back_answers = snapshot()
+    with Journal() as db:
+        back_events = db.events()
+    assert len(back) == len(logs)
+    for i, (was, now) in enumerate(zip(logs, back, strict=True)):
+        for f in fields(SessionLog):
+            if f.name != "id":
+                assert getattr(now, f.name) == getattr(was, f.name), (i, f.name)
+    assert back_answers == answers
+    assert [replace(e, id=None) for e in back_events] == [replace(e, id=None) for e in events]
+
+    r = run("import", str(backup))
+    assert f"0 sessions added, {len(logs)} already in the journal." in r.out
+    assert len(snapshot()[0]) == len(logs)

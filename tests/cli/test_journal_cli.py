@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from acupress.journal import Journal
+from acupress.records import SessionLog, StepLog
 from tests.conftest import Result
 
 Run = Callable[..., Result]
@@ -50,6 +55,7 @@ def test_a_session_logged_by_hand_is_listed(run: Run) -> None:
         (("--time", "25:00"), "--time must be a time like 07:30"),
         (("--points", "BL23,XX9"), "Unknown point 'XX9'"),
         (("--date", "2999-01-01"), "is in the future"),
+        (("--note", "x" * 2001), "A note can be at most 2000 characters, not 2001."),
     ],
 )
 def test_bad_input_is_one_clear_error_and_writes_nothing(
@@ -98,3 +104,96 @@ def test_filters_by_date(run: Run) -> None:
     assert days == ["2026-03-02", "2026-03-03"]
     assert [s["day"] for s in run("journal", "--last", "1", "--json").json()] == ["2026-03-03"]
     assert run("journal", "--to", "March").code == 2
+
+
+def test_edit_checks_the_session_as_it_would_be(run: Run) -> None:
+    add(run)
+    r = run("journal", "edit", "1", "--note", "x" * 2001)
+    assert r.code == 2 and r.err == "Error: A note can be at most 2000 characters, not 2001.\n"
+    r = run("journal", "edit", "1", "--date", "1999-12-31")
+    assert r.code == 2 and "too long ago" in r.err
+    assert run("journal", "--json").json()[0]["note"] == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("journal",),
+        ("journal", "add", "--date", "2026-03-02", "--pain-before", "6", "--pain-after", "4"),
+        ("progress",),
+        ("export", "--format", "json", "--out", "-"),
+        ("seen-professional",),
+    ],
+)
+def test_an_empty_journal_file_is_refused_and_stays_as_it_was(
+    run: Run, home: Path, args: tuple[str, ...]
+) -> None:
+    home.mkdir(parents=True)
+    (home / "journal.db").touch()
+    r = run(*args)
+    assert r.code == 2
+    (line,) = r.err.splitlines()
+    assert line == (
+        f"Error: The journal {home / 'journal.db'} is empty (0 bytes), so acupress did not make "
+        "it and nothing was changed: move it aside to start a new journal, then restore your "
+        "sessions from an export with `acupress import FILE` if you have one."
+    )
+    assert [(p.name, p.stat().st_size) for p in home.iterdir()] == [("journal.db", 0)]
+
+
+def test_a_guided_session_with_a_note_too_long_is_refused_before_it_starts(
+    run: Run, answers_file: Callable[..., Path], home: Path
+) -> None:
+    r = run(
+        "session", "--auto", "--answers", str(answers_file()), "--speed", "1000",
+        "--pain-before", "6", "--pain-after", "4", "--note", "x" * 100_000,
+    )  # fmt: skip
+    assert r.code == 2
+    assert r.err == "Error: A note can be at most 2000 characters, not 100000.\n"
+    assert "Session started" not in r.out
+    assert not (home / "journal.db").exists()
+
+
+def odd_session(started: dt.datetime, **fields: object) -> SessionLog:
+    values: dict[str, object] = {
+        "id": None,
+        "started_at": started,
+        "day": started.date(),
+        "protocol": "low-back",
+        "source": "guided",
+        "pain_before": 5,
+        "pain_after": 7,
+        "points": ("BL23",),
+        "seconds": 2**63 - 1,
+        "stop_reason": "pain_increased",
+    }
+    return SessionLog(**(values | fields))  # type: ignore[arg-type]
+
+
+def test_progress_shows_whatever_an_older_acupress_left_in_the_journal(run: Run) -> None:
+    """Sessions that could not be stored today (dated in 2099 or in year 2, lasting
+    longer than a lifetime), as an import of an older acupress let in."""
+    today = dt.datetime.now(dt.UTC)
+    step = StepLog(
+        position=0, step=2, step_id="bl23", point="BL23", side="both", pressure="firm",
+        planned_seconds=2**62, seconds=1e300, skipped=False, completed_at=today,
+    )  # fmt: skip
+    with Journal() as db:
+        db.add_many(
+            [
+                odd_session(dt.datetime(9999, 12, 31, 12, tzinfo=dt.UTC), steps=(step,)),
+                odd_session(dt.datetime(2099, 1, 1, 12, tzinfo=dt.UTC)),
+                odd_session(dt.datetime(2, 1, 1, 12, tzinfo=dt.UTC), day=dt.date(1, 1, 1)),
+                odd_session(dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC), source="manual"),
+                odd_session(today, points=(), stop_reason="dizziness", seconds=0),
+            ]
+        )
+    for args in (("progress",), ("progress", "--days", "1"), ("progress", "--days", "99999999")):
+        r = run(*args)
+        assert r.code == 0, r.err
+        assert "Sessions            1 on 1 days" in r.out
+    shown = run("progress", "--json")
+    assert shown.code == 0, shown.err
+    result = json.loads(shown.out)
+    assert (result["sessions"], result["first_day"]) == (1, "2000-01-01")
+    assert "stopped_for_dizziness" in [f["id"] for f in result["flags"]]

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from acupress.progress import Flag, Progress
+from acupress.progress import Flag, Progress, counts
 from acupress.records import SessionLog
 
 STOP_WORDS = {
@@ -47,9 +47,10 @@ class Report:
 
 def build(sessions: Sequence[SessionLog], progress: Progress, now: dt.datetime) -> Report:
     """Everything the report shows, from the sessions (with their steps) and the progress
-    computed from them."""
+    computed from them: the sessions done, like the progress figures."""
     from acupress.charts.pain import pain_chart, weekly_chart
 
+    sessions = [s for s in sessions if counts(s, progress.today)]
     minutes = [s.seconds / 60 for s in sessions if s.seconds]
     stopped = Counter(
         STOP_WORDS.get(s.stop_reason or "", "unfinished")

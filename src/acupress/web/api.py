@@ -112,13 +112,17 @@ def close_session(
     live = ctx.live.get(session_id)
     if not live.session.finished:
         raise Conflict("The session is still running: finish or stop it first.")
+    from acupress import runner
+
     felt = actions.parse_sensations(",".join(given.sensations))
     db = ctx.journal()
-    db.update(
+    runner.record_closing(
+        db,
         session_id,
         pain_after=given.pain_after,
         sensations=felt,
         note=actions.check_note(given.note),
+        now=ctx.now(),
     )
     ctx.live.forget(session_id)
     return views.session(db.get(session_id))
@@ -417,7 +421,9 @@ IMPORT_MAX = 50_000_000
 
 
 @router.post("/import", tags=["take away"], openapi_extra=IMPORT_BODY)
-async def post_import(request: Request, restore_profile: bool = False) -> models.ImportOut:
+async def post_import(
+    ctx: Ctx, request: Request, restore_profile: bool = False
+) -> models.ImportOut:
     """Restore a JSON export (the file as the body); sessions already there are skipped.
     A damaged file is refused whole and nothing is written."""
     from starlette.concurrency import run_in_threadpool
@@ -426,7 +432,7 @@ async def post_import(request: Request, restore_profile: bool = False) -> models
     if len(data) > IMPORT_MAX:
         raise AcupressError("The file is larger than 50 MB: that is not an acupress export.")
     done = await run_in_threadpool(
-        actions.import_journal, data, "the uploaded file", restore_profile
+        actions.import_journal, data, "the uploaded file", restore_profile, now=ctx.now()
     )
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 

@@ -55,10 +55,12 @@ class Context:
         return self.now().date()
 
     def journal(self) -> Journal:
-        """The journal, opened (and created) on first use and kept open."""
+        """The journal, opened (and created) on first use and kept open; on opening, the
+        sessions a previous run of the app left unfinished are closed."""
         with self._lock:
             if self._journal is None:
                 self._journal = actions.open_journal()
+                self.live.interrupt_left_behind(self._journal)
             return self._journal
 
     def journal_if_any(self) -> Journal | None:

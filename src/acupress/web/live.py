@@ -104,7 +104,7 @@ class LiveSessions:
         self.interrupt_gone(db)
         clock = self.clock_factory()
         session, session_id = runner.begin(
-            db, plan, clock, pain_before=pain_before, answers=answers
+            db, plan, clock, pain_before=pain_before, answers=answers, front_end="web"
         )
         live = Live(
             id=session_id, session=session, clock=clock, protocol=protocol, seen_at=clock.elapsed()
@@ -112,6 +112,14 @@ class LiveSessions:
         with self._lock:
             self._by_id[session_id] = live
         return Moment(live=live, status=live.status(), cues=())
+
+    def interrupt_left_behind(self, db: Journal) -> int:
+        """When the app starts: the sessions a web app began and never closed were cut off
+        by its process ending (killed, restarted), so they are marked as interrupted at
+        their last completed step. Sessions run in a terminal are left alone. This assumes
+        one web app per journal: a second one starting would close the first one's
+        running sessions."""
+        return db.interrupt_unfinished("web")
 
     def get(self, session_id: int) -> Live:
         with self._lock:
