@@ -571,6 +571,25 @@ def test_a_protocol_not_found_is_named(
     assert str(e.value) == message
 
 
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("a" * 300, f"Protocol file {'a' * 300} cannot be read (File name too long)."),
+        (
+            "~nobody-of-that-name/mine.toml",
+            "Protocol file ~nobody-of-that-name/mine.toml cannot be read "
+            "(Could not determine home directory).",
+        ),
+    ],
+)
+def test_a_protocol_name_that_cannot_be_a_file_is_named(
+    tmp_path: Path, given: str, message: str
+) -> None:
+    with pytest.raises(AcupressError) as e:
+        protocol.resolve(given, tmp_path)
+    assert str(e.value) == message
+
+
 def test_without_a_protocols_directory_the_built_in_ones_are_available(tmp_path: Path) -> None:
     builtin = {"low-back": protocol.BUILTIN / "low-back.toml"}
     assert protocol.available(None) == builtin

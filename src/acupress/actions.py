@@ -442,6 +442,8 @@ def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) 
     from acupress.docs import report as reports
 
     day_range(since, until)
+    if until is not None and until < EARLIEST_DAY:
+        raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
     today = min(until, now.date()) if until else now.date()
     with open_journal() as db:
         logs = db.sessions(since, until, with_steps=True)
@@ -471,6 +473,8 @@ def reminders_calendar(
     from acupress import atlas, profile, reminders
 
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
+    if start is not None:
+        reminders.check_start(start, now.astimezone(chosen_zone).date())
     book = atlas.default()
     chosen = load_protocol(protocol_name, book)
     plan = reminders.schedule(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -39,10 +40,12 @@ def run(args: list[str] | None = None) -> int:
         cli.main(args, standalone_mode=False, prog_name="acupress")
     except AcupressError as e:
         return fail(str(e), e.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__ or e.__context__, EOFError):
+            return fail(NOTHING_READ, 2)
         return fail("Stopped; nothing was saved.", 130)
     except click.ClickException as e:
-        return fail(e.format_message(), e.exit_code)
+        return fail(in_our_words(e), e.exit_code)
     except click.exceptions.Exit as e:
         return e.exit_code
     except KeyboardInterrupt:
@@ -61,6 +64,198 @@ def run(args: list[str] | None = None) -> int:
 def fail(message: str, code: int) -> int:
     click.echo(f"Error: {message}", err=True)
     return code
+
+
+# --- the command line's own mistakes, in acupress's words -----------------------------
+
+NOTHING_READ = (
+    "Nothing could be read: standard input is closed; give the answer as an option (see --help)."
+)
+
+
+def in_our_words(e: click.ClickException) -> str:
+    """click's complaints (a missing value, an unknown option) as one sentence that says
+    what to do; the types below already word their own."""
+    where = e.ctx.command_path if isinstance(e, click.UsageError) and e.ctx else "acupress"
+    if isinstance(e, click.NoSuchOption):
+        if e.possibilities:
+            return f"{where} has no option {e.option_name}: did you mean {either(e.possibilities)}?"
+        return f"{where} has no option {e.option_name}: see {where} --help."
+    if isinstance(e, click.BadOptionUsage):
+        name = e.option_name
+        params = e.ctx.command.params if e.ctx else []
+        option = next((p for p in params if name in getattr(p, "opts", ())), None)
+        if isinstance(option, click.Option) and option.is_flag:
+            return f"{name} takes no value: give {name} alone."
+        return f"{name} needs a value, e.g. {name} {metavar(option)}."
+    if isinstance(e, click.MissingParameter) and e.param is not None:
+        if isinstance(e.param, click.Option):
+            return f"Give {param_name(e.param)} {metavar(e.param)}: {where} needs it."
+        return f"Give {param_name(e.param)}: {where} needs it."
+    return e.format_message()
+
+
+def param_name(param: click.Parameter | None) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name if param is not None else "The value"
+
+
+def metavar(param: click.Parameter | None) -> str:
+    if param is None:
+        return "VALUE"
+    if param.metavar:
+        return param.metavar
+    return str(getattr(param.type, "metavar", None) or param.type.name.upper())
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """Something a person typed, quoted in a message: cut short when long."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Refused(click.BadParameter):
+    """A value refused with a whole sentence of ours (no "Invalid value for ...")."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class Whole(click.ParamType[int]):
+    """A whole number, within bounds when given."""
+
+    name = "whole number"
+    metavar = "N"
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.metavar
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number: int | None = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = None
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if number is None or not low <= number <= high:
+            if self.low is not None and self.high is not None:
+                what = f"a whole number from {self.low} to {self.high}"
+            elif self.low is not None:
+                what = f"a whole number of at least {self.low}"
+            else:
+                what = "a whole number"
+            raise Refused(f"{param_name(param)} must be {what}, not '{shown(value)}'.", ctx, param)
+        return number
+
+
+class Number(click.ParamType[float]):
+    """A finite number (nan and inf are not numbers a person means), within bounds."""
+
+    name = "number"
+    metavar = "N"
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.metavar
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if not (math.isfinite(number) and low <= number <= high):
+            bounds = (
+                f" from {self.low:g} to {self.high:g}"
+                if self.low is not None and self.high is not None
+                else ""
+            )
+            raise Refused(
+                f"{param_name(param)} must be a number{bounds}, not '{shown(value)}'.", ctx, param
+            )
+        return number
+
+
+class OneOf(click.ParamType[str]):
+    """One of a few words."""
+
+    name = "choice"
+
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+        self.metavar = "|".join(choices)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.metavar
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value not in self.choices:
+            raise Refused(
+                f"{param_name(param)} must be {either(list(self.choices))}, not '{shown(value)}'.",
+                ctx,
+                param,
+            )
+        return str(value)
+
+
+class Command(click.Command):
+    """A command that refuses stray words in acupress's words."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.UsageError as e:
+            e.ctx = e.ctx or ctx  # the option's command, to word the message
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            where = ctx.command_path
+            raise click.UsageError(
+                f"{where} does not take '{shown(rest[0])}': see {where} --help.", ctx
+            )
+        return rest
+
+
+class Group(Command, click.Group):
+    """A group of commands: its help when called alone, and an unknown command named with
+    the nearest known one."""
+
+    command_class = Command
+    group_class = type  # its subgroups are Groups too
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not name.startswith("-"):
+            import difflib
+
+            where = ctx.command_path
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f"did you mean {close[0]}?" if close else f"see {where} --help."
+            raise click.UsageError(f"{where} has no command '{shown(name)}': {hint}", ctx)
+        return super().resolve_command(ctx, args)
 
 
 def emit_json(value: Any) -> None:
@@ -118,7 +313,7 @@ def day_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -139,7 +334,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("code", required=False)
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, to show distances in cm.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
     """List the points, or show one in full: acupress points BL23."""
@@ -215,6 +410,36 @@ def read_answers_file(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise AcupressError(f"Answers file {path} is not valid JSON ({e}).") from None
+    except RecursionError:
+        raise AcupressError(
+            f"Answers file {path} is nested too deeply to be answers: give a JSON object of "
+            "answers by question id (acupress check --template writes one)."
+        ) from None
+
+
+NO_ANSWERS = (
+    "No answers could be read: standard input is closed; give them in a file with "
+    "--answers FILE (acupress check --template writes one to fill in)."
+)
+
+
+@contextlib.contextmanager
+def unless_closed(message: str) -> Iterator[None]:
+    """Questions asked where nobody can answer (standard input closed or at its end)
+    stop with ``message``, which says which option gives the answer instead."""
+    try:
+        yield
+    except EOFError:
+        raise AcupressError(message) from None
+    except click.exceptions.Abort as e:
+        # click's own prompts turn the end of input into Abort; Ctrl-C stays Abort.
+        if isinstance(e.__cause__ or e.__context__, EOFError):
+            raise AcupressError(message) from None
+        raise
+    except RuntimeError:
+        if sys.stdin is None or sys.stdin.closed:  # input(): lost sys.stdin
+            raise AcupressError(message) from None
+        raise
 
 
 def load_answers(path: str, screening: Screening, book: Atlas) -> Answers:
@@ -237,24 +462,25 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
         )
     )
     answers: Answers = {}
-    for i, q in enumerate(screening.questions, 1):
-        prompt = Text.assemble((f"{i}/{len(screening.questions)} ", "dim"), q.text)
-        while True:
-            raw: Any
-            if q.type == "yes_no":
-                raw = Confirm.ask(prompt, console=out)
-            elif q.type == "number":
-                raw = FloatPrompt.ask(prompt, console=out)
-            else:
-                codes = Text(f" ({', '.join(book.codes)})", style="dim")
-                text = Prompt.ask(prompt + codes, console=out, default="none")
-                none = text.strip().lower() in ("", "none", "no", "n")
-                raw = [] if none else [c for c in text.replace(",", " ").split() if c]
-            try:
-                answers[q.id] = safety.parse_answer(q, raw, book)
-                break
-            except AcupressError as e:
-                out.print(Text(str(e), style="red"))
+    with unless_closed(NO_ANSWERS):
+        for i, q in enumerate(screening.questions, 1):
+            prompt = Text.assemble((f"{i}/{len(screening.questions)} ", "dim"), q.text)
+            while True:
+                raw: Any
+                if q.type == "yes_no":
+                    raw = Confirm.ask(prompt, console=out)
+                elif q.type == "number":
+                    raw = FloatPrompt.ask(prompt, console=out)
+                else:
+                    codes = Text(f" ({', '.join(book.codes)})", style="dim")
+                    text = Prompt.ask(prompt + codes, console=out, default="none")
+                    none = text.strip().lower() in ("", "none", "no", "n")
+                    raw = [] if none else [c for c in text.replace(",", " ").split() if c]
+                try:
+                    answers[q.id] = safety.parse_answer(q, raw, book)
+                    break
+                except AcupressError as e:
+                    out.print(Text(str(e), style="red"))
     return answers
 
 
@@ -314,7 +540,7 @@ def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
 
 
 @cli.command()
-@click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
+@click.option("--minutes", type=Whole(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
 @protocol_option
@@ -353,8 +579,8 @@ def plan(
 
 
 @cli.command("profile")
-@click.option("--thumb-cm", type=float, help="Width of your thumb at its middle joint, in cm.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="Your usual session length.")
+@click.option("--thumb-cm", type=Number(), help="Width of your thumb at its middle joint, in cm.")
+@click.option("--minutes", type=Whole(1, 240), help="Your usual session length.")
 @click.option("--partner/--solo", default=None, help="Whether a partner usually presses.")
 @click.option("--sound/--no-sound", default=None, help="The web session's tone at each change.")
 @click.option("--speech/--no-speech", default=None, help="The web session speaks the steps.")
@@ -495,17 +721,15 @@ def session_answers(
 
 
 @cli.command()
-@click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
+@click.option("--minutes", type=Whole(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
 @protocol_option
 @click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
-@click.option(
-    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run N times faster (a demo)."
-)
+@click.option("--speed", type=Number(0.1, 1000), default=1.0, help="Run N times faster (a demo).")
 @click.option("--auto", is_flag=True, help="No keyboard and no questions (for scripts).")
-@click.option("--pain-before", type=int, help="Pain now, 0-10 (asked unless given).")
-@click.option("--pain-after", type=int, help="Pain after, 0-10 (with --auto).")
+@click.option("--pain-before", type=Whole(), help="Pain now, 0-10 (asked unless given).")
+@click.option("--pain-after", type=Whole(), help="Pain after, 0-10 (with --auto).")
 @click.option("--sensations", "sensations_text", help="With --auto: warmth,ache,tingling or none.")
 @click.option("--note", help="A note for the journal (with --auto).")
 @click.option("--on-rest-day", is_flag=True, help="Do the session even though today is a rest day.")
@@ -545,25 +769,29 @@ def session(
     plan_now = actions.fitted_plan(chosen, book, me, minutes, partner, decision, found.adjustment)
     if plan_now.rest_day and not on_rest_day:
         show(render.rest_day_panel(plan_now.rest_day))
-        if auto or not click.confirm("Do a session anyway?", default=False):
+        with unless_closed(REST_DAY_UNASKED):
+            anyway = not auto and click.confirm("Do a session anyway?", default=False)
+        if not anyway:
             raise NoSessionToday(
                 "Today is a rest day: no session (give --on-rest-day to do one anyway)."
             )
     from acupress import progress, safety
 
-    with actions.open_journal() as db:
-        if decision.decision == "modified" and not auto:
-            show(render.decision_panel(decision))
-        if before is None:
+    if decision.decision == "modified" and not auto:
+        show(render.decision_panel(decision))
+    if before is None:
+        with unless_closed(NO_PAIN):
             before = ask_pain("How bad is your back pain right now?")
-        if not auto:
-            show(render.plan_view(plan_now))
+    if not auto:
+        show(render.plan_view(plan_now))
+        with unless_closed(NO_KEYBOARD):
             click.prompt(
                 "Press Enter to start (space pauses, n skips, b goes back, q stops)",
                 default="",
                 show_default=False,
                 prompt_suffix=" ",
             )
+    with actions.open_journal() as db:
         clock = RealClock(speed)
         guided, session_id = runner.begin(
             db, plan_now, clock, pain_before=before, answers=safety.answers_to_json(answers)
@@ -587,6 +815,20 @@ def session(
         stored = db.get(session_id)
         summary = progress.from_journal(db, today)
     show(render.progress_line(summary, stored))
+
+
+NO_PAIN = (
+    "No pain score could be read: standard input is closed; give --pain-before N "
+    "(and --auto --pain-after N to run without questions)."
+)
+NO_KEYBOARD = (
+    "The guided session needs a keyboard, but standard input is closed; run it with --auto "
+    "(with --pain-before N and --pain-after N)."
+)
+REST_DAY_UNASKED = (
+    "Today is a rest day and standard input is closed, so nobody can choose a session "
+    "anyway; give --on-rest-day to do one."
+)
 
 
 def ask_closing(
@@ -684,7 +926,7 @@ def drive_terminal(
 @cli.command("progress")
 @click.option(
     "--days",
-    type=click.IntRange(1, None),
+    type=Whole(1),
     default=90,
     show_default=True,
     help="How many days the plot shows.",
@@ -706,7 +948,7 @@ def progress_cmd(days: int, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--out", "out_path", required=True, metavar="FILE.pdf|FILE.html")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), help="Default: from --out.")
+@click.option("--format", "fmt", type=OneOf("pdf", "html"), help="Default: from --out.")
 @day_range_options
 def report(out_path: str, fmt: str | None, since: str | None, until: str | None) -> None:
     """A one-page progress report for a clinician (PDF or HTML)."""
@@ -736,7 +978,7 @@ def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.
 @cli.group(invoke_without_command=True)
 @click.option(
     "--last",
-    type=click.IntRange(1, None),
+    type=Whole(1),
     default=20,
     show_default=True,
     help="How many of the newest sessions to show.",
@@ -766,13 +1008,13 @@ def journal(
 @journal.command("add")
 @click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The day of the session.")
 @click.option("--time", "at", metavar="HH:MM", help="When it started (default: noon).")
-@click.option("--pain-before", type=int, required=True, help="Pain before, 0-10.")
-@click.option("--pain-after", type=int, required=True, help="Pain after, 0-10.")
+@click.option("--pain-before", type=Whole(), required=True, help="Pain before, 0-10.")
+@click.option("--pain-after", type=Whole(), required=True, help="Pain after, 0-10.")
 @click.option("--points", default="", metavar="BL23,...", help="The points you pressed.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option("--minutes", type=Whole(1, 240), help="How long it took.")
 @click.option(
     "--pressure",
-    type=click.Choice(["light", "moderate", "firm"]),
+    type=OneOf("light", "moderate", "firm"),
     help="The most pressure you used at any point (light if not given).",
 )
 @click.option("--note", default="", help="Anything worth remembering.")
@@ -821,16 +1063,14 @@ def report_stored(log: SessionLog, as_json: bool, verb: str) -> None:
 
 
 @journal.command("edit")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=Whole(1))
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Move it to this day.")
 @click.option("--time", "at", metavar="HH:MM", help="Change when it started.")
-@click.option("--pain-before", type=int, help="Pain before, 0-10.")
-@click.option("--pain-after", type=int, help="Pain after, 0-10.")
+@click.option("--pain-before", type=Whole(), help="Pain before, 0-10.")
+@click.option("--pain-after", type=Whole(), help="Pain after, 0-10.")
 @click.option("--points", metavar="BL23,...", help="The points pressed.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
-@click.option(
-    "--pressure", type=click.Choice(["light", "moderate", "firm"]), help="The most pressure used."
-)
+@click.option("--minutes", type=Whole(1, 240), help="How long it took.")
+@click.option("--pressure", type=OneOf("light", "moderate", "firm"), help="The most pressure used.")
 @click.option("--note", help="Replace the note.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
 def journal_edit(
@@ -862,7 +1102,7 @@ def journal_edit(
 
 
 @journal.command("delete")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=Whole(1))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def journal_delete(session_id: int, yes: bool) -> None:
     """Delete a session from the journal (asks first)."""
@@ -870,7 +1110,12 @@ def journal_delete(session_id: int, yes: bool) -> None:
         log = db.get(session_id)
         when = log.started_at.astimezone()
         question = f"Delete session {session_id} of {when:%Y-%m-%d %H:%M} ({log.protocol})?"
-        if not yes and not click.confirm(question, default=False):
+        with unless_closed(
+            f"Cannot ask before deleting: standard input is closed; give --yes to delete "
+            f"session {session_id}."
+        ):
+            sure = yes or click.confirm(question, default=False)
+        if not sure:
             click.echo("Kept.")
             return
         db.delete(session_id)
@@ -936,7 +1181,7 @@ def write_output(path: str, data: bytes, *, private: bool = False) -> None:
 @click.option("--start", metavar="YYYY-MM-DD", help="First day (default: the next one to come).")
 @click.option(
     "--minutes",
-    type=click.IntRange(1, 240),
+    type=Whole(1, 240),
     help="Session length (default: your profile's, else the protocol's).",
 )
 @click.option(
@@ -975,7 +1220,7 @@ def remind(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "fhir"]),
+    type=OneOf("csv", "json", "fhir"),
     help="csv (a spreadsheet), json (everything, for import) or fhir (pain scores, FHIR R4).",
 )
 @click.option(
@@ -1069,7 +1314,7 @@ def either(words: list[str]) -> str:
     help="Chart every point of a protocol, numbered by step.",
 )
 @click.option("--view", metavar="back|knee|ankle|body", help="Default: the point's own view.")
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, for a scale in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, for a scale in cm.")
 @click.option("--out", "out_path", required=True, metavar="FILE.svg|FILE.png")
 def chart(
     code: str | None,
@@ -1112,7 +1357,7 @@ def chart(
 @cli.command()
 @protocol_option
 @click.option("--format", "fmt", metavar="html|pdf|md", help="Default: from --out.")
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, to show distances in cm.")
 @click.option("--out", "out_path", required=True, metavar="FILE.html|FILE.pdf|FILE.md")
 def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path: str) -> None:
     """The whole routine as a printable handout, with its charts (HTML, PDF or Markdown)."""
