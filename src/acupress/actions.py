@@ -112,6 +112,13 @@ def open_journal() -> Journal:
     return Journal()
 
 
+def scratch_journal() -> Journal:
+    """A journal in memory, gone when closed: where a demonstration session is run."""
+    from acupress.journal import Journal
+
+    return Journal("sqlite://")
+
+
 def progress_now(today: dt.date, db: Journal | None = None) -> Progress:
     """The journal's progress today (a new person, with no journal yet, has none)."""
     from acupress import progress

@@ -726,7 +726,15 @@ def session_answers(
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
 @protocol_option
 @click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
-@click.option("--speed", type=Number(0.1, 1000), default=1.0, help="Run N times faster (a demo).")
+@click.option(
+    "--speed",
+    type=Number(0.1, 1000),
+    default=1.0,
+    help="Run N times faster: a demonstration, kept out of the journal unless --keep.",
+)
+@click.option(
+    "--keep", is_flag=True, help="Keep a --speed demonstration in the journal, marked as one."
+)
 @click.option("--auto", is_flag=True, help="No keyboard and no questions (for scripts).")
 @click.option("--pain-before", type=Whole(), help="Pain now, 0-10 (asked unless given).")
 @click.option("--pain-after", type=Whole(), help="Pain after, 0-10 (with --auto).")
@@ -740,6 +748,7 @@ def session(
     protocol_name: str,
     quiet: bool,
     speed: float,
+    keep: bool,
     auto: bool,
     pain_before: int | None,
     pain_after: int | None,
@@ -791,11 +800,20 @@ def session(
                 show_default=False,
                 prompt_suffix=" ",
             )
-    with actions.open_journal() as db:
+    demo = speed != 1
+    if demo:
+        click.echo(
+            f"A demonstration at {speed:g} times the real speed: "
+            + ("kept in your journal, marked as one." if keep else "not kept in your journal.")
+        )
+    with actions.open_journal() if keep or not demo else actions.scratch_journal() as db:
         clock = RealClock(speed)
         guided, session_id = runner.begin(
             db, plan_now, clock, pain_before=before, answers=safety.answers_to_json(answers)
         )
+        mark = demo_note(speed) if demo else ""
+        if mark:
+            db.update(session_id, note=mark)
         record = runner.recorder(db, session_id)
         with signals_interrupt():
             try:
@@ -811,9 +829,13 @@ def session(
                     "step(s) done, marked as interrupted."
                 ) from None
             closing = ask_closing(stopped, auto, after, felt, note)
+            closing["note"] = " ".join(n for n in (mark, closing["note"]) if n)
             runner.close(db, session_id, guided, **closing)
         stored = db.get(session_id)
         summary = progress.from_journal(db, today)
+    if demo and not keep:
+        click.echo("The demonstration is over; your journal is as it was.")
+        return
     show(render.progress_line(summary, stored))
 
 
@@ -829,6 +851,11 @@ REST_DAY_UNASKED = (
     "Today is a rest day and standard input is closed, so nobody can choose a session "
     "anyway; give --on-rest-day to do one."
 )
+
+
+def demo_note(speed: float) -> str:
+    """What marks a sped-up session kept in the journal: its times are not real ones."""
+    return f"Demonstration at {speed:g} times the real speed: its times are compressed."
 
 
 def ask_closing(

@@ -50,8 +50,8 @@ def sessions() -> int:
 
 def auto_session(run: Run, answers: Path, *extra: str) -> Result:
     return run(
-        "session", "--auto", "--answers", str(answers), "--speed", "1000", "--minutes", "15",
-        "--pain-before", "5", "--pain-after", "4", *extra,
+        "session", "--auto", "--answers", str(answers), "--speed", "1000", "--keep",
+        "--minutes", "15", "--pain-before", "5", "--pain-after", "4", *extra,
     )  # fmt: skip
 
 
