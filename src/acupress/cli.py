@@ -489,13 +489,53 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
     "--answers", "answers_file", metavar="FILE", help="JSON answers by question id (- for stdin)."
 )
 @click.option("--questions", is_flag=True, help="List the questions instead of asking them.")
+@click.option(
+    "--template", is_flag=True, help="Write an answers file to fill in, every answer empty."
+)
+@click.option("--out", "out_path", metavar="FILE", help="With --template: the file to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
-    """Is it safe to do a session today? The screening questions."""
+def check(
+    answers_file: str | None, questions: bool, template: bool, out_path: str | None, as_json: bool
+) -> None:
+    """Is it safe to do a session today? The screening questions.
+
+    They are asked one by one, or read from a JSON file of answers by question id
+    (--answers FILE). To write that file, start from the template:
+
+    \b
+        acupress check --template --out answers.json
+
+    \b
+    It has every question with an empty answer, e.g.
+        "pregnant": {"question": "Are you pregnant, or could you be?",
+                     "type": "yes_no", "allowed": "true or false",
+                     "answer": null}
+    Fill in each "answer" (true or false, a number, a list of point codes), then run
+    acupress check --answers answers.json. An answer left null is refused, naming its
+    question: a missing answer is never taken as no. Plain answers work too:
+    {"pregnant": false, "age": 40, "skin_problem_at": [], ...}.
+    """
     from acupress import atlas, safety
 
     book = atlas.default()
     screening = safety.default_screening()
+    if out_path is not None and not template:
+        raise AcupressError("--out goes with --template: acupress check --template --out FILE.")
+    if template:
+        if answers_file is not None:
+            raise AcupressError("Give --template or --answers, not both.")
+        form = safety.answers_template(screening, book)
+        if out_path is None:
+            emit_json(form)
+            return
+        import json
+
+        write_output(out_path, json.dumps(form, indent=2, ensure_ascii=False).encode() + b"\n")
+        click.echo(
+            f"Wrote {out_path}: the {len(form)} safety questions, every answer empty (null). "
+            f'Fill in each "answer", then run acupress check --answers {out_path}'
+        )
+        return
     if questions:
         if as_json:
             emit_json([{"id": q.id, "type": q.type, "text": q.text} for q in screening.questions])

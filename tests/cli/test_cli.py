@@ -67,6 +67,64 @@ def test_check_lists_its_questions(run: Run) -> None:
     assert all(q["text"] for q in qs)
 
 
+def test_check_template_lists_every_question_unanswered(run: Run) -> None:
+    from acupress import safety
+
+    r = run("check", "--template")
+    assert r.code == 0, r.err
+    template = r.json()
+    assert list(template) == [q.id for q in safety.default_screening().questions]
+    assert template["age"] == {
+        "question": "How old are you (in years)?",
+        "type": "number",
+        "allowed": "a number from 0 to 120",
+        "answer": None,
+    }
+    assert all(entry["answer"] is None for entry in template.values())  # never a "no"
+    assert all(entry["question"] and entry["allowed"] for entry in template.values())
+
+
+def test_a_template_is_refused_until_filled_in_then_checked(
+    run: Run, tmp_path: Path, home: Path
+) -> None:
+    from tests.conftest import all_clear
+
+    path = tmp_path / "answers.json"
+    r = run("check", "--template", "--out", str(path))
+    assert r.code == 0, r.err
+    assert r.out == (
+        f"Wrote {path}: the 24 safety questions, every answer empty (null). Fill in each "
+        f'"answer", then run acupress check --answers {path}\n'
+    )
+    refused = run("check", "--answers", str(path))
+    assert refused.code == 2
+    assert refused.err.startswith("Error: Question 'saddle_numbness' is not answered: ")
+    assert refused.err.endswith("Give true or false.\n")
+    assert not (home / "check.json").exists()
+
+    template = json.loads(path.read_text())
+    for key, value in (all_clear() | {"osteoporosis": True}).items():
+        template[key]["answer"] = value
+    path.write_text(json.dumps(template))
+    d = run("check", "--answers", str(path), "--json").json()
+    assert (d["decision"], d["pressure_limit"]) == ("modified", "light")
+
+
+def test_check_template_goes_alone(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("check", "--template", "--answers", str(answers_file()))
+    assert (r.code, r.err) == (2, "Error: Give --template or --answers, not both.\n")
+    r = run("check", "--out", "x.json")
+    assert (r.code, r.err) == (2, "Error: --out goes with --template: acupress check "
+                                  "--template --out FILE.\n")  # fmt: skip
+
+
+def test_check_help_shows_how_to_fill_in_the_template(run: Run) -> None:
+    text = " ".join(run("check", "--help").out.split())
+    assert "acupress check --template --out answers.json" in text
+    assert '"answer": null' in text
+    assert "never taken as no" in text
+
+
 def test_check_with_answers_prints_the_decision(
     run: Run, answers_file: Callable[..., Path]
 ) -> None:
