@@ -643,7 +643,7 @@ def profile_cmd(
     if thumb_cm is not None:
         changes["thumb_cm"] = profile.check_thumb_cm(thumb_cm)
     if minutes is not None:
-        changes["minutes"] = minutes
+        changes["minutes"] = actions.check_usual_minutes(minutes)
     for name, value in (("partner", partner), ("sound", sound), ("speech", speech)):
         if value is not None:
             changes[name] = value

@@ -292,6 +292,33 @@ def test_profile_round_trip(run: Run) -> None:
     assert run("plan", "--json").json()["budget_seconds"] == 25 * 60
 
 
+def test_profile_refuses_a_session_shorter_than_the_protocol_allows(run: Run, home: Path) -> None:
+    r = run("profile", "--minutes", "10")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (
+        "Error: The shortest low-back session is 14 minutes: give a usual session length "
+        "of 14 minutes or more, not 10.\n"
+    )
+    assert not (home / "profile.json").exists()
+    assert run("profile", "--minutes", "14").code == 0
+    assert run("plan", "--json").json()["budget_seconds"] == 14 * 60
+
+
+def test_a_too_short_session_length_saved_earlier_is_named_as_the_profiles(
+    run: Run, home: Path
+) -> None:
+    home.mkdir(parents=True)
+    (home / "profile.json").write_text('{"minutes": 10}')
+    r = run("plan")
+    assert r.code == 2
+    assert r.err == (
+        "Error: Your usual session length in your profile (10 minutes) is shorter than the "
+        "shortest low-back session (14 minutes): change it to 14 or more "
+        "(acupress profile --minutes 14, or Settings).\n"
+    )
+    assert run("plan", "--minutes", "20").code == 0
+
+
 def test_damaged_profile_is_a_clear_error(run: Run, home: Path) -> None:
     home.mkdir(parents=True)
     (home / "profile.json").write_text('{"thumb_cm": "wide"')

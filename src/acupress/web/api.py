@@ -139,6 +139,7 @@ def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
 
     from acupress import profile
 
+    actions.check_usual_minutes(given.minutes)
     me = replace(ctx.profile(), **given.model_dump())
     profile.save(me)
     return settings_view(me)
