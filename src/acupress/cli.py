@@ -563,11 +563,15 @@ def check(
 
 
 def todays_decision(answers_file: str | None, book: Atlas, found: Progress) -> Decision | None:
-    """Today's decision: from --answers, else from the answers saved today, with the
-    journal's standing flags; None when there is no check and nothing stands."""
+    """Today's decision: from --answers (kept as today's check, as a session keeps them),
+    else from the answers saved today, with the journal's standing flags; None when there
+    is no check and nothing stands."""
     answers = todays_answers(answers_file, book)
-    check = None if answers is None else actions.decide(answers, book)
-    return actions.combined(check, found)
+    if answers is None:
+        return actions.combined(None, found)
+    if answers_file is not None:
+        return actions.combined(actions.record_check(answers, book, dt.date.today()), found)
+    return actions.combined(actions.decide(answers, book), found)
 
 
 def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:

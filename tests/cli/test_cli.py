@@ -246,6 +246,18 @@ def test_plan_applies_answers(run: Run, answers_file: Callable[..., Path]) -> No
     assert p["omitted"][0]["point"] == "BL40"
 
 
+def test_plan_answers_are_kept_as_todays_check_like_the_sessions(
+    run: Run, answers_file: Callable[..., Path], home: Path
+) -> None:
+    p = run("plan", "--answers", str(answers_file(osteoporosis=True)), "--json").json()
+    assert p["decision"] == "modified"
+    assert json.loads((home / "check.json").read_text())["answers"]["osteoporosis"] is True
+    again = run("plan", "--json").json()
+    assert again["decision"] == "modified"
+    assert {s["pressure"] for s in again["steps"] if s["point"]} == {"light"}
+    assert "osteoporosis" in run("profile", "--json").json()["conditions"]
+
+
 def test_plan_partner(run: Run) -> None:
     p = run("plan", "--partner", "--json").json()
     assert p["partner"] is True
