@@ -368,21 +368,25 @@ def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def protocols(as_json: bool) -> None:
-    """List the protocols, built in and your own."""
+    """List the protocols, built in and your own; a file that cannot be used is listed
+    with what is wrong with it."""
     from acupress import atlas, paths, protocol
 
     book = atlas.default()
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
     for name, path in protocol.available(paths.protocols_dir()).items():
-        p = protocol.load_file(path, book)
-        low = protocol.minimum_seconds(p, book)
-        rows.append(
-            {"name": name, "title": p.title, "min_minutes": str(-(-low // 60)), "file": str(path)}
-        )
+        row: dict[str, Any] = {"name": name, "title": None, "min_minutes": None}
+        try:
+            p = protocol.load_file(path, book)
+            row |= {"title": p.title, "min_minutes": -(-protocol.minimum_seconds(p, book) // 60)}
+        except AcupressError as e:
+            row["error"] = str(e)
+        rows.append(row | {"file": str(path), "error": row.get("error")})
     if as_json:
         emit_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
         title=f"Protocols (add your own in {paths.protocols_dir()})", title_justify="left"
@@ -390,7 +394,8 @@ def protocols(as_json: bool) -> None:
     for col in ("name", "title", "from (min)", "file"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["title"], r["min_minutes"], r["file"])
+        title = Text(f"cannot be used: {r['error']}", style="red") if r["error"] else r["title"]
+        table.add_row(r["name"], title, str(r["min_minutes"] or "—"), r["file"])
     show(table)
 
 

@@ -313,7 +313,10 @@ def plan(
     if not 1 <= minutes <= MAX_MINUTES:
         raise AcupressError(f"Session length must be 1-{MAX_MINUTES} minutes, not {minutes}.")
     if decision is not None and not decision.session_allowed:
-        raise NoSessionToday(f"No session today: {decision.title.lower()}. {decision.text}")
+        title = decision.title
+        if "no session" not in title.lower() and not title.lower().startswith("not today"):
+            title = f"No session today: {title[:1].lower()}{title[1:]}"
+        raise NoSessionToday(f"{title}. {decision.text}")
     omit = decision.omit_points if decision else ()
     posture_of = posture_chooser(protocol, partner, decision.avoid_postures if decision else ())
     items = _items(protocol, atlas, partner, omit, posture_of)

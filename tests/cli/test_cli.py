@@ -235,7 +235,7 @@ def test_plan_with_stopping_answers_refuses(run: Run, answers_file: Callable[...
     r = run("plan", "--answers", str(answers_file(fever_or_chills=True)))
     assert r.code == 1
     assert "See a doctor in the next few days" in r.out
-    assert "No session today" in r.err
+    assert r.err.startswith("Error: See a doctor in the next few days: no session until then. ")
 
 
 def test_plan_applies_answers(run: Run, answers_file: Callable[..., Path]) -> None:
@@ -256,6 +256,56 @@ def test_plan_answers_are_kept_as_todays_check_like_the_sessions(
     assert again["decision"] == "modified"
     assert {s["pressure"] for s in again["steps"] if s["point"]} == {"light"}
     assert "osteoporosis" in run("profile", "--json").json()["conditions"]
+
+
+def test_plan_labels_each_change_of_position(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("plan", "--answers", str(answers_file(pregnant=True)), "--minutes", "20")
+    assert r.code == 0, r.err
+    positions = [line.strip() for line in r.out.splitlines() if "Position:" in line]
+    assert [p.split(",")[0] for p in positions] == [
+        "Position: Sit on a firm chair or the edge of the bed",
+        "Position: Lie on your left side",
+    ]
+
+
+def test_plan_numbers_the_steps_shown_one_two_three(
+    run: Run, answers_file: Callable[..., Path]
+) -> None:
+    import re
+
+    r = run("plan", "--answers", str(answers_file(pregnant=True)), "--minutes", "20")
+    shown = re.findall(r"^ +(\d+) {2,}\S", r.out, flags=re.MULTILINE)
+    # BL23, BL25 and GV4 are left out; BL40 and KI3 are done on each side in turn
+    assert shown == ["1", "2", "2", "3", "3", "4", "4"]
+    assert re.search(r"^ +4 +Close: rest ", r.out, flags=re.MULTILINE)
+
+
+def test_protocols_json_gives_the_shortest_session_as_a_number(run: Run) -> None:
+    (low_back,) = run("protocols", "--json").json()
+    assert low_back["min_minutes"] == 14
+    assert low_back["error"] is None
+
+
+def test_a_broken_protocol_file_is_named_and_the_others_still_listed(run: Run, home: Path) -> None:
+    from tests.test_protocol import CUSTOM
+
+    (home / "protocols").mkdir(parents=True)
+    (home / "protocols" / "zigzag.toml").write_text(CUSTOM)
+    broken = home / "protocols" / "broken.toml"
+    broken.write_text('name = "broken"\ntitle = 3\n')
+    rows = run("protocols", "--json").json()
+    assert [(r["name"], r["error"] is None) for r in rows] == [
+        ("low-back", True),
+        ("broken", False),
+        ("zigzag", True),
+    ]
+    assert str(broken) in rows[1]["error"] and "field 'title'" in rows[1]["error"]
+    assert (rows[1]["title"], rows[1]["min_minutes"]) == (None, None)
+    r = run("protocols")
+    assert r.code == 0, r.err
+    text = " ".join(r.out.split())
+    assert "low-back" in text and "zigzag" in text
+    assert "cannot be used:" in text and "field 'title'" in text
 
 
 def test_plan_partner(run: Run) -> None:
