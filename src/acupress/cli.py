@@ -815,6 +815,7 @@ def session(
     before = None if pain_before is None else check_pain(pain_before, "Pain before")
     after = None if pain_after is None else check_pain(pain_after, "Pain after")
     felt = actions.parse_sensations(sensations_text) if sensations_text is not None else None
+    note = None if note is None else actions.check_note(note)
     book = atlas.default()
     chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
@@ -1223,13 +1224,26 @@ def seen_professional(note: str, as_json: bool) -> None:
 # --- reminders, export and import -----------------------------------------------------
 
 
+def file_path(path: str) -> Path:
+    """The file a person names to write, ~ standing for the home directory."""
+    try:
+        target = Path(path).expanduser()
+    except RuntimeError:  # ~name, for a user unknown here
+        raise AcupressError(
+            f"Cannot tell whose home directory '{shown(path)}' means: write the path in full."
+        ) from None
+    if not target.name:
+        raise AcupressError(f"Cannot write '{shown(path)}': give the name of a file to write.")
+    return target
+
+
 def write_output(path: str, data: bytes, *, private: bool = False) -> None:
     """Write a file whole (a temporary file, then a rename), or to standard output for
     '-'; a journal export is readable only by its owner."""
     if path == "-":
         click.echo(data.decode("utf-8"), nl=False)
         return
-    target = Path(path).expanduser()
+    target = file_path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
@@ -1451,7 +1465,7 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
     if chosen_format == "md":
         links: dict[str, str] = {}
         if out_path != "-":
-            folder = Path(out_path).expanduser().with_suffix("")
+            folder = file_path(out_path).with_suffix("")
             folder = folder.with_name(folder.name + "-charts")
             try:
                 folder.mkdir(parents=True, exist_ok=True)

@@ -296,6 +296,8 @@ def read_journal(data: bytes, name: str) -> Backup:
         raw = msgspec.json.decode(data)
     except msgspec.DecodeError as e:
         raise bad(f"it is not JSON ({str(e).removeprefix('JSON is malformed: ')})") from None
+    except RecursionError:
+        raise bad("it is nested too deeply to be a journal export") from None
     try:
         header = msgspec.convert(raw, _Header)
     except msgspec.ValidationError as e:

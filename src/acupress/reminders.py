@@ -88,7 +88,7 @@ def parse_zone(name: str) -> ZoneInfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise AcupressError(
             f"--tz must be a time zone name like Europe/Paris, not '{name}'."
         ) from None

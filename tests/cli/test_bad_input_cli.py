@@ -62,6 +62,17 @@ def test_answers_nested_too_deeply_are_refused_in_one_sentence(
     assert not (home / "check.json").exists()
 
 
+def test_a_backup_nested_too_deeply_is_refused_and_nothing_imported(
+    run: Run, deep_answers: Path, home: Path
+) -> None:
+    message = one_sentence_error(run("import", str(deep_answers)))
+    assert message == (
+        f"{deep_answers} cannot be imported: it is nested too deeply to be a journal export; "
+        "nothing was imported."
+    )
+    assert not (home / "journal.db").exists()
+
+
 def test_a_protocol_name_too_long_for_a_file_name_is_refused(run: Run) -> None:
     name = "a" * 300
     message = one_sentence_error(run("plan", "--protocol", name))
@@ -77,6 +88,17 @@ def test_a_session_speed_must_be_a_number_in_range(
         "--pain-before", "5", "--pain-after", "4",
     )  # fmt: skip
     assert one_sentence_error(r) == f"--speed must be a number from 0.1 to 1000, not '{speed}'."
+    assert not (home / "journal.db").exists()
+
+
+def test_a_session_note_too_long_is_refused_before_anything_starts(
+    run: Run, answers_file: Callable[..., Path], home: Path
+) -> None:
+    r = run(
+        "session", "--auto", "--answers", str(answers_file()), "--speed", "1000", "--keep",
+        "--pain-before", "5", "--pain-after", "4", "--note", "x" * 2001,
+    )  # fmt: skip
+    assert one_sentence_error(r) == "A note can be at most 2000 characters, not 2001."
     assert not (home / "journal.db").exists()
 
 
@@ -111,6 +133,29 @@ def test_reminders_starting_unreasonably_far_away_are_refused(
     out = tmp_path / "r.ics"
     assert one_sentence_error(run("remind", "--out", str(out), "--start", day)) == message
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["remind", "--out", ""], "Cannot write '': give the name of a file to write."),
+        (["guide", "--format", "md", "--out", "."],
+         "Cannot write '.': give the name of a file to write."),
+        (["export", "--format", "csv", "--out", "~nobody-of-that-name/j.csv"],
+         "Cannot tell whose home directory '~nobody-of-that-name/j.csv' means: "
+         "write the path in full."),
+        (["remind", "--out", "r.ics", "--tz", "a" * 300],
+         f"--tz must be a time zone name like Europe/Paris, not '{'a' * 300}'."),
+    ],
+)  # fmt: skip
+def test_an_output_that_cannot_be_a_file_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert one_sentence_error(run(*args)) == message
+    assert list(work.iterdir()) == []  # nothing written
 
 
 # --- no one to answer -------------------------------------------------------------------
