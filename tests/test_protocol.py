@@ -617,9 +617,9 @@ def test_a_protocol_not_found_is_named(
     [
         ("a" * 300, f"Protocol file {'a' * 300} cannot be read (File name too long)."),
         (
-            "~nobody-of-that-name/mine.toml",
-            "Protocol file ~nobody-of-that-name/mine.toml cannot be read "
-            "(Could not determine home directory).",
+            "~nobody-of-that-name/protocols/mine.toml",
+            "Protocol file ~nobody-of-that-name/protocols/mine.toml cannot be read "
+            "(there is no user ~nobody-of-that-name here).",
         ),
     ],
 )

@@ -630,6 +630,15 @@ def test_the_template_filled_in_gives_the_same_answers_as_plain_values(
     )
 
 
+def test_an_answer_json_cannot_write_is_shown_as_it_is(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    (pregnant,) = (q for q in screening.questions if q.id == "pregnant")
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answer(pregnant, {"yes"}, book)
+    assert str(e.value) == "Question 'pregnant' needs true or false, not {'yes'}."
+
+
 def test_a_number_question_without_a_range_asks_for_any_number(
     book: atlas.Atlas, screening: safety.Screening
 ) -> None:
@@ -679,6 +688,11 @@ def test_answers_are_kept_as_the_json_they_were_given_in(
             {"pregnant": "x" * 50},
             f"Question 'pregnant' needs true or false, not \"{'x' * 37}…\".",
         ),
+        (  # 40 characters as JSON: shown whole
+            {"pregnant": "x" * 38},
+            f"Question 'pregnant' needs true or false, not \"{'x' * 38}\".",
+        ),
+        ({"pregnant": "ja, für"}, "Question 'pregnant' needs true or false, not \"ja, für\"."),
         (
             {"pregnant": None},
             "Question 'pregnant' is not answered: Are you pregnant, or could you be? "

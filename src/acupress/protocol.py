@@ -137,16 +137,20 @@ def resolve(name_or_path: str, user_dir: Path | None) -> Path:
     known = available(user_dir)
     if name_or_path in known:
         return known[name_or_path]
-    path = Path(name_or_path)
     try:
-        path = path.expanduser()
+        path = Path(name_or_path).expanduser()
         a_file = path.suffix == ".toml" or "/" in name_or_path or path.exists()
         if a_file and not path.is_file():
             raise AcupressError(f"Protocol file {path} does not exist.")
-    except (OSError, RuntimeError) as e:
-        # A name too long for a file, or ~user for a user unknown here.
-        problem = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)).rstrip(".")
-        raise AcupressError(f"Protocol file {name_or_path} cannot be read ({problem}).") from None
+    except OSError as e:  # a name too long for a file
+        raise AcupressError(
+            f"Protocol file {name_or_path} cannot be read ({e.strerror})."
+        ) from None
+    except RuntimeError:  # ~name, for a user unknown here
+        user = name_or_path.partition("/")[0]
+        raise AcupressError(
+            f"Protocol file {name_or_path} cannot be read (there is no user {user} here)."
+        ) from None
     if a_file:
         return path
     raise AcupressError(

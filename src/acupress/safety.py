@@ -227,14 +227,18 @@ def allowed_answers(q: Question, atlas: Atlas) -> str:
     if q.type == "yes_no":
         return "true or false"
     if q.type == "number":
-        if q.minimum is not None and q.maximum is not None:
-            return f"a number from {q.minimum:g} to {q.maximum:g}"
-        if q.minimum is not None:
-            return f"a number of at least {q.minimum:g}"
-        if q.maximum is not None:
-            return f"a number up to {q.maximum:g}"
-        return "a number"
+        return numbers_allowed(q)
     return f'a list of point codes from {", ".join(atlas.codes)}, e.g. ["BL23"], or [] for none'
+
+
+def numbers_allowed(q: Question) -> str:
+    if q.minimum is not None and q.maximum is not None:
+        return f"a number from {q.minimum:g} to {q.maximum:g}"
+    if q.minimum is not None:
+        return f"a number of at least {q.minimum:g}"
+    if q.maximum is not None:
+        return f"a number up to {q.maximum:g}"
+    return "a number"
 
 
 def answers_template(screening: Screening, atlas: Atlas) -> dict[str, dict[str, Any]]:
@@ -277,7 +281,7 @@ def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
         low = -math.inf if q.minimum is None else q.minimum
         high = math.inf if q.maximum is None else q.maximum
         if not low <= value <= high:
-            raise AcupressError(f"Question '{q.id}' needs {allowed_answers(q, atlas)}.")
+            raise AcupressError(f"Question '{q.id}' needs {numbers_allowed(q)}.")
         return float(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise AcupressError(f"Question '{q.id}' needs a list of point codes such as [\"BL23\"].")
