@@ -109,8 +109,49 @@ def test_no_session_when_the_decision_stops_it() -> None:
     with pytest.raises(NoSessionToday, match="emergency") as e:
         plan(20, decision=decision(saddle_numbness=True))
     assert e.value.exit_code == 1
-    with pytest.raises(NoSessionToday, match="not today"):
+    with pytest.raises(NoSessionToday, match="Not today"):
         plan(20, decision=decision(dizziness_or_fainting_today=True))
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (
+            {"saddle_numbness": True},
+            "No session today: get emergency care now. Call your local emergency number",
+        ),
+        ({"major_trauma": True}, "See a doctor today: no session. These signs need"),
+        (
+            {"fever_or_chills": True},
+            "See a doctor in the next few days: no session until then. These signs need",
+        ),
+        ({"dizziness_or_fainting_today": True}, "Not today. Skip today's session"),
+    ],
+)
+def test_no_session_says_so_once(answers: dict[str, Any], message: str) -> None:
+    with pytest.raises(NoSessionToday) as e:
+        plan(20, decision=decision(**answers))
+    assert str(e.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        (
+            "See a professional before your next session",
+            "No session today: see a professional before your next session. Why.",
+        ),
+        ("Not today: you stopped for dizziness", "Not today: you stopped for dizziness. Why."),
+        ("See your GP first", "No session today: see your GP first. Why."),
+    ],
+)
+def test_a_journal_flag_refusing_the_session_says_so_once(title: str, message: str) -> None:
+    from dataclasses import replace
+
+    stops = replace(decision(), decision="not_today", title=title, text="Why.")
+    with pytest.raises(NoSessionToday) as e:
+        plan(20, decision=stops)
+    assert str(e.value) == message
 
 
 def test_every_point_left_out_means_no_session() -> None:
@@ -568,6 +609,25 @@ def test_a_protocol_not_found_is_named(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(AcupressError) as e:
         protocol.resolve(given, own)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("a" * 300, f"Protocol file {'a' * 300} cannot be read (File name too long)."),
+        (
+            "~nobody-of-that-name/protocols/mine.toml",
+            "Protocol file ~nobody-of-that-name/protocols/mine.toml cannot be read "
+            "(there is no user ~nobody-of-that-name here).",
+        ),
+    ],
+)
+def test_a_protocol_name_that_cannot_be_a_file_is_named(
+    tmp_path: Path, given: str, message: str
+) -> None:
+    with pytest.raises(AcupressError) as e:
+        protocol.resolve(given, tmp_path)
     assert str(e.value) == message
 
 

@@ -79,9 +79,11 @@ def test_times_with_or_without_a_leading_zero() -> None:
     assert reminders.parse_time("7:05") == reminders.parse_time("07:05") == dt.time(7, 5)
 
 
-def test_an_unknown_zone_is_one_error() -> None:
-    with pytest.raises(AcupressError, match="'Mars/Olympus'"):
-        reminders.parse_zone("Mars/Olympus")
+@pytest.mark.parametrize("name", ["Mars/Olympus", "a" * 300, "../../etc/passwd", ""])
+def test_an_unknown_zone_is_one_error(name: str) -> None:
+    with pytest.raises(AcupressError) as e:
+        reminders.parse_zone(name)
+    assert str(e.value) == f"--tz must be a time zone name like Europe/Paris, not '{name}'."
 
 
 # --- the schedule ---------------------------------------------------------------------
@@ -211,3 +213,31 @@ def test_the_system_zone_is_found_by_name(monkeypatch: pytest.MonkeyPatch) -> No
     assert reminders.system_zone() == ZoneInfo("America/New_York")
     monkeypatch.setenv("TZ", "<+09>-9")  # a POSIX rule: an offset without a name
     assert reminders.system_zone() is None
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (dt.date(2000, 1, 1), None),
+        (
+            dt.date(1999, 12, 31),
+            "The reminders cannot start on 1999-12-31, before 2000: check the year.",
+        ),
+        (dt.date(2027, 3, 2), None),  # a year and a day after 2026-03-01
+        (
+            dt.date(2027, 3, 3),
+            "The reminders cannot start on 2027-03-03, more than a year from now: "
+            "choose a day within the next year.",
+        ),
+    ],
+)
+def test_reminders_start_no_earlier_than_2000_and_within_a_year(
+    start: dt.date, message: str | None
+) -> None:
+    today = dt.date(2026, 3, 1)
+    if message is None:
+        assert reminders.check_start(start, today) == start
+    else:
+        with pytest.raises(AcupressError) as e:
+            reminders.check_start(start, today)
+        assert str(e.value) == message

@@ -41,3 +41,18 @@ def test_the_session_screen_warns_once_about_the_spine() -> None:
 def test_the_bl40_screen_says_to_move_off_if_the_nerve_tingles() -> None:
     text = " ".join(screen_at_step("BL40").split())
     assert "Move off the point at once if tingling" in text
+
+
+def test_the_next_step_without_a_side_has_no_dangling_dash() -> None:
+    book = atlas.default()
+    chosen = protocol.load_file(protocol.BUILTIN / "low-back.toml", book)
+    plan = protocol.plan(chosen, book, 20)
+    session = Session(plan, dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC), 0.0)
+    sweep = sum(s.seconds for s in plan.steps[:-2])  # the back sweep; the rest comes next
+    session.advance(sweep + 1)
+    out = Console(width=120, record=True, file=None, force_terminal=False)
+    with out.capture() as captured:
+        out.print(render.session_screen(session.status(sweep + 1), plan, chosen, book, None))
+    text = captured.get()
+    assert "Next: Close: rest " in text and "Close: rest —" not in text
+    assert "Next: BL" not in text

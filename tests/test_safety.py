@@ -561,6 +561,98 @@ def test_decision_json_of_a_visit_to_a_clinician(
     }
 
 
+QUESTION_TEXT = {q.id: q.text for q in safety.default_screening().questions}
+
+
+def test_a_question_left_out_is_named_with_what_it_asks(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    answers = all_clear()
+    del answers["dizziness_or_fainting_today"]
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answers(answers, screening, book)
+    assert str(e.value) == (
+        "Question 'dizziness_or_fainting_today' is not answered: "
+        f"{QUESTION_TEXT['dizziness_or_fainting_today']} Give true or false."
+    )
+
+
+def test_the_template_has_every_question_unanswered_with_its_help(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    template = safety.answers_template(screening, book)
+    assert list(template) == [q.id for q in screening.questions]
+    assert template["pregnant"] == {
+        "question": "Are you pregnant, or could you be?",
+        "type": "yes_no",
+        "allowed": "true or false",
+        "answer": None,
+    }
+    assert template["age"] == {
+        "question": "How old are you (in years)?",
+        "type": "number",
+        "allowed": "a number from 0 to 120",
+        "answer": None,
+    }
+    assert template["skin_problem_at"] == {
+        "question": QUESTION_TEXT["skin_problem_at"],
+        "type": "points",
+        "allowed": 'a list of point codes from BL23, BL25, GV4, BL40, KI3, e.g. ["BL23"], '
+        "or [] for none",
+        "answer": None,
+    }
+    assert {entry["answer"] for entry in template.values()} == {None}
+
+
+def test_the_template_as_it_is_names_its_first_question(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answers(safety.answers_template(screening, book), screening, book)
+    assert str(e.value) == (
+        "Question 'saddle_numbness' is not answered: "
+        f"{QUESTION_TEXT['saddle_numbness']} Give true or false."
+    )
+
+
+def test_the_template_filled_in_gives_the_same_answers_as_plain_values(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from tests.conftest import all_clear
+
+    plain = all_clear() | {"pregnant": True, "skin_problem_at": ["ki3"]}
+    template = safety.answers_template(screening, book)
+    filled = {k: entry | {"answer": plain[k]} for k, entry in template.items()}
+    assert safety.parse_answers(filled, screening, book) == safety.parse_answers(
+        plain, screening, book
+    )
+
+
+def test_an_answer_json_cannot_write_is_shown_as_it_is(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    (pregnant,) = (q for q in screening.questions if q.id == "pregnant")
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answer(pregnant, {"yes"}, book)
+    assert str(e.value) == "Question 'pregnant' needs true or false, not {'yes'}."
+
+
+def test_a_number_question_without_a_range_asks_for_any_number(
+    book: atlas.Atlas, screening: safety.Screening
+) -> None:
+    from dataclasses import replace
+
+    (age,) = (q for q in screening.questions if q.id == "age")
+    assert safety.allowed_answers(replace(age, minimum=None, maximum=None), book) == "a number"
+    assert safety.allowed_answers(replace(age, maximum=None), book) == "a number of at least 0"
+    assert safety.allowed_answers(replace(age, minimum=None), book) == "a number up to 120"
+    with pytest.raises(AcupressError) as e:
+        safety.parse_answer(replace(age, minimum=None), 121, book)
+    assert str(e.value) == "Question 'age' needs a number up to 120."
+
+
 def test_answers_are_kept_as_the_json_they_were_given_in(
     book: atlas.Atlas, screening: safety.Screening
 ) -> None:
@@ -586,9 +678,37 @@ def test_answers_are_kept_as_the_json_they_were_given_in(
         ({"zzz": True}, "Unknown question 'zzz' in the answers."),
         ({"age": -1}, "Question 'age' needs a number from 0 to 120."),
         ({"age": 121}, "Question 'age' needs a number from 0 to 120."),
-        ({"age": "forty"}, "Question 'age' needs a number, not 'forty'."),
-        ({"age": float("nan")}, "Question 'age' needs a number, not nan."),
+        ({"age": "forty"}, "Question 'age' needs a number, not \"forty\"."),
+        ({"age": float("nan")}, "Question 'age' needs a number, not NaN."),
+        ({"age": True}, "Question 'age' needs a number, not true."),
+        ({"age": [40]}, "Question 'age' needs a number, not [40]."),
         ({"pregnant": 0}, "Question 'pregnant' needs true or false, not 0."),
+        ({"pregnant": "no"}, "Question 'pregnant' needs true or false, not \"no\"."),
+        (
+            {"pregnant": "x" * 50},
+            f"Question 'pregnant' needs true or false, not \"{'x' * 37}…\".",
+        ),
+        (  # 40 characters as JSON: shown whole
+            {"pregnant": "x" * 38},
+            f"Question 'pregnant' needs true or false, not \"{'x' * 38}\".",
+        ),
+        ({"pregnant": "ja, für"}, "Question 'pregnant' needs true or false, not \"ja, für\"."),
+        (
+            {"pregnant": None},
+            "Question 'pregnant' is not answered: Are you pregnant, or could you be? "
+            "Give true or false.",
+        ),
+        (
+            {"age": {"answer": None}},
+            "Question 'age' is not answered: How old are you (in years)? "
+            "Give a number from 0 to 120.",
+        ),
+        (
+            {"skin_problem_at": {"question": "?"}},
+            "Question 'skin_problem_at' is not answered: "
+            f"{QUESTION_TEXT['skin_problem_at']} Give a list of point codes from "
+            'BL23, BL25, GV4, BL40, KI3, e.g. ["BL23"], or [] for none.',
+        ),
         (
             {"skin_problem_at": "BL23"},
             "Question 'skin_problem_at' needs a list of point codes such as [\"BL23\"].",

@@ -114,6 +114,13 @@ def open_journal() -> Journal:
     return Journal()
 
 
+def scratch_journal() -> Journal:
+    """A journal in memory, gone when closed: where a demonstration session is run."""
+    from acupress.journal import Journal
+
+    return Journal("sqlite://")
+
+
 def progress_now(today: dt.date, db: Journal | None = None) -> Progress:
     """The journal's progress today (a new person, with no journal yet, has none)."""
     from acupress import progress
@@ -163,14 +170,25 @@ def fitted_plan(
     adjusted: Adjustment,
 ) -> Plan:
     """The plan for now: the options given, else the profile's, else the protocol's."""
+    import math
+
     from acupress import protocol
 
+    with_partner = me.partner if partner is None else partner
+    if minutes is None and me.minutes is not None:
+        shortest = math.ceil(protocol.minimum_seconds(chosen, book, with_partner) / 60)
+        if me.minutes < shortest:
+            raise AcupressError(
+                f"Your usual session length in your profile ({me.minutes} minutes) is shorter "
+                f"than the shortest {chosen.name} session ({shortest} minutes): change it to "
+                f"{shortest} or more (acupress profile --minutes {shortest}, or Settings)."
+            )
     return protocol.plan(
         chosen,
         book,
         minutes or me.minutes or chosen.default_minutes,
         decision,
-        partner=me.partner if partner is None else partner,
+        partner=with_partner,
         adjustment=adjusted,
     )
 
@@ -301,6 +319,35 @@ def check_note(note: str, what: str = "A note") -> str:
 def check_minutes(minutes: int | None) -> int | None:
     if minutes is not None and not 1 <= minutes <= 240:
         raise AcupressError(f"Minutes must be a whole number from 1 to 240, not {minutes}.")
+    return minutes
+
+
+def shortest_minutes(chosen: Protocol, book: Atlas) -> int:
+    """A protocol's shortest session in whole minutes, alone or with a partner."""
+    import math
+
+    from acupress import protocol
+
+    low = max(protocol.minimum_seconds(chosen, book, partner) for partner in (False, True))
+    return math.ceil(low / 60)
+
+
+def check_usual_minutes(minutes: int | None, protocol_name: str = "low-back") -> int | None:
+    """A usual session length to keep in the profile: 1-240 minutes, and never shorter than
+    the protocol's shortest session, so every plan made from it can be done."""
+    from acupress import atlas
+
+    if check_minutes(minutes) is None:
+        return None
+    assert minutes is not None
+    book = atlas.default()
+    chosen = load_protocol(protocol_name, book)
+    shortest = shortest_minutes(chosen, book)
+    if minutes < shortest:
+        raise AcupressError(
+            f"The shortest {chosen.name} session is {shortest} minutes: give a usual session "
+            f"length of {shortest} minutes or more, not {minutes}."
+        )
     return minutes
 
 
@@ -447,6 +494,8 @@ def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) 
     from acupress.docs import report as reports
 
     day_range(since, until)
+    if until is not None and until < EARLIEST_DAY:
+        raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
     today = min(until, now.date()) if until else now.date()
     with open_journal() as db:
         logs = db.sessions(since, until, with_steps=True)
@@ -476,6 +525,8 @@ def reminders_calendar(
     from acupress import atlas, profile, reminders
 
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
+    if start is not None:
+        reminders.check_start(start, now.astimezone(chosen_zone).date())
     book = atlas.default()
     chosen = load_protocol(protocol_name, book)
     plan = reminders.schedule(

@@ -15,6 +15,7 @@ import click
 
 from acupress import __version__, actions
 from acupress.errors import AcupressError, NoSessionToday
+from acupress.options import Group, Number, OneOf, Whole, either, in_our_words
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -39,10 +40,12 @@ def run(args: list[str] | None = None) -> int:
         cli.main(args, standalone_mode=False, prog_name="acupress")
     except AcupressError as e:
         return fail(str(e), e.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__ or e.__context__, EOFError):
+            return fail(NOTHING_READ, 2)
         return fail("Stopped; nothing was saved.", 130)
     except click.ClickException as e:
-        return fail(e.format_message(), e.exit_code)
+        return fail(in_our_words(e), e.exit_code)
     except click.exceptions.Exit as e:
         return e.exit_code
     except KeyboardInterrupt:
@@ -61,6 +64,11 @@ def run(args: list[str] | None = None) -> int:
 def fail(message: str, code: int) -> int:
     click.echo(f"Error: {message}", err=True)
     return code
+
+
+NOTHING_READ = (
+    "Nothing could be read: standard input is closed; give the answer as an option (see --help)."
+)
 
 
 def emit_json(value: Any) -> None:
@@ -118,7 +126,7 @@ def day_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -139,7 +147,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("code", required=False)
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, to show distances in cm.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
     """List the points, or show one in full: acupress points BL23."""
@@ -173,21 +181,25 @@ def points(code: str | None, thumb_cm: float | None, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def protocols(as_json: bool) -> None:
-    """List the protocols, built in and your own."""
+    """List the protocols, built in and your own; a file that cannot be used is listed
+    with what is wrong with it."""
     from acupress import atlas, paths, protocol
 
     book = atlas.default()
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
     for name, path in protocol.available(paths.protocols_dir()).items():
-        p = protocol.load_file(path, book)
-        low = protocol.minimum_seconds(p, book)
-        rows.append(
-            {"name": name, "title": p.title, "min_minutes": str(-(-low // 60)), "file": str(path)}
-        )
+        row: dict[str, Any] = {"name": name, "title": None, "min_minutes": None}
+        try:
+            p = protocol.load_file(path, book)
+            row |= {"title": p.title, "min_minutes": -(-protocol.minimum_seconds(p, book) // 60)}
+        except AcupressError as e:
+            row["error"] = str(e)
+        rows.append(row | {"file": str(path), "error": row.get("error")})
     if as_json:
         emit_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
         title=f"Protocols (add your own in {paths.protocols_dir()})", title_justify="left"
@@ -195,7 +207,8 @@ def protocols(as_json: bool) -> None:
     for col in ("name", "title", "from (min)", "file"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["title"], r["min_minutes"], r["file"])
+        title = Text(f"cannot be used: {r['error']}", style="red") if r["error"] else r["title"]
+        table.add_row(r["name"], title, str(r["min_minutes"] or "—"), r["file"])
     show(table)
 
 
@@ -215,6 +228,36 @@ def read_answers_file(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise AcupressError(f"Answers file {path} is not valid JSON ({e}).") from None
+    except RecursionError:
+        raise AcupressError(
+            f"Answers file {path} is nested too deeply to be answers: give a JSON object of "
+            "answers by question id (acupress check --template writes one)."
+        ) from None
+
+
+NO_ANSWERS = (
+    "No answers could be read: standard input is closed; give them in a file with "
+    "--answers FILE (acupress check --template writes one to fill in)."
+)
+
+
+@contextlib.contextmanager
+def unless_closed(message: str) -> Iterator[None]:
+    """Questions asked where nobody can answer (standard input closed or at its end)
+    stop with ``message``, which says which option gives the answer instead."""
+    try:
+        yield
+    except EOFError:
+        raise AcupressError(message) from None
+    except click.exceptions.Abort as e:
+        # click's own prompts turn the end of input into Abort; Ctrl-C stays Abort.
+        if isinstance(e.__cause__ or e.__context__, EOFError):
+            raise AcupressError(message) from None
+        raise
+    except RuntimeError:
+        if sys.stdin is None or sys.stdin.closed:  # input(): lost sys.stdin
+            raise AcupressError(message) from None
+        raise
 
 
 def load_answers(path: str, screening: Screening, book: Atlas) -> Answers:
@@ -237,24 +280,25 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
         )
     )
     answers: Answers = {}
-    for i, q in enumerate(screening.questions, 1):
-        prompt = Text.assemble((f"{i}/{len(screening.questions)} ", "dim"), q.text)
-        while True:
-            raw: Any
-            if q.type == "yes_no":
-                raw = Confirm.ask(prompt, console=out)
-            elif q.type == "number":
-                raw = FloatPrompt.ask(prompt, console=out)
-            else:
-                codes = Text(f" ({', '.join(book.codes)})", style="dim")
-                text = Prompt.ask(prompt + codes, console=out, default="none")
-                none = text.strip().lower() in ("", "none", "no", "n")
-                raw = [] if none else [c for c in text.replace(",", " ").split() if c]
-            try:
-                answers[q.id] = safety.parse_answer(q, raw, book)
-                break
-            except AcupressError as e:
-                out.print(Text(str(e), style="red"))
+    with unless_closed(NO_ANSWERS):
+        for i, q in enumerate(screening.questions, 1):
+            prompt = Text.assemble((f"{i}/{len(screening.questions)} ", "dim"), q.text)
+            while True:
+                raw: Any
+                if q.type == "yes_no":
+                    raw = Confirm.ask(prompt, console=out)
+                elif q.type == "number":
+                    raw = FloatPrompt.ask(prompt, console=out)
+                else:
+                    codes = Text(f" ({', '.join(book.codes)})", style="dim")
+                    text = Prompt.ask(prompt + codes, console=out, default="none")
+                    none = text.strip().lower() in ("", "none", "no", "n")
+                    raw = [] if none else [c for c in text.replace(",", " ").split() if c]
+                try:
+                    answers[q.id] = safety.parse_answer(q, raw, book)
+                    break
+                except AcupressError as e:
+                    out.print(Text(str(e), style="red"))
     return answers
 
 
@@ -263,13 +307,53 @@ def ask_answers(screening: Screening, book: Atlas) -> Answers:
     "--answers", "answers_file", metavar="FILE", help="JSON answers by question id (- for stdin)."
 )
 @click.option("--questions", is_flag=True, help="List the questions instead of asking them.")
+@click.option(
+    "--template", is_flag=True, help="Write an answers file to fill in, every answer empty."
+)
+@click.option("--out", "out_path", metavar="FILE", help="With --template: the file to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
-    """Is it safe to do a session today? The screening questions."""
+def check(
+    answers_file: str | None, questions: bool, template: bool, out_path: str | None, as_json: bool
+) -> None:
+    """Is it safe to do a session today? The screening questions.
+
+    They are asked one by one, or read from a JSON file of answers by question id
+    (--answers FILE). To write that file, start from the template:
+
+    \b
+        acupress check --template --out answers.json
+
+    \b
+    It has every question with an empty answer, e.g.
+        "pregnant": {"question": "Are you pregnant, or could you be?",
+                     "type": "yes_no", "allowed": "true or false",
+                     "answer": null}
+    Fill in each "answer" (true or false, a number, a list of point codes), then run
+    acupress check --answers answers.json. An answer left null is refused, naming its
+    question: a missing answer is never taken as no. Plain answers work too:
+    {"pregnant": false, "age": 40, "skin_problem_at": [], ...}.
+    """
     from acupress import atlas, safety
 
     book = atlas.default()
     screening = safety.default_screening()
+    if out_path is not None and not template:
+        raise AcupressError("--out goes with --template: acupress check --template --out FILE.")
+    if template:
+        if answers_file is not None:
+            raise AcupressError("Give --template or --answers, not both.")
+        form = safety.answers_template(screening, book)
+        if out_path is None:
+            emit_json(form)
+            return
+        import json
+
+        write_output(out_path, json.dumps(form, indent=2, ensure_ascii=False).encode() + b"\n")
+        click.echo(
+            f"Wrote {out_path}: the {len(form)} safety questions, every answer empty (null). "
+            f'Fill in each "answer", then run acupress check --answers {out_path}'
+        )
+        return
     if questions:
         if as_json:
             emit_json([{"id": q.id, "type": q.type, "text": q.text} for q in screening.questions])
@@ -297,11 +381,15 @@ def check(answers_file: str | None, questions: bool, as_json: bool) -> None:
 
 
 def todays_decision(answers_file: str | None, book: Atlas, found: Progress) -> Decision | None:
-    """Today's decision: from --answers, else from the answers saved today, with the
-    journal's standing flags; None when there is no check and nothing stands."""
+    """Today's decision: from --answers (kept as today's check, as a session keeps them),
+    else from the answers saved today, with the journal's standing flags; None when there
+    is no check and nothing stands."""
     answers = todays_answers(answers_file, book)
-    check = None if answers is None else actions.decide(answers, book)
-    return actions.combined(check, found)
+    if answers is None:
+        return actions.combined(None, found)
+    if answers_file is not None:
+        return actions.combined(actions.record_check(answers, book, dt.date.today()), found)
+    return actions.combined(actions.decide(answers, book), found)
 
 
 def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
@@ -314,7 +402,7 @@ def todays_answers(answers_file: str | None, book: Atlas) -> Answers | None:
 
 
 @cli.command()
-@click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
+@click.option("--minutes", type=Whole(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
 @protocol_option
@@ -353,8 +441,8 @@ def plan(
 
 
 @cli.command("profile")
-@click.option("--thumb-cm", type=float, help="Width of your thumb at its middle joint, in cm.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="Your usual session length.")
+@click.option("--thumb-cm", type=Number(), help="Width of your thumb at its middle joint, in cm.")
+@click.option("--minutes", type=Whole(1, 240), help="Your usual session length.")
 @click.option("--partner/--solo", default=None, help="Whether a partner usually presses.")
 @click.option("--sound/--no-sound", default=None, help="The web session's tone at each change.")
 @click.option("--speech/--no-speech", default=None, help="The web session speaks the steps.")
@@ -377,7 +465,7 @@ def profile_cmd(
     if thumb_cm is not None:
         changes["thumb_cm"] = profile.check_thumb_cm(thumb_cm)
     if minutes is not None:
-        changes["minutes"] = minutes
+        changes["minutes"] = actions.check_usual_minutes(minutes)
     for name, value in (("partner", partner), ("sound", sound), ("speech", speech)):
         if value is not None:
             changes[name] = value
@@ -501,17 +589,23 @@ def session_answers(
 
 
 @cli.command()
-@click.option("--minutes", type=click.IntRange(1, 240), help="Time you have, in minutes.")
+@click.option("--minutes", type=Whole(1, 240), help="Time you have, in minutes.")
 @click.option("--answers", "answers_file", metavar="FILE", help="Safety answers (JSON) to apply.")
 @click.option("--partner/--solo", default=None, help="A partner presses the points.")
 @protocol_option
 @click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
 @click.option(
-    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run N times faster (a demo)."
+    "--speed",
+    type=Number(0.1, 1000),
+    default=1.0,
+    help="Run N times faster: a demonstration, kept out of the journal unless --keep.",
+)
+@click.option(
+    "--keep", is_flag=True, help="Keep a --speed demonstration in the journal, marked as one."
 )
 @click.option("--auto", is_flag=True, help="No keyboard and no questions (for scripts).")
-@click.option("--pain-before", type=int, help="Pain now, 0-10 (asked unless given).")
-@click.option("--pain-after", type=int, help="Pain after, 0-10 (with --auto).")
+@click.option("--pain-before", type=Whole(), help="Pain now, 0-10 (asked unless given).")
+@click.option("--pain-after", type=Whole(), help="Pain after, 0-10 (with --auto).")
 @click.option("--sensations", "sensations_text", help="With --auto: warmth,ache,tingling or none.")
 @click.option("--note", help="A note for the journal (with --auto).")
 @click.option("--on-rest-day", is_flag=True, help="Do the session even though today is a rest day.")
@@ -522,6 +616,7 @@ def session(
     protocol_name: str,
     quiet: bool,
     speed: float,
+    keep: bool,
     auto: bool,
     pain_before: int | None,
     pain_after: int | None,
@@ -539,8 +634,7 @@ def session(
     before = None if pain_before is None else check_pain(pain_before, "Pain before")
     after = None if pain_after is None else check_pain(pain_after, "Pain after")
     felt = actions.parse_sensations(sensations_text) if sensations_text is not None else None
-    if note is not None:
-        actions.check_note(note)
+    note = None if note is None else actions.check_note(note)
     book = atlas.default()
     chosen = actions.load_protocol(protocol_name, book)
     me = profile.load()
@@ -553,29 +647,42 @@ def session(
     plan_now = actions.fitted_plan(chosen, book, me, minutes, partner, decision, found.adjustment)
     if plan_now.rest_day and not on_rest_day:
         show(render.rest_day_panel(plan_now.rest_day))
-        if auto or not click.confirm("Do a session anyway?", default=False):
+        with unless_closed(REST_DAY_UNASKED):
+            anyway = not auto and click.confirm("Do a session anyway?", default=False)
+        if not anyway:
             raise NoSessionToday(
                 "Today is a rest day: no session (give --on-rest-day to do one anyway)."
             )
     from acupress import progress, safety
 
-    with actions.open_journal() as db:
-        if decision.decision == "modified" and not auto:
-            show(render.decision_panel(decision))
-        if before is None:
+    if decision.decision == "modified" and not auto:
+        show(render.decision_panel(decision))
+    if before is None:
+        with unless_closed(NO_PAIN):
             before = ask_pain("How bad is your back pain right now?")
-        if not auto:
-            show(render.plan_view(plan_now))
+    if not auto:
+        show(render.plan_view(plan_now))
+        with unless_closed(NO_KEYBOARD):
             click.prompt(
                 "Press Enter to start (space pauses, n skips, b goes back, q stops)",
                 default="",
                 show_default=False,
                 prompt_suffix=" ",
             )
+    demo = speed != 1
+    if demo:
+        click.echo(
+            f"A demonstration at {speed:g} times the real speed: "
+            + ("kept in your journal, marked as one." if keep else "not kept in your journal.")
+        )
+    with actions.open_journal() if keep or not demo else actions.scratch_journal() as db:
         clock = RealClock(speed)
         guided, session_id = runner.begin(
             db, plan_now, clock, pain_before=before, answers=safety.answers_to_json(answers)
         )
+        mark = demo_note(speed) if demo else ""
+        if mark:
+            db.update(session_id, note=mark)
         record = runner.recorder(db, session_id)
         with signals_interrupt():
             try:
@@ -591,10 +698,33 @@ def session(
                     "step(s) done, marked as interrupted."
                 ) from None
             closing = ask_closing(stopped, auto, after, felt, note)
+            closing["note"] = " ".join(n for n in (mark, closing["note"]) if n)
             runner.close(db, session_id, guided, **closing)
         stored = db.get(session_id)
         summary = progress.from_journal(db, today)
+    if demo and not keep:
+        click.echo("The demonstration is over; your journal is as it was.")
+        return
     show(render.progress_line(summary, stored))
+
+
+NO_PAIN = (
+    "No pain score could be read: standard input is closed; give --pain-before N "
+    "(and --auto --pain-after N to run without questions)."
+)
+NO_KEYBOARD = (
+    "The guided session needs a keyboard, but standard input is closed; run it with --auto "
+    "(with --pain-before N and --pain-after N)."
+)
+REST_DAY_UNASKED = (
+    "Today is a rest day and standard input is closed, so nobody can choose a session "
+    "anyway; give --on-rest-day to do one."
+)
+
+
+def demo_note(speed: float) -> str:
+    """What marks a sped-up session kept in the journal: its times are not real ones."""
+    return f"Demonstration at {speed:g} times the real speed: its times are compressed."
 
 
 def ask_closing(
@@ -692,7 +822,7 @@ def drive_terminal(
 @cli.command("progress")
 @click.option(
     "--days",
-    type=click.IntRange(1, None),
+    type=Whole(1),
     default=90,
     show_default=True,
     help="How many days the plot shows.",
@@ -714,7 +844,7 @@ def progress_cmd(days: int, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--out", "out_path", required=True, metavar="FILE.pdf|FILE.html")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), help="Default: from --out.")
+@click.option("--format", "fmt", type=OneOf("pdf", "html"), help="Default: from --out.")
 @day_range_options
 def report(out_path: str, fmt: str | None, since: str | None, until: str | None) -> None:
     """A one-page progress report for a clinician (PDF or HTML)."""
@@ -744,7 +874,7 @@ def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.
 @cli.group(invoke_without_command=True)
 @click.option(
     "--last",
-    type=click.IntRange(1, None),
+    type=Whole(1),
     default=20,
     show_default=True,
     help="How many of the newest sessions to show.",
@@ -774,13 +904,13 @@ def journal(
 @journal.command("add")
 @click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The day of the session.")
 @click.option("--time", "at", metavar="HH:MM", help="When it started (default: noon).")
-@click.option("--pain-before", type=int, required=True, help="Pain before, 0-10.")
-@click.option("--pain-after", type=int, required=True, help="Pain after, 0-10.")
+@click.option("--pain-before", type=Whole(), required=True, help="Pain before, 0-10.")
+@click.option("--pain-after", type=Whole(), required=True, help="Pain after, 0-10.")
 @click.option("--points", default="", metavar="BL23,...", help="The points you pressed.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
+@click.option("--minutes", type=Whole(1, 240), help="How long it took.")
 @click.option(
     "--pressure",
-    type=click.Choice(["light", "moderate", "firm"]),
+    type=OneOf("light", "moderate", "firm"),
     help="The most pressure you used at any point (light if not given).",
 )
 @click.option("--note", default="", help="Anything worth remembering.")
@@ -829,16 +959,14 @@ def report_stored(log: SessionLog, as_json: bool, verb: str) -> None:
 
 
 @journal.command("edit")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=Whole(1))
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Move it to this day.")
 @click.option("--time", "at", metavar="HH:MM", help="Change when it started.")
-@click.option("--pain-before", type=int, help="Pain before, 0-10.")
-@click.option("--pain-after", type=int, help="Pain after, 0-10.")
+@click.option("--pain-before", type=Whole(), help="Pain before, 0-10.")
+@click.option("--pain-after", type=Whole(), help="Pain after, 0-10.")
 @click.option("--points", metavar="BL23,...", help="The points pressed.")
-@click.option("--minutes", type=click.IntRange(1, 240), help="How long it took.")
-@click.option(
-    "--pressure", type=click.Choice(["light", "moderate", "firm"]), help="The most pressure used."
-)
+@click.option("--minutes", type=Whole(1, 240), help="How long it took.")
+@click.option("--pressure", type=OneOf("light", "moderate", "firm"), help="The most pressure used.")
 @click.option("--note", help="Replace the note.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored session as JSON.")
 def journal_edit(
@@ -870,7 +998,7 @@ def journal_edit(
 
 
 @journal.command("delete")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=Whole(1))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def journal_delete(session_id: int, yes: bool) -> None:
     """Delete a session from the journal (asks first)."""
@@ -878,7 +1006,12 @@ def journal_delete(session_id: int, yes: bool) -> None:
         log = db.get(session_id)
         when = log.started_at.astimezone()
         question = f"Delete session {session_id} of {when:%Y-%m-%d %H:%M} ({log.protocol})?"
-        if not yes and not click.confirm(question, default=False):
+        with unless_closed(
+            f"Cannot ask before deleting: standard input is closed; give --yes to delete "
+            f"session {session_id}."
+        ):
+            sure = yes or click.confirm(question, default=False)
+        if not sure:
             click.echo("Kept.")
             return
         db.delete(session_id)
@@ -936,7 +1069,7 @@ def write_output(path: str, data: bytes, *, private: bool = False) -> None:
 @click.option("--start", metavar="YYYY-MM-DD", help="First day (default: the next one to come).")
 @click.option(
     "--minutes",
-    type=click.IntRange(1, 240),
+    type=Whole(1, 240),
     help="Session length (default: your profile's, else the protocol's).",
 )
 @click.option(
@@ -975,7 +1108,7 @@ def remind(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "fhir"]),
+    type=OneOf("csv", "json", "fhir"),
     help="csv (a spreadsheet), json (everything, for import) or fhir (pain scores, FHIR R4).",
 )
 @click.option(
@@ -1056,10 +1189,6 @@ def format_of(out_path: str, given: str | None, formats: dict[str, str], option:
     return formats[suffix]
 
 
-def either(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-
 @cli.command()
 @click.argument("code", required=False)
 @click.option(
@@ -1069,7 +1198,7 @@ def either(words: list[str]) -> str:
     help="Chart every point of a protocol, numbered by step.",
 )
 @click.option("--view", metavar="back|knee|ankle|body", help="Default: the point's own view.")
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, for a scale in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, for a scale in cm.")
 @click.option("--out", "out_path", required=True, metavar="FILE.svg|FILE.png")
 def chart(
     code: str | None,
@@ -1112,7 +1241,7 @@ def chart(
 @cli.command()
 @protocol_option
 @click.option("--format", "fmt", metavar="html|pdf|md", help="Default: from --out.")
-@click.option("--thumb-cm", type=float, help="Your thumb width in cm, to show distances in cm.")
+@click.option("--thumb-cm", type=Number(), help="Your thumb width in cm, to show distances in cm.")
 @click.option("--out", "out_path", required=True, metavar="FILE.html|FILE.pdf|FILE.md")
 def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path: str) -> None:
     """The whole routine as a printable handout, with its charts (HTML, PDF or Markdown)."""
@@ -1196,8 +1325,8 @@ def serve(host: str, port: int, speed: float) -> None:
     local = host in LOOPBACK
     hosts = Options().allowed_hosts if local else ("*",)
     app = create_app(Options(speed=speed, allowed_hosts=hosts))
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"acupress is running at http://{shown}:{bound}/ (Ctrl-C to stop)")
+    address = f"[{host}]" if ":" in host else host
+    click.echo(f"acupress is running at http://{address}:{bound}/ (Ctrl-C to stop)")
     if not local:
         click.echo("It listens beyond this computer: anyone on your network can open it.")
     if speed != 1:

@@ -69,14 +69,24 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # which releases the lock
 
 
+def named(name: str) -> Path:
+    """The file a person names with ``--out``, ~ standing for a home directory."""
+    if not name:
+        raise AcupressError("--out needs a file name (or - for standard output).")
+    try:
+        return Path(name).expanduser()
+    except RuntimeError:  # ~name, for a user unknown here
+        raise AcupressError(
+            f"Cannot tell whose home directory {name[:60]!r} means: write the path in full."
+        ) from None
+
+
 def write_out(name: str, data: bytes, *, private: bool = False) -> None:
     """Write the file a person named with ``--out``. A regular file (or a new one) is
     replaced whole; a link is followed to its file and stays; a device or a named pipe
     is written straight into, as the shell's ``>`` would; anything else is refused.
     ``private`` files are readable only by their owner."""
-    if not name:
-        raise AcupressError("--out needs a file name (or - for standard output).")
-    path = Path(name).expanduser()
+    path = named(name)
     try:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -104,9 +114,7 @@ def write_out(name: str, data: bytes, *, private: bool = False) -> None:
 def folder_beside(name: str, ending: str) -> Path:
     """A folder beside the file a person named with ``--out`` (``guide.md`` and
     ``-charts``: ``guide-charts``), created if missing."""
-    if not name:
-        raise AcupressError("--out needs a file name (or - for standard output).")
-    path = Path(name).expanduser()
+    path = named(name)
     if path.name in ("", "..") or path.is_dir():
         raise AcupressError(f"{name} is a folder, not a file: give --out a file name.")
     folder = path.with_name(path.stem + ending)

@@ -137,10 +137,21 @@ def resolve(name_or_path: str, user_dir: Path | None) -> Path:
     known = available(user_dir)
     if name_or_path in known:
         return known[name_or_path]
-    path = Path(name_or_path).expanduser()
-    if path.suffix == ".toml" or path.exists() or "/" in name_or_path:
-        if not path.is_file():
+    try:
+        path = Path(name_or_path).expanduser()
+        a_file = path.suffix == ".toml" or "/" in name_or_path or path.exists()
+        if a_file and not path.is_file():
             raise AcupressError(f"Protocol file {path} does not exist.")
+    except OSError as e:  # a name too long for a file
+        raise AcupressError(
+            f"Protocol file {name_or_path} cannot be read ({e.strerror})."
+        ) from None
+    except RuntimeError:  # ~name, for a user unknown here
+        user = name_or_path.partition("/")[0]
+        raise AcupressError(
+            f"Protocol file {name_or_path} cannot be read (there is no user {user} here)."
+        ) from None
+    if a_file:
         return path
     raise AcupressError(
         f"Unknown protocol '{name_or_path}': known protocols are {', '.join(sorted(known))}."
@@ -306,7 +317,10 @@ def plan(
     if not 1 <= minutes <= MAX_MINUTES:
         raise AcupressError(f"Session length must be 1-{MAX_MINUTES} minutes, not {minutes}.")
     if decision is not None and not decision.session_allowed:
-        raise NoSessionToday(f"No session today: {decision.title.lower()}. {decision.text}")
+        title = decision.title
+        if "no session" not in title.lower() and not title.lower().startswith("not today"):
+            title = f"No session today: {title[:1].lower()}{title[1:]}"
+        raise NoSessionToday(f"{title}. {decision.text}")
     omit = decision.omit_points if decision else ()
     posture_of = posture_chooser(protocol, partner, decision.avoid_postures if decision else ())
     items = _items(protocol, atlas, partner, omit, posture_of)

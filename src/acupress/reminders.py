@@ -88,7 +88,7 @@ def parse_zone(name: str) -> ZoneInfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise AcupressError(
             f"--tz must be a time zone name like Europe/Paris, not '{name}'."
         ) from None
@@ -126,6 +126,21 @@ def _system_zone_names() -> list[str]:
 
 
 # --- the schedule ---------------------------------------------------------------------
+
+EARLIEST_START = dt.date(2000, 1, 1)  # before it, surely a typing slip
+AHEAD = dt.timedelta(days=366)  # reminders start within a year
+
+
+def check_start(start: dt.date, today: dt.date) -> dt.date:
+    """A first day the calendar can use: not before 2000, not more than a year ahead."""
+    if start < EARLIEST_START:
+        raise AcupressError(f"The reminders cannot start on {start}, before 2000: check the year.")
+    if start > today + AHEAD:
+        raise AcupressError(
+            f"The reminders cannot start on {start}, more than a year from now: "
+            "choose a day within the next year."
+        )
+    return start
 
 
 def first_day(days: Sequence[Weekday], on_or_after: dt.date) -> dt.date:

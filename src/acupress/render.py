@@ -154,15 +154,21 @@ def plan_view(plan: Plan) -> RenderableType:
     table.add_column("Time", justify="right")
     posture = None
     previous = None
+    # The steps shown are numbered 1, 2, 3 (the protocol's numbers skip the steps left
+    # out); both sides of a point, and steps the protocol numbers alike, share a number.
+    shown = {n: i for i, n in enumerate(dict.fromkeys(s.step for s in plan.steps), 1)}
     for s in plan.steps:
         if s.posture != posture:
-            table.add_row("", Text(s.posture_text, style="italic magenta"))
+            table.add_row(
+                "",
+                Text.assemble(("Position: ", "bold magenta"), (s.posture_text, "italic magenta")),
+            )
             posture = s.posture
         how = "Same on this side." if previous == s.id else s.technique
         cell = Text.assemble((s.title, "bold"), "\n", (how, "dim"))
         pressure = s.pressure or ""
         table.add_row(
-            str(s.step),
+            str(shown[s.step]),
             cell,
             SIDE_WORDS.get(s.side or "", ""),
             f"{pressure}*" if s.pressure_note else pressure,
@@ -327,8 +333,9 @@ def session_screen(
         bar(status.total_fraction),
     )
     after = status.next
+    side = side_words(after.side, plan.partner) if after else ""
     upcoming = (
-        Text.assemble(("Next: ", "bold"), after.title, f" — {side_words(after.side, plan.partner)}")
+        Text.assemble(("Next: ", "bold"), after.title, f" — {side}" if side else "")
         if after
         else Text("Next: the end of the session", style="bold")
     )

@@ -211,16 +211,65 @@ def parse_answers(raw: Any, screening: Screening, atlas: Atlas) -> Answers:
             raise AcupressError(f"Unknown question '{key}' in the answers{hint}.")
     answers: Answers = {}
     for q in screening.question:
-        if q.id not in raw:
-            raise AcupressError(f"Question '{q.id}' is not answered: {q.text}")
-        answers[q.id] = parse_answer(q, raw[q.id], atlas)
+        value = raw.get(q.id)
+        if isinstance(value, dict):  # the template's form: the answer beside its question
+            value = value.get("answer")
+        if value is None:
+            raise AcupressError(
+                f"Question '{q.id}' is not answered: {q.text} Give {allowed_answers(q, atlas)}."
+            )
+        answers[q.id] = parse_answer(q, value, atlas)
     return answers
+
+
+def allowed_answers(q: Question, atlas: Atlas) -> str:
+    """What a question's answer can be, in the words of a JSON file."""
+    if q.type == "yes_no":
+        return "true or false"
+    if q.type == "number":
+        return numbers_allowed(q)
+    return f'a list of point codes from {", ".join(atlas.codes)}, e.g. ["BL23"], or [] for none'
+
+
+def numbers_allowed(q: Question) -> str:
+    if q.minimum is not None and q.maximum is not None:
+        return f"a number from {q.minimum:g} to {q.maximum:g}"
+    if q.minimum is not None:
+        return f"a number of at least {q.minimum:g}"
+    if q.maximum is not None:
+        return f"a number up to {q.maximum:g}"
+    return "a number"
+
+
+def answers_template(screening: Screening, atlas: Atlas) -> dict[str, dict[str, Any]]:
+    """Every question with its help and an empty answer (null), to fill in and give back
+    to ``parse_answers``, which refuses it until every answer is given."""
+    return {
+        q.id: {
+            "question": q.text,
+            "type": q.type,
+            "allowed": allowed_answers(q, atlas),
+            "answer": None,
+        }
+        for q in screening.question
+    }
+
+
+def as_json(value: Any, limit: int = 40) -> str:
+    """A value as JSON writes it (true, null, "text"), cut short when long."""
+    import json
+
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 2]}…{text[-1]}"
 
 
 def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
     if q.type == "yes_no":
         if not isinstance(value, bool):
-            raise AcupressError(f"Question '{q.id}' needs true or false, not {value!r}.")
+            raise AcupressError(f"Question '{q.id}' needs true or false, not {as_json(value)}.")
         return value
     if q.type == "number":
         if (
@@ -228,11 +277,11 @@ def parse_answer(q: Question, value: Any, atlas: Atlas) -> Answer:
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise AcupressError(f"Question '{q.id}' needs a number, not {value!r}.")
+            raise AcupressError(f"Question '{q.id}' needs a number, not {as_json(value)}.")
         low = -math.inf if q.minimum is None else q.minimum
         high = math.inf if q.maximum is None else q.maximum
         if not low <= value <= high:
-            raise AcupressError(f"Question '{q.id}' needs a number from {low:g} to {high:g}.")
+            raise AcupressError(f"Question '{q.id}' needs {numbers_allowed(q)}.")
         return float(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise AcupressError(f"Question '{q.id}' needs a list of point codes such as [\"BL23\"].")

@@ -67,6 +67,64 @@ def test_check_lists_its_questions(run: Run) -> None:
     assert all(q["text"] for q in qs)
 
 
+def test_check_template_lists_every_question_unanswered(run: Run) -> None:
+    from acupress import safety
+
+    r = run("check", "--template")
+    assert r.code == 0, r.err
+    template = r.json()
+    assert list(template) == [q.id for q in safety.default_screening().questions]
+    assert template["age"] == {
+        "question": "How old are you (in years)?",
+        "type": "number",
+        "allowed": "a number from 0 to 120",
+        "answer": None,
+    }
+    assert all(entry["answer"] is None for entry in template.values())  # never a "no"
+    assert all(entry["question"] and entry["allowed"] for entry in template.values())
+
+
+def test_a_template_is_refused_until_filled_in_then_checked(
+    run: Run, tmp_path: Path, home: Path
+) -> None:
+    from tests.conftest import all_clear
+
+    path = tmp_path / "answers.json"
+    r = run("check", "--template", "--out", str(path))
+    assert r.code == 0, r.err
+    assert r.out == (
+        f"Wrote {path}: the 24 safety questions, every answer empty (null). Fill in each "
+        f'"answer", then run acupress check --answers {path}\n'
+    )
+    refused = run("check", "--answers", str(path))
+    assert refused.code == 2
+    assert refused.err.startswith("Error: Question 'saddle_numbness' is not answered: ")
+    assert refused.err.endswith("Give true or false.\n")
+    assert not (home / "check.json").exists()
+
+    template = json.loads(path.read_text())
+    for key, value in (all_clear() | {"osteoporosis": True}).items():
+        template[key]["answer"] = value
+    path.write_text(json.dumps(template))
+    d = run("check", "--answers", str(path), "--json").json()
+    assert (d["decision"], d["pressure_limit"]) == ("modified", "light")
+
+
+def test_check_template_goes_alone(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("check", "--template", "--answers", str(answers_file()))
+    assert (r.code, r.err) == (2, "Error: Give --template or --answers, not both.\n")
+    r = run("check", "--out", "x.json")
+    assert (r.code, r.err) == (2, "Error: --out goes with --template: acupress check "
+                                  "--template --out FILE.\n")  # fmt: skip
+
+
+def test_check_help_shows_how_to_fill_in_the_template(run: Run) -> None:
+    text = " ".join(run("check", "--help").out.split())
+    assert "acupress check --template --out answers.json" in text
+    assert '"answer": null' in text
+    assert "never taken as no" in text
+
+
 def test_check_with_answers_prints_the_decision(
     run: Run, answers_file: Callable[..., Path]
 ) -> None:
@@ -177,7 +235,7 @@ def test_plan_with_stopping_answers_refuses(run: Run, answers_file: Callable[...
     r = run("plan", "--answers", str(answers_file(fever_or_chills=True)))
     assert r.code == 1
     assert "See a doctor in the next few days" in r.out
-    assert "No session today" in r.err
+    assert r.err.startswith("Error: See a doctor in the next few days: no session until then. ")
 
 
 def test_plan_applies_answers(run: Run, answers_file: Callable[..., Path]) -> None:
@@ -186,6 +244,68 @@ def test_plan_applies_answers(run: Run, answers_file: Callable[..., Path]) -> No
     ).json()
     assert "BL40" not in {s["point"] for s in p["steps"]}
     assert p["omitted"][0]["point"] == "BL40"
+
+
+def test_plan_answers_are_kept_as_todays_check_like_the_sessions(
+    run: Run, answers_file: Callable[..., Path], home: Path
+) -> None:
+    p = run("plan", "--answers", str(answers_file(osteoporosis=True)), "--json").json()
+    assert p["decision"] == "modified"
+    assert json.loads((home / "check.json").read_text())["answers"]["osteoporosis"] is True
+    again = run("plan", "--json").json()
+    assert again["decision"] == "modified"
+    assert {s["pressure"] for s in again["steps"] if s["point"]} == {"light"}
+    assert "osteoporosis" in run("profile", "--json").json()["conditions"]
+
+
+def test_plan_labels_each_change_of_position(run: Run, answers_file: Callable[..., Path]) -> None:
+    r = run("plan", "--answers", str(answers_file(pregnant=True)), "--minutes", "20")
+    assert r.code == 0, r.err
+    positions = [line.strip() for line in r.out.splitlines() if "Position:" in line]
+    assert [p.split(",")[0] for p in positions] == [
+        "Position: Sit on a firm chair or the edge of the bed",
+        "Position: Lie on your left side",
+    ]
+
+
+def test_plan_numbers_the_steps_shown_one_two_three(
+    run: Run, answers_file: Callable[..., Path]
+) -> None:
+    import re
+
+    r = run("plan", "--answers", str(answers_file(pregnant=True)), "--minutes", "20")
+    shown = re.findall(r"^ +(\d+) {2,}\S", r.out, flags=re.MULTILINE)
+    # BL23, BL25 and GV4 are left out; BL40 and KI3 are done on each side in turn
+    assert shown == ["1", "2", "2", "3", "3", "4", "4"]
+    assert re.search(r"^ +4 +Close: rest ", r.out, flags=re.MULTILINE)
+
+
+def test_protocols_json_gives_the_shortest_session_as_a_number(run: Run) -> None:
+    (low_back,) = run("protocols", "--json").json()
+    assert low_back["min_minutes"] == 14
+    assert low_back["error"] is None
+
+
+def test_a_broken_protocol_file_is_named_and_the_others_still_listed(run: Run, home: Path) -> None:
+    from tests.test_protocol import CUSTOM
+
+    (home / "protocols").mkdir(parents=True)
+    (home / "protocols" / "zigzag.toml").write_text(CUSTOM)
+    broken = home / "protocols" / "broken.toml"
+    broken.write_text('name = "broken"\ntitle = 3\n')
+    rows = run("protocols", "--json").json()
+    assert [(r["name"], r["error"] is None) for r in rows] == [
+        ("low-back", True),
+        ("broken", False),
+        ("zigzag", True),
+    ]
+    assert str(broken) in rows[1]["error"] and "field 'title'" in rows[1]["error"]
+    assert (rows[1]["title"], rows[1]["min_minutes"]) == (None, None)
+    r = run("protocols")
+    assert r.code == 0, r.err
+    text = " ".join(r.out.split())
+    assert "low-back" in text and "zigzag" in text
+    assert "cannot be used:" in text and "field 'title'" in text
 
 
 def test_plan_partner(run: Run) -> None:
@@ -232,6 +352,33 @@ def test_profile_round_trip(run: Run) -> None:
         "checked_on": None,
     }
     assert run("plan", "--json").json()["budget_seconds"] == 25 * 60
+
+
+def test_profile_refuses_a_session_shorter_than_the_protocol_allows(run: Run, home: Path) -> None:
+    r = run("profile", "--minutes", "10")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (
+        "Error: The shortest low-back session is 14 minutes: give a usual session length "
+        "of 14 minutes or more, not 10.\n"
+    )
+    assert not (home / "profile.json").exists()
+    assert run("profile", "--minutes", "14").code == 0
+    assert run("plan", "--json").json()["budget_seconds"] == 14 * 60
+
+
+def test_a_too_short_session_length_saved_earlier_is_named_as_the_profiles(
+    run: Run, home: Path
+) -> None:
+    home.mkdir(parents=True)
+    (home / "profile.json").write_text('{"minutes": 10}')
+    r = run("plan")
+    assert r.code == 2
+    assert r.err == (
+        "Error: Your usual session length in your profile (10 minutes) is shorter than the "
+        "shortest low-back session (14 minutes): change it to 14 or more "
+        "(acupress profile --minutes 14, or Settings).\n"
+    )
+    assert run("plan", "--minutes", "20").code == 0
 
 
 def test_damaged_profile_is_a_clear_error(run: Run, home: Path) -> None:

@@ -97,7 +97,7 @@ def test_export_writes_a_fhir_bundle(run: Run, filled: list[SessionLog], tmp_pat
         (("--out", "journal.txt"), "Cannot tell the format from 'journal.txt'"),
         (("--out", "j.csv", "--from", "2026-03-05", "--to", "2026-03-01"), "is after --to"),
         (("--out", "j.csv", "--from", "March"), "--from must be a date like 2026-03-01"),
-        (("--out", "j.csv", "--format", "xml"), "Invalid value for '--format'"),
+        (("--out", "j.csv", "--format", "xml"), "--format must be csv, json or fhir, not 'xml'."),
     ],
 )
 def test_bad_export_options_are_one_clear_error(

@@ -86,7 +86,7 @@ def test_seven_days_a_week_is_refused_unless_insisted(run: Run, tmp_path: Path) 
         (("--time", "25:00"), "--time must be a time like 07:30 (24-hour clock), not '25:00'"),
         (("--start", "2026-02-30"), "--start must be a date like 2026-03-01, not '2026-02-30'"),
         (("--tz", "Mars/Olympus"), "not 'Mars/Olympus'"),
-        (("--minutes", "0"), "0 is not in the range"),
+        (("--minutes", "0"), "--minutes must be a whole number from 1 to 240, not '0'."),
     ],
 )
 def test_bad_input_is_one_clear_error_and_writes_nothing(

@@ -29,6 +29,7 @@ def auto(run: Run, answers: Path, *extra: str) -> Result:
         str(answers),
         "--speed",
         "1000",
+        "--keep",
         "--minutes",
         "15",
         *extra,
@@ -56,11 +57,46 @@ def test_an_auto_session_is_journaled_like_a_guided_one(
     (log,) = run("journal", "--json").json()
     assert log["source"] == "guided" and log["complete"] is True
     assert (log["pain_before"], log["pain_after"], log["relief"]) == (6, 4, 2)
-    assert log["sensations"] == ["warmth", "ache"] and log["note"] == "morning"
+    assert log["sensations"] == ["warmth", "ache"]
+    assert log["note"] == f"{DEMO} morning"
     assert log["points"] == ["BL23", "BL25", "GV4", "BL40", "KI3"]
     assert len(log["steps"]) == 11 and log["decision"] == "go"
     # a new person: the first session is pressed lightly
     assert {s["pressure"] for s in log["steps"] if s["point"]} == {"light"}
+
+
+DEMO = "Demonstration at 1000 times the real speed: its times are compressed."
+
+
+def test_a_sped_up_session_is_a_demonstration_kept_out_of_the_journal(
+    run: Run, answers_file: Callable[..., Path], home: Path
+) -> None:
+    r = run(
+        "session", "--auto", "--answers", str(answers_file()), "--speed", "1000",
+        "--minutes", "15", "--pain-before", "6", "--pain-after", "4",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    assert "A demonstration at 1000 times the real speed: not kept in your journal." in r.out
+    assert "11/11 done: rest" in r.out
+    assert r.out.endswith("The demonstration is over; your journal is as it was.\n")
+    assert not (home / "journal.db").exists()
+    assert run("journal", "--json").json() == []
+    # the safety answers are today's check all the same
+    assert run("plan", "--json").json()["decision"] == "go"
+
+
+def test_a_kept_demonstration_is_marked_in_the_journal_and_the_export(
+    run: Run, answers_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    r = auto(run, answers_file(), "--pain-before", "6", "--pain-after", "4")
+    assert r.code == 0, r.err
+    assert "A demonstration at 1000 times the real speed: kept in your journal" in r.out
+    (log,) = run("journal", "--json").json()
+    assert log["note"] == DEMO
+    assert DEMO in " ".join(run("journal").out.split())
+    out = tmp_path / "journal.csv"
+    assert run("export", "--out", str(out)).code == 0
+    assert DEMO in out.read_text()
 
 
 def test_auto_needs_the_pain_scores_and_writes_nothing_without_them(
@@ -91,7 +127,9 @@ def test_todays_check_is_used_when_no_answers_are_given(
     run: Run, answers_file: Callable[..., Path]
 ) -> None:
     assert run("check", "--answers", str(answers_file(osteoporosis=True))).code == 0
-    r = run("session", "--auto", "--speed", "1000", "--pain-before", "5", "--pain-after", "4")
+    r = run(
+        "session", "--auto", "--speed", "1000", "--keep", "--pain-before", "5", "--pain-after", "4"
+    )
     assert r.code == 0, r.err
     (log,) = run("journal", "--json").json()
     assert log["decision"] == "modified"
@@ -156,6 +194,7 @@ def start_session(answers: Path, speed: str = "40") -> subprocess.Popen[bytes]:
             str(answers),
             "--speed",
             speed,
+            "--keep",
             "--minutes",
             "15",
             "--pain-before",

@@ -25,14 +25,15 @@ THREADS, SAVES = 8, 30
 
 
 def settings(thread: int, save: int) -> dict[str, Any]:
-    """A different whole set of settings for every save; each field tells which it was."""
-    minutes = 1 + thread * SAVES + save
+    """A different whole set of settings for every save; the thumb width tells which it
+    was, and every session length is one the protocol allows (14 minutes or more)."""
+    index = thread * SAVES + save
     return {
-        "thumb_cm": 1 + minutes / 100,
-        "minutes": minutes,
-        "partner": minutes % 2 == 0,
-        "sound": minutes % 3 == 0,
-        "speech": minutes % 5 == 0,
+        "thumb_cm": 1 + index / 100,
+        "minutes": 14 + index % 200,
+        "partner": index % 2 == 0,
+        "sound": index % 3 == 0,
+        "speech": index % 5 == 0,
     }
 
 

@@ -143,6 +143,7 @@ def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
 
     from acupress import profile
 
+    actions.check_usual_minutes(given.minutes)
     me = profile.update(lambda saved: replace(saved, **given.model_dump()))
     return settings_view(me)
 

@@ -431,7 +431,7 @@ async def settings_post(request: Request) -> Response:
             ) from None
         given = models.SettingsIn(
             thumb_cm=profile.check_thumb_cm(thumb) if thumb is not None else None,
-            minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
+            minutes=actions.check_usual_minutes(whole(form, "minutes", "Minutes", required=False)),
             partner=field(form, "partner") == "on",
             sound=field(form, "sound") == "on",
             speech=field(form, "speech") == "on",
