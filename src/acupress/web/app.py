@@ -10,10 +10,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
 from acupress.errors import AcupressError, Busy, NotFound
@@ -47,6 +48,7 @@ def create_app(options: Options | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
+    app.add_middleware(AnswerUnexpected)
     app.add_middleware(SecurityHeaders)
     add_error_handlers(app)
     return app
@@ -86,12 +88,42 @@ def add_error_handlers(app: FastAPI) -> None:
     async def on_invalid(request: Request, e: RequestValidationError) -> Response:
         return answer(request, 422, validation_sentence(e))
 
-    @app.exception_handler(Exception)
-    async def on_bug(request: Request, e: Exception) -> Response:
-        log.exception("unexpected error on %s", request.url.path)
-        return answer(
-            request, 500, f"Unexpected error ({type(e).__name__}); nothing more was saved."
-        )
+
+class AnswerUnexpected:
+    """An unexpected error (a bug) answered with one sentence, its traceback logged.
+
+    Starlette's own last resort answers, then raises the error again to the server, which
+    drops the connection: the browser's next request on it would fail too. Here the error
+    ends with the answer, and the connection stays usable."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as e:
+            if started:  # half an answer is out: only dropping the connection says so
+                raise
+            request = Request(scope, receive)
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            detail = f"Unexpected error ({type(e).__name__}); nothing more was saved."
+            try:
+                response = answer(request, 500, detail)
+            except Exception:  # the error page itself fails: the sentence alone
+                log.exception("the error page failed too")
+                response = PlainTextResponse(detail, status_code=500)
+            await response(scope, receive, send)
 
 
 def validation_sentence(e: RequestValidationError) -> str:
