@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acupress.clock import FakeClock
 from acupress.journal import Journal
@@ -133,6 +135,19 @@ def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
         ({"pain_before": "6", "pain_after": "4", "pressure": "hard"}, "light, moderate or firm"),
         ({"pain_before": "6", "pain_after": "4", "day": "yesterday"}, "Date must be a date"),
         ({"pain_before": "6", "pain_after": "4", "minutes": "0"}, "Minutes must be"),
+        (
+            {"pain_before": "6", "pain_after": "4", "pressure": "light", "points": "ABCDEFGHIJK"},
+            "Unknown point &#39;ABCDEFGHIJK&#39;",
+        ),
+        (
+            {
+                "pain_before": "6",
+                "pain_after": "4",
+                "pressure": "light",
+                "points": [f"X{n}" for n in range(51)],
+            },
+            "Unknown point &#39;X0&#39;",
+        ),
     ],
 )
 def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
@@ -144,6 +159,35 @@ def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
     assert 'role="alert"' in page.text
     with Journal() as db:
         assert db.sessions() == []
+
+
+FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+GOOD_JOURNAL_FORM = {
+    "day": "2026-03-01",
+    "time": "08:00",
+    "pain_before": "6",
+    "pain_after": "4",
+    "minutes": "15",
+    "pressure": "light",
+    "note": "fine",
+}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # a good form with one or two fields changed to anything, so every field is reached
+    changed=st.dictionaries(st.sampled_from(sorted(GOOD_JOURNAL_FORM)), FORM_TEXT, max_size=2),
+    points=st.lists(st.one_of(st.sampled_from(["BL23", "bl40", "KI3"]), FORM_TEXT), max_size=60),
+)
+def test_journal_form_answers_anything_with_the_page_or_a_sentence(
+    client: TestClient, changed: dict[str, str], points: list[str]
+) -> None:
+    answer = post(client, "/journal", GOOD_JOURNAL_FORM | changed | {"points": points})
+    assert answer.status_code in (303, 400), answer.text
+    if answer.status_code == 400:
+        assert 'role="alert"' in answer.text
 
 
 def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.web import api, pages
+from acupress.web import api, models, pages
 from acupress.web.context import Options, make_context
 from acupress.web.security import SecurityHeaders
 
@@ -86,7 +86,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, e: RequestValidationError) -> Response:
-        return answer(request, 422, validation_sentence(e))
+        return answer(request, 422, models.first_problem(e.errors()))
 
 
 class AnswerUnexpected:
@@ -124,18 +124,6 @@ class AnswerUnexpected:
                 log.exception("the error page failed too")
                 response = PlainTextResponse(detail, status_code=500)
             await response(scope, receive, send)
-
-
-def validation_sentence(e: RequestValidationError) -> str:
-    """The first problem in words: 'pain_before: Input should be less than or equal to 10'."""
-    errors = e.errors()
-    if not errors:
-        return "The request is not valid."
-    first = errors[0]
-    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
-    message = str(first.get("msg", "is not valid"))
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}: {message}{more}." if where else f"{message}{more}."
 
 
 def answer(request: Request, status: int, detail: str) -> Response:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from acupress import actions
@@ -260,16 +261,20 @@ def journal_page(request: Request) -> Response:
 def manual_from(form: FormData) -> models.ManualIn:
     day = field(form, "day")
     at = field(form, "time")
-    return models.ManualIn(
-        day=actions.parse_day(day, "Date"),
-        time=actions.parse_clock_time(at, "Time") if at else None,
-        pain_before=pain(form, "pain_before", "Pain before"),
-        pain_after=pain(form, "pain_after", "Pain after"),
-        points=[c for c in form.getlist("points") if isinstance(c, str) and c],
-        minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
-        pressure=pressure_of(form),
-        note=actions.check_note(field(form, "note")),
-    )
+    points = ",".join(c for c in form.getlist("points") if isinstance(c, str))
+    try:
+        return models.ManualIn(
+            day=actions.parse_day(day, "Date"),
+            time=actions.parse_clock_time(at, "Time") if at else None,
+            pain_before=pain(form, "pain_before", "Pain before"),
+            pain_after=pain(form, "pain_after", "Pain after"),
+            points=list(actions.parse_points(points)),
+            minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
+            pressure=pressure_of(form),
+            note=actions.check_note(field(form, "note")),
+        )
+    except ValidationError as e:  # a limit of the model that the checks above do not name
+        raise AcupressError(models.first_problem(e.errors())) from None
 
 
 def pressure_of(form: FormData) -> Pressure:
