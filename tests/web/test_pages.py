@@ -190,6 +190,30 @@ def test_journal_form_answers_anything_with_the_page_or_a_sentence(
         assert 'role="alert"' in answer.text
 
 
+GOOD_FORMS = {
+    "/journal/1/edit": GOOD_JOURNAL_FORM,
+    "/settings": {"thumb_cm": "2,1", "minutes": "20", "partner": "on", "sound": "on"},
+    "/check": check_form(),
+    "/seen-professional": {"note": "GP: go on"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(GOOD_FORMS))
+def test_every_form_answers_anything_with_a_page_never_a_server_error(
+    client: TestClient, path: str
+) -> None:
+    form = GOOD_FORMS[path]
+    assert post(client, "/journal", GOOD_JOURNAL_FORM).status_code == 303  # session 1
+
+    @settings(max_examples=40, deadline=None)
+    @given(changed=st.dictionaries(st.sampled_from(sorted(form)), FORM_TEXT, max_size=3))
+    def any_change(changed: dict[str, str]) -> None:
+        answer = post(client, path, form | changed)
+        assert answer.status_code in (200, 303, 400), answer.text
+
+    any_change()
+
+
 def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
     post(
         client,
