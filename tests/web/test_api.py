@@ -494,3 +494,61 @@ def test_a_step_shows_the_whole_landmark_first_way_to_find_its_point(api: Api) -
     assert "count up two bumps to L2" in bl23["find"][1]  # not pressed at L4
     assert "two finger-widths" in bl23["find"][2]
     assert next(s for s in steps if s["point"] is None)["find"] == []
+
+
+# --- hostile bodies: a sentence, never a server error, and nothing written ------------
+
+DEEP = b"[" * 1000 + b"]" * 1000
+DEEP_OBJECT = b'{"a":' * 1000 + b"1" + b"}" * 1000
+JSON_BODIES = [
+    ("POST", "/api/check"),
+    ("POST", "/api/sessions"),
+    ("POST", "/api/sessions/1/actions"),
+    ("POST", "/api/sessions/1/closing"),
+    ("POST", "/api/journal"),
+    ("PATCH", "/api/journal/1"),
+    ("POST", "/api/seen-professional"),
+    ("PUT", "/api/settings"),
+    ("POST", "/api/import"),
+]
+
+
+def raw(api: Api, method: str, path: str, body: bytes) -> Any:
+    headers = {"X-CSRF-Token": api.token, "Content-Type": "application/json"}
+    return api.client.request(method, path, content=body, headers=headers)
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_BODIES)
+@pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT], ids=["arrays", "objects"])
+def test_json_nested_1000_deep_is_refused_with_a_sentence(
+    api: Api, method: str, path: str, body: bytes
+) -> None:
+    live = api.start()
+    log_by_hand(api, 1, 6, 4)
+    answer = raw(api, method, path, body)
+    assert answer.status_code == 400, answer.text
+    assert "nested too deeply" in answer.json()["detail"]
+    assert len(api.get("/api/journal").json()) == 2
+    assert api.get(f"/api/sessions/{live['id']}").status_code == 200
+
+
+def test_import_larger_than_50_mb_is_refused_and_writes_nothing(api: Api) -> None:
+    body = b'{"format": "acupress-journal", "sessions": [' + b" " * 50_000_000 + b"]}"
+    answer = raw(api, "POST", "/api/import", body)
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == (
+        "The file is larger than 50 MB: that is not an acupress export."
+    )
+    assert api.get("/api/journal").json() == []
+
+
+@pytest.mark.parametrize(("method", "path"), [m for m in JSON_BODIES if m[1] != "/api/import"])
+def test_every_other_body_is_limited_to_1_mb(api: Api, method: str, path: str) -> None:
+    log_by_hand(api, 1, 6, 4)
+    body = b'{"note": "' + b"x" * 1_000_000 + b'"}'
+    answer = raw(api, method, path, body)
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == (
+        "The request is larger than 1 MB: no form or API call of acupress sends that much."
+    )
+    assert [s["note"] for s in api.get("/api/journal").json()] == [""]

@@ -4,6 +4,9 @@ written, and a body cut off while it is still arriving."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import select
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +19,25 @@ from acupress.web.context import Options
 from tests.web.conftest import Served
 
 Serve = Callable[..., Served]
+
+
+def connect(server: Served) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def request_head(server: Served, method: str, path: str, *headers: str) -> bytes:
+    """The start of a request exactly as written: no client tidies the path."""
+    host = server.url.removeprefix("http://")
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", *headers, "", ""]
+    return "\r\n".join(lines).encode()
+
+
+def read_answer(sock: socket.socket) -> tuple[int, Any]:
+    """The server's answer on ``sock``: its status and its JSON body."""
+    answer = http.client.HTTPResponse(sock)
+    answer.begin()
+    return answer.status, json.loads(answer.read())
 
 
 def local_port(response: httpx.Response) -> int:
@@ -53,3 +75,49 @@ def test_after_an_unexpected_error_the_same_connection_serves_the_next_request(
     assert "Unexpected error (RuntimeError); nothing more was saved." in page.text
     assert after.status_code == 200
     assert "RuntimeError: a bug" in caplog.text  # the traceback is logged
+
+
+# --- a body cut off while it arrives ----------------------------------------------------
+
+
+def import_head(server: Served, *headers: str) -> bytes:
+    token = server.api.token
+    return request_head(
+        server,
+        "POST",
+        "/api/import",
+        f"X-CSRF-Token: {token}",
+        f"Cookie: acupress_csrf={token}",
+        "Content-Type: application/json",
+        *headers,
+    )
+
+
+def test_an_import_declared_larger_than_50_mb_is_refused_before_its_body_is_sent(
+    serve: Serve,
+) -> None:
+    server = serve()
+    with connect(server) as sock:
+        sock.sendall(import_head(server, "Content-Length: 60000000"))
+        status, body = read_answer(sock)
+    assert status == 413
+    assert body == {"detail": "The file is larger than 50 MB: that is not an acupress export."}
+
+
+def test_an_import_sent_in_pieces_is_cut_off_at_50_mb(serve: Serve) -> None:
+    """The answer comes while the body is still being sent, soon after 50 MB: the app
+    stops reading there instead of taking the whole body in first."""
+    server = serve()
+    piece = b" " * 1_000_000
+    sent = 0
+    with connect(server) as sock:
+        sock.sendall(import_head(server, "Transfer-Encoding: chunked"))
+        while sent < 80_000_000 and not select.select([sock], [], [], 0)[0]:
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+            sent += len(piece)
+        answered_after = sent
+        status, body = read_answer(sock)
+    assert answered_after < 70_000_000, "no answer until the whole body was sent"
+    assert status == 413
+    assert body == {"detail": "The file is larger than 50 MB: that is not an acupress export."}
+    assert server.api.get("/api/journal") == []

@@ -257,6 +257,38 @@ def test_import_form_refuses_a_damaged_file(client: TestClient) -> None:
     assert "dump.json" in page.text
 
 
+def import_file(client: TestClient, data: bytes) -> Any:
+    return client.post(
+        "/take-away/import",
+        data={"csrf_token": token(client)},
+        files={"file": ("dump.json", data, "application/json")},
+    )
+
+
+def test_import_form_refuses_a_file_nested_too_deeply(client: TestClient) -> None:
+    page = import_file(client, b"[" * 1000 + b"]" * 1000)
+    assert page.status_code == 400
+    assert "dump.json cannot be imported: it is nested too deeply" in page.text
+    assert 'action="/take-away/import"' in page.text  # the form again
+    with Journal() as db:
+        assert db.sessions() == []
+
+
+def test_import_form_refuses_a_file_larger_than_50_mb(client: TestClient) -> None:
+    page = import_file(client, b"[" + b" " * 50_000_000 + b"]")
+    assert page.status_code == 413
+    assert "The file is larger than 50 MB: that is not an acupress export." in page.text
+    with Journal() as db:
+        assert db.sessions() == []
+
+
+def test_a_form_larger_than_1_mb_is_refused(client: TestClient, home: Any) -> None:
+    page = post(client, "/check", check_form(age="4" * 1_000_000))
+    assert page.status_code == 413
+    assert "The request is larger than 1 MB" in page.text
+    assert not (home / "check.json").exists()
+
+
 def test_unknown_page_is_a_404_page_with_a_sentence(client: TestClient) -> None:
     page = client.get("/nowhere")
     assert page.status_code == 404

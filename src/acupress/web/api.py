@@ -25,6 +25,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     403: {"model": models.Problem, "description": "The security token is missing."},
     404: {"model": models.Problem, "description": "No such thing."},
     409: {"model": models.Problem, "description": "Not possible now, and why."},
+    413: {"model": models.Problem, "description": "The body is larger than allowed."},
     422: {"model": models.Problem, "description": "A field is missing or out of range."},
     503: {"model": models.Problem, "description": "The journal is busy: try again."},
 }
@@ -414,21 +415,27 @@ IMPORT_BODY = {
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
-IMPORT_MAX = 50_000_000
+
+
+def import_file(data: bytes, name: str, restore_profile: bool) -> actions.Imported:
+    """Restore a JSON export, refusing whole a file nested too deeply to be one."""
+    try:
+        return actions.import_journal(data, name, restore_profile)
+    except RecursionError:
+        raise AcupressError(
+            f"{name} cannot be imported: it is nested too deeply to be an acupress export; "
+            "nothing was imported."
+        ) from None
 
 
 @router.post("/import", tags=["take away"], openapi_extra=IMPORT_BODY)
 async def post_import(request: Request, restore_profile: bool = False) -> models.ImportOut:
-    """Restore a JSON export (the file as the body); sessions already there are skipped.
-    A damaged file is refused whole and nothing is written."""
+    """Restore a JSON export (the file as the body, at most 50 MB); sessions already there
+    are skipped. A damaged file is refused whole and nothing is written."""
     from starlette.concurrency import run_in_threadpool
 
     data = await request.body()
-    if len(data) > IMPORT_MAX:
-        raise AcupressError("The file is larger than 50 MB: that is not an acupress export.")
-    done = await run_in_threadpool(
-        actions.import_journal, data, "the uploaded file", restore_profile
-    )
+    done = await run_in_threadpool(import_file, data, "the uploaded file", restore_profile)
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 
 

@@ -20,6 +20,7 @@ from acupress import __version__
 from acupress.errors import AcupressError, Busy, NotFound
 from acupress.web import api, models, pages
 from acupress.web.context import Options, make_context
+from acupress.web.limits import BodyLimit
 from acupress.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -48,6 +49,7 @@ def create_app(options: Options | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
+    app.add_middleware(BodyLimit)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(SecurityHeaders)
     add_error_handlers(app)
@@ -62,6 +64,14 @@ def status_of(e: AcupressError) -> int:
     if isinstance(e, api.Conflict):
         return 409
     return 400
+
+
+UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's words, for any cause
+NESTED_TOO_DEEPLY = (
+    "The request's JSON is nested too deeply to read: no acupress request nests more than a "
+    "few levels."
+)
+NOT_JSON = "The request's body cannot be read as JSON: send UTF-8 JSON, as /api/docs shows."
 
 
 def wants_json(request: Request) -> bool:
@@ -82,7 +92,14 @@ def add_error_handlers(app: FastAPI) -> None:
             detail = f"There is no page {request.url.path} here."
         if e.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
+        if detail == UNREADABLE_BODY:
+            detail = NESTED_TOO_DEEPLY if isinstance(e.__cause__, RecursionError) else NOT_JSON
         return answer(request, e.status_code, detail)
+
+    @app.exception_handler(RecursionError)
+    async def on_nested_too_deeply(request: Request, _e: RecursionError) -> Response:
+        # Only a hostile body nests deep enough to exhaust the stack while it is read.
+        return answer(request, 400, NESTED_TOO_DEEPLY)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, e: RequestValidationError) -> Response:

@@ -404,7 +404,7 @@ async def take_away_import(request: Request) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise AcupressError("Choose a JSON export of acupress to import.")
         data = await upload.read()
-        done = actions.import_journal(data, upload.filename, field(form, "restore_profile") == "on")
+        done = api.import_file(data, upload.filename, field(form, "restore_profile") == "on")
     except AcupressError as e:
         return page(request, "take_away.html", 400, imported=None, error=str(e))
     return page(request, "take_away.html", imported=done)
