@@ -1160,8 +1160,31 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def an_address(_ctx: click.Context, _param: click.Parameter, host: str) -> str:
+    if not host.strip():
+        raise click.BadParameter(
+            "an empty address would listen on every network interface: give one, such as "
+            "127.0.0.1 (this computer only)."
+        )
+    return host
+
+
+def a_number(_ctx: click.Context, _param: click.Parameter, speed: float) -> float:
+    import math
+
+    if math.isnan(speed):  # FloatRange lets NaN through: it compares false with both ends
+        raise click.BadParameter("nan is not a number: give one from 0.1 to 1000.")
+    return speed
+
+
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=an_address,
+    help="Address to listen on.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -1170,10 +1193,16 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     help="Port to listen on (0: any free port).",
 )
 @click.option(
-    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run sessions N times faster."
+    "--speed",
+    type=click.FloatRange(0.1, 1000),
+    default=1.0,
+    callback=a_number,
+    help="Run sessions N times faster.",
 )
 def serve(host: str, port: int, speed: float) -> None:
-    """The web app: the whole routine in your browser, served from this computer."""
+    """The web app: the whole routine in your browser, served from this computer. Ctrl-C
+    (or the system's stop signal) stops it; sessions still running keep their steps."""
+    import signal
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -1206,7 +1235,15 @@ def serve(host: str, port: int, speed: float) -> None:
     if speed != 1:
         click.echo(f"Sessions run {speed:g} times faster than real time.")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    # While it runs, the server takes Ctrl-C and SIGTERM as a graceful stop, and raises the
+    # signal again once it has stopped; these handlers take that one, so stopping is a
+    # normal end rather than an interruption.
+    stops = (signal.SIGINT, signal.SIGTERM)
+    before = {s: signal.signal(s, lambda _signum, _frame: None) for s in stops}
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    click.echo("acupress stopped.")
