@@ -290,6 +290,106 @@ def test_requests_without_the_token_are_refused(api: Api, home: Any) -> None:
     assert not (home / "check.json").exists()
 
 
+def test_a_token_the_server_did_not_issue_is_refused(api: Api, home: Any) -> None:
+    """A page from another site can choose a cookie and a field that match; it cannot
+    sign them with this installation's key."""
+    nonce, _, mac = api.token.partition(".")
+    for chosen in ("a" * 32, f"{'0' * 32}.{mac}", f"{nonce}.{'0' * 64}"):
+        api.client.cookies.set("acupress_csrf", chosen)
+        answer = api.client.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": chosen}
+        )
+        assert answer.status_code == 403, chosen
+        assert "security token" in answer.json()["detail"]
+    assert not (home / "check.json").exists()
+
+
+def test_the_signing_key_is_private_and_outlives_the_app(home: Any) -> None:
+    with TestClient(app_on(FakeClock(NOW))) as first:
+        token = first.get("/").cookies["acupress_csrf"]
+    key = home / "web.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    with TestClient(app_on(FakeClock(NOW))) as again:  # the app restarted: open pages work
+        again.cookies.set("acupress_csrf", token)
+        answer = again.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": token}
+        )
+        assert answer.status_code == 200, answer.text
+    key.unlink()  # a new key: every token issued before is refused
+    with TestClient(app_on(FakeClock(NOW))) as renewed:
+        renewed.cookies.set("acupress_csrf", token)
+        answer = renewed.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": token}
+        )
+        assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/journal", {"day": "2026-03-01", "pain_before": 6, "pain_after": 1}),
+        ("PATCH", "/api/journal/1", {"pain_after": 1}),
+        ("DELETE", "/api/journal/1", None),
+        ("PUT", "/api/settings", {"thumb_cm": 2.0}),
+    ],
+)
+def test_every_unsafe_method_needs_the_token(
+    api: Api, home: Any, method: str, path: str, body: Any
+) -> None:
+    log_by_hand(api, 1, 6, 4)
+    answer = api.client.request(method, path, json=body)
+    assert answer.status_code == 403
+    assert "security token" in answer.json()["detail"]
+    assert [(s["id"], s["pain_after"]) for s in api.get("/api/journal").json()] == [(1, 4)]
+    assert not (home / "profile.json").exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "http://testserver.evil.example"},
+        {"Origin": "https://testserver"},
+        {"Origin": "http://testserver:8080"},
+        {"Origin": "null"},
+        {"Referer": "http://evil.example/page.html"},
+    ],
+)
+def test_a_change_sent_from_another_site_is_refused(
+    api: Api, home: Any, headers: dict[str, str]
+) -> None:
+    log_by_hand(api, 1, 6, 4)
+    for method, path in (("POST", "/api/check"), ("DELETE", "/api/journal/1")):
+        answer = api.client.request(
+            method,
+            path,
+            json={"answers": all_clear()},
+            headers={"X-CSRF-Token": api.token, **headers},
+        )
+        assert answer.status_code == 403
+        assert "another site" in answer.json()["detail"]
+    assert not (home / "check.json").exists()
+    assert len(api.get("/api/journal").json()) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://testserver"},
+        {"Origin": "http://TestServer:80"},
+        {"Referer": "http://testserver/check"},
+        {},
+    ],
+)
+def test_a_change_from_this_site_or_from_no_page_at_all_is_taken(
+    api: Api, headers: dict[str, str]
+) -> None:
+    answer = api.client.post(
+        "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": api.token, **headers}
+    )
+    assert answer.status_code == 200, answer.text
+
+
 def test_unknown_host_is_refused(api: Api) -> None:
     assert api.get("/", headers={"Host": "evil.example"}).status_code == 400
 

@@ -31,8 +31,8 @@ def client() -> Iterator[TestClient]:
 
 def token(client: TestClient, page: str = "/") -> str:
     html = client.get(page).text
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html) or re.search(
-        r'name="csrf-token" content="([0-9a-f]+)"', html
+    found = re.search(r'name="csrf_token" value="([0-9a-f.]+)"', html) or re.search(
+        r'name="csrf-token" content="([0-9a-f.]+)"', html
     )
     assert found, "the page carries no token"
     return found[1]
@@ -98,6 +98,13 @@ def test_form_without_the_token_is_refused(client: TestClient, home: Any) -> Non
     page = client.post("/check", data=check_form())
     assert page.status_code == 403
     assert "security token" in page.text
+    assert not (home / "check.json").exists()
+
+
+def test_form_sent_from_another_site_is_refused(client: TestClient, home: Any) -> None:
+    page = post(client, "/check", check_form(), headers={"Origin": "http://evil.example"})
+    assert page.status_code == 403
+    assert "another site" in page.text
     assert not (home / "check.json").exists()
 
 
