@@ -419,6 +419,19 @@ def test_journal_add_edit_delete(api: Api) -> None:
     assert api.get(f"/api/journal/{s['id']}").status_code == 404
 
 
+def test_a_running_session_cannot_be_deleted_until_it_has_ended(api: Api) -> None:
+    live = api.start()
+    refused = api.send("DELETE", f"/api/journal/{live['id']}")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"Session {live['id']} is still running: stop it first, then delete it."
+    )
+    assert api.get(f"/api/journal/{live['id']}").status_code == 200
+    api.act(live["id"], "stop", reason="no_time")
+    assert api.send("DELETE", f"/api/journal/{live['id']}").status_code == 204
+    assert api.get(f"/api/journal/{live['id']}").status_code == 404
+
+
 def test_journal_refuses_a_session_in_the_future(api: Api) -> None:
     answer = api.post("/api/journal", {"day": "2026-03-05", "pain_before": 6, "pain_after": 4})
     assert answer.status_code == 400

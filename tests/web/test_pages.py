@@ -244,6 +244,19 @@ def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
     assert client.get("/journal/1/edit").status_code == 404
 
 
+def test_deleting_a_running_session_is_refused_with_a_page(client: TestClient) -> None:
+    assert post(client, "/check", check_form()).status_code == 200
+    started = client.post(
+        "/api/sessions", json={"pain_before": 5}, headers={"X-CSRF-Token": token(client)}
+    )
+    assert started.status_code == 201
+    page = post(client, "/journal/1/delete", {})
+    assert page.status_code == 409
+    assert "Session 1 is still running: stop it first, then delete it." in page.text
+    with Journal() as db:
+        assert [s.id for s in db.sessions()] == [1]
+
+
 def test_settings_form_rejects_an_implausible_thumb(client: TestClient, home: Any) -> None:
     page = post(client, "/settings", {"thumb_cm": "9", "minutes": "20"})
     assert page.status_code == 400

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from acupress import actions
-from acupress.errors import AcupressError
+from acupress.errors import AcupressError, NotFound
 from acupress.web import models, views
 from acupress.web.context import Context
 from acupress.web.security import DOCUMENT_POLICY, require_token
@@ -125,6 +125,18 @@ def close_session(
     return views.session(db.get(session_id))
 
 
+def delete_session(ctx: Context, session_id: int) -> None:
+    """A session is deleted once it has ended: while it runs, the server still writes its
+    steps, and writes its end when it stops or the app does."""
+    try:
+        running = not ctx.live.get(session_id).closed
+    except NotFound:
+        running = False
+    if running:
+        raise Conflict(f"Session {session_id} is still running: stop it first, then delete it.")
+    ctx.journal().delete(session_id)
+
+
 def settings_view(me: Profile) -> models.SettingsOut:
     return models.SettingsOut(
         thumb_cm=me.thumb_cm,
@@ -164,6 +176,31 @@ def protocol_svg(ctx: Context, name: str, view: str, thumb_cm: float | None) -> 
 
 
 SVG = {"content": {"image/svg+xml": {}}, "description": "An SVG chart."}
+
+# OpenAPI links: from an answer's ``id`` to the operations on the same session.
+JOURNAL_ENTRY = {
+    "GetJournalEntry": "get_journal_api_journal__session_id__get",
+    "EditJournalEntry": "edit_journal_api_journal__session_id__patch",
+    "DeleteJournalEntry": "delete_journal_api_journal__session_id__delete",
+}
+RUNNING_SESSION = {
+    "GetSession": "get_session_api_sessions__session_id__get",
+    "ActOnSession": "post_action_api_sessions__session_id__actions_post",
+    "CloseSession": "post_closing_api_sessions__session_id__closing_post",
+    "LeaveSession": "post_leave_api_sessions__session_id__leave_post",
+}
+
+
+def links(status: int, *targets: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    found = {name: op for target in targets for name, op in target.items()}
+    return {
+        status: {
+            "links": {
+                name: {"operationId": op, "parameters": {"session_id": "$response.body#/id"}}
+                for name, op in found.items()
+            }
+        }
+    }
 
 
 # --- points ---------------------------------------------------------------------------
@@ -250,7 +287,12 @@ def get_today(ctx: Ctx) -> models.TodayOut:
 # --- the guided session ---------------------------------------------------------------
 
 
-@router.post("/sessions", tags=["session"], status_code=201)
+@router.post(
+    "/sessions",
+    tags=["session"],
+    status_code=201,
+    responses=links(201, RUNNING_SESSION, JOURNAL_ENTRY),
+)
 def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
     """Start a guided session now; refused (409) until today's check allows one."""
     return start_session(ctx, given)
@@ -263,7 +305,9 @@ def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
-@router.post("/sessions/{session_id}/actions", tags=["session"])
+@router.post(
+    "/sessions/{session_id}/actions", tags=["session"], responses=links(200, RUNNING_SESSION)
+)
 def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) -> models.LiveOut:
     """Go on (advance), pause, resume, skip, go back, or stop with a reason."""
     note = actions.check_note(given.note)
@@ -279,7 +323,9 @@ def post_leave(ctx: Ctx, session_id: SessionId) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/sessions/{session_id}/closing", tags=["session"])
+@router.post(
+    "/sessions/{session_id}/closing", tags=["session"], responses=links(200, JOURNAL_ENTRY)
+)
 def post_closing(
     ctx: Ctx, session_id: SessionId, given: models.SessionClosing
 ) -> models.SessionOut:
@@ -305,7 +351,7 @@ def list_journal(
     return [views.session(s) for s in db.sessions(since, until, last=last, with_steps=True)]
 
 
-@router.post("/journal", tags=["journal"], status_code=201)
+@router.post("/journal", tags=["journal"], status_code=201, responses=links(201, JOURNAL_ENTRY))
 def add_journal(ctx: Ctx, given: models.ManualIn) -> models.SessionOut:
     """Log a session done without acupress guiding it."""
     log = views.manual(given, ctx.now())
@@ -342,7 +388,8 @@ def edit_journal(ctx: Ctx, session_id: SessionId, given: models.EditIn) -> model
 
 @router.delete("/journal/{session_id}", tags=["journal"], status_code=204)
 def delete_journal(ctx: Ctx, session_id: SessionId) -> Response:
-    ctx.journal().delete(session_id)
+    """Delete a session from the journal; refused (409) while it is running."""
+    delete_session(ctx, session_id)
     return Response(status_code=204)
 
 

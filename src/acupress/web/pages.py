@@ -355,7 +355,7 @@ async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
 
 @router.post("/journal/{session_id}/delete")
 def journal_delete(request: Request, session_id: api.SessionId) -> Response:
-    ctx_of(request).journal().delete(session_id)
+    api.delete_session(ctx_of(request), session_id)
     return RedirectResponse("/journal?done=deleted", status_code=303)
 
 
