@@ -62,6 +62,39 @@ def test_every_page_renders_with_a_strict_content_security_policy(
     assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []  # nothing from elsewhere
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        *PAGES,
+        "/journal/1/edit",
+        "/nowhere",
+        "/api/today",
+        "/api/journal",
+        "/api/journal/1",
+        "/api/exports/csv",
+        "/api/exports/json",
+        "/api/exports/fhir",
+        "/api/report.html",
+        "/api/guide.html",
+        "/api/reminders.ics",
+        "/api/charts/points/BL23.svg",
+        "/api/openapi.json",
+    ],
+)
+def test_nothing_but_the_static_files_may_be_kept_in_a_cache(client: TestClient, path: str) -> None:
+    form = {"day": "2026-03-01", "pain_before": "6", "pain_after": "4", "pressure": "light"}
+    assert post(client, "/journal", form).status_code == 303
+    answer = client.get(path)
+    assert answer.headers["cache-control"] == "no-store", path
+
+
+def test_static_files_may_be_cached(client: TestClient) -> None:
+    for path in ("/static/app.css", "/static/session.js", "/static/icon.svg"):
+        answer = client.get(path)
+        assert answer.status_code == 200
+        assert "no-store" not in answer.headers.get("cache-control", ""), path
+
+
 def test_the_token_cookie_is_strict_and_not_readable_by_scripts(client: TestClient) -> None:
     cookie = client.get("/").headers["set-cookie"]
     assert "SameSite=Strict" in cookie and "HttpOnly" in cookie

@@ -226,7 +226,7 @@ def point_chart(
 ) -> Response:
     """Where a point lies, drawn from its atlas anchor."""
     svg = point_svg(ctx.book.get(code).code, view, ctx.profile().thumb_cm)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get(
@@ -237,7 +237,7 @@ def protocol_chart(
 ) -> Response:
     """Every point of a protocol, numbered by step."""
     svg = protocol_svg(ctx, name, view, ctx.profile().thumb_cm)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml")
 
 
 # --- check and plan -------------------------------------------------------------------

@@ -184,7 +184,8 @@ async def require_token(request: Request) -> None:
 
 
 class SecurityHeaders:
-    """Adds the security headers to every answer, and the token cookie when it is new."""
+    """Adds the security headers to every answer, and the token cookie when it is new.
+    Only the static files (styles, script, icons) may be cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -204,6 +205,9 @@ class SecurityHeaders:
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if not scope["path"].startswith("/static/"):
+                    # pages, API answers and exports hold health data: never kept on disk
+                    headers["Cache-Control"] = "no-store"
                 new = scope.get("state", {}).get("new_csrf")
                 if new:
                     headers.append(
