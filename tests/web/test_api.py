@@ -109,13 +109,30 @@ def test_late_page_writes_every_step_whose_time_passed_with_its_real_end(api: Ap
     plan = api.get("/api/plan").json()["steps"]
     three = sum(s["seconds"] for s in plan[:3])
     api.clock.advance(three + 5)  # the tab slept through three steps
-    now = api.get(f"/api/sessions/{live['id']}").json()
+    now = api.act(live["id"], "advance")
     assert now["index"] == 3
     assert now["step_elapsed"] == pytest.approx(5)
     steps = stored(live["id"]).steps
     assert len(steps) == 3
     ends = [s.completed_at for s in steps]
     assert ends[-1] == NOW + dt.timedelta(seconds=three)
+
+
+def test_reading_a_session_shows_where_it_is_and_writes_nothing(api: Api) -> None:
+    live = api.start()
+    plan = api.get("/api/plan").json()["steps"]
+    three = sum(s["seconds"] for s in plan[:3])
+    api.clock.advance(three + 5)
+    for _ in range(2):
+        now = api.get(f"/api/sessions/{live['id']}")
+        assert now.status_code == 200
+        seen = now.json()
+        assert (seen["index"], seen["steps_done"]) == (3, 3)
+        assert seen["step_elapsed"] == pytest.approx(5)
+        assert stored(live["id"]).steps == ()
+    written = api.act(live["id"], "advance")  # what the page sends when a step's time is up
+    assert (written["index"], written["steps_done"]) == (3, 3)
+    assert len(stored(live["id"]).steps) == 3
 
 
 def test_pause_stops_the_countdown(api: Api) -> None:
@@ -202,7 +219,7 @@ def test_app_shutdown_marks_running_sessions_interrupted() -> None:
         api = Api(client, clock)
         live = api.start()
         clock.advance(live["step"]["seconds"] - 30)
-        api.get(f"/api/sessions/{live['id']}")  # the page's heartbeat
+        api.act(live["id"], "advance")  # the page's heartbeat
         clock.advance(31)
     log = stored(live["id"])
     assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)

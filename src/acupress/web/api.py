@@ -3,6 +3,8 @@ core. Errors a person can fix come back as a 4xx with ``detail``, one sentence."
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -13,6 +15,7 @@ from acupress import actions
 from acupress.errors import AcupressError, NotFound
 from acupress.web import models, views
 from acupress.web.context import Context
+from acupress.web.live import Live, Moment
 from acupress.web.security import DOCUMENT_POLICY, require_token
 
 if TYPE_CHECKING:
@@ -104,6 +107,17 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
         answers=safety.answers_to_json(answers),
     )
     return views.live(moment, ctx.book, me.thumb_cm, ctx.options.speed)
+
+
+def where_now(live: Live) -> Moment:
+    """Where a session is at this moment, worked out on a copy of it: the steps whose time
+    is up are passed on the copy only, so reading writes nothing."""
+    with live.lock:
+        at = live.clock.elapsed()
+        session = copy.deepcopy(live.session)
+    session.advance(at)
+    shown = dataclasses.replace(live, session=session)
+    return Moment(live=shown, status=session.status(at), cues=())
 
 
 def close_session(
@@ -300,8 +314,9 @@ def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
 
 @router.get("/sessions/{session_id}", tags=["session"])
 def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
-    """Where a running session is; steps whose time is up are written first."""
-    moment = ctx.live.act(ctx.journal(), session_id, "advance")
+    """Where a running session is now; nothing is written (the page's "advance" action
+    writes the steps whose time is up)."""
+    moment = where_now(ctx.live.get(session_id))
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
