@@ -499,6 +499,40 @@ def test_session_page_weight_under_150_kb(server: Served, page: Page) -> None:
     assert all(r.ok for r in responses), [(r.url, r.status) for r in responses if not r.ok]
 
 
+def test_api_docs_list_the_operations_with_nothing_blocked(server: Served, page: Page) -> None:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    requests: list[Request] = []
+    page.on("request", lambda r: requests.append(r))
+    page.goto(f"{server.url}/api/docs")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    paths = page.locator(".opblock-summary-path").all_text_contents()
+    assert "/api/sessions/{session_id}/actions" in [p.replace("\u200b", "") for p in paths]
+    schema = server.api.get("/api/openapi.json")["paths"]
+    assert len(paths) == sum(len(operations) for operations in schema.values())
+    # an operation opened and tried: the call goes to this app, with the page's token
+    today = page.locator("#operations-progress-get_today_api_today_get")
+    today.locator(".opblock-summary").click()
+    today.get_by_role("button", name="Try it out").click()
+    today.get_by_role("button", name="Execute").click()
+    expect(today.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+        "200"
+    )
+    settings = page.locator("#operations-settings-put_settings_api_settings_put")
+    settings.locator(".opblock-summary").click()
+    settings.get_by_role("button", name="Try it out").click()
+    settings.locator("textarea.body-param__text").fill('{"minutes": 20}')
+    settings.get_by_role("button", name="Execute").click()
+    expect(settings.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+        "200"
+    )
+    assert server.api.get("/api/settings")["minutes"] == 20
+    assert not problems, problems  # a blocked script, style or request is a console error
+    strangers = [r.url for r in requests if not r.url.startswith(server.url + "/")]
+    assert not strangers, f"requests beyond the app: {strangers}"
+
+
 def test_screenshots_at_phone_and_desktop_width(
     serve: Serve, new_page: NewPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,6 +95,19 @@ def test_static_files_may_be_cached(client: TestClient) -> None:
         assert "no-store" not in answer.headers.get("cache-control", ""), path
 
 
+def test_the_api_docs_load_nothing_from_elsewhere_and_run_no_inline_script(
+    client: TestClient,
+) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe" not in policy
+    assert re.findall(r"<script>", page.text) == []
+    assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+        assert client.get(asset).status_code == 200, asset
+
+
 def test_the_token_cookie_is_strict_and_not_readable_by_scripts(client: TestClient) -> None:
     cookie = client.get("/").headers["set-cookie"]
     assert "SameSite=Strict" in cookie and "HttpOnly" in cookie

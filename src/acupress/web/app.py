@@ -40,13 +40,16 @@ def create_app(options: Options | None = None) -> FastAPI:
         version=__version__,
         summary="Acupressure for low back pain: atlas, safety check, guided sessions, journal.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by pages.api_docs, with its assets from this app
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.ctx = ctx
     app.include_router(api.router)
     app.include_router(pages.router)
+    # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
+    swagger = StaticFiles(packages=[("fastapi_offline", "static")])
+    app.mount("/static/swagger-ui", swagger, name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
     app.add_middleware(BodyLimit)

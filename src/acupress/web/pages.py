@@ -20,7 +20,7 @@ from acupress.errors import AcupressError
 from acupress.protocol import minutes_seconds
 from acupress.web import api, models, views
 from acupress.web.context import Context
-from acupress.web.security import require_token, token_of
+from acupress.web.security import DOCS_POLICY, require_token, token_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -408,6 +408,17 @@ async def take_away_import(request: Request) -> Response:
     except AcupressError as e:
         return page(request, "take_away.html", 400, imported=None, error=str(e))
     return page(request, "take_away.html", imported=done)
+
+
+# --- the API's documentation ----------------------------------------------------------
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The API browsable (Swagger UI), its files served by this app like every page's."""
+    answer = page(request, "api_docs.html")
+    answer.headers["Content-Security-Policy"] = DOCS_POLICY
+    return answer
 
 
 # --- settings -------------------------------------------------------------------------

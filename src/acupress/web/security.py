@@ -41,6 +41,12 @@ PAGE_POLICY = (
     "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The API's documentation (Swagger UI): its script and the app's own, its icons drawn as
+# data: images, the schema read and calls tried on this app; nothing else.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 # The printable guide and report are standalone documents with their own inline styles;
 # they run no script at all.
 DOCUMENT_POLICY = (
