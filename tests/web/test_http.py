@@ -121,3 +121,61 @@ def test_an_import_sent_in_pieces_is_cut_off_at_50_mb(serve: Serve) -> None:
     assert status == 413
     assert body == {"detail": "The file is larger than 50 MB: that is not an acupress export."}
     assert server.api.get("/api/journal") == []
+
+
+# --- paths sent exactly as written --------------------------------------------------------
+
+
+def get_raw(server: Served, path: str) -> tuple[int, Any]:
+    with connect(server) as sock:
+        sock.sendall(request_head(server, "GET", path, "Connection: close"))
+        return read_answer(sock)
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        # dot segments reach the app as they are: no route takes a name with a slash
+        (
+            "/api/charts/protocols/../../etc/passwd.svg",
+            "There is no page /api/charts/protocols/../../etc/passwd.svg here.",
+        ),
+        (
+            "/api/charts/protocols/..%2F..%2Fetc%2Fpasswd.svg",
+            "There is no page /api/charts/protocols/../../etc/passwd.svg here.",
+        ),
+        # a name the route does take: protocols are looked up by name, never opened by path
+        (
+            "/api/charts/protocols/%2E%2E.svg",
+            "Unknown protocol '..': known protocols are low-back.",
+        ),
+        (
+            "/api/charts/protocols/..%5C..%5Cetc%5Cpasswd.svg",
+            "Unknown protocol '..\\..\\etc\\passwd': known protocols are low-back.",
+        ),
+        (
+            "/api/charts/points/..%5C..%5Cetc%5Cpasswd.svg",
+            "Unknown point '..\\..\\etc\\passwd': ",
+        ),
+    ],
+)
+def test_a_path_out_of_the_app_is_refused_by_the_app_itself(
+    serve: Serve, path: str, detail: str
+) -> None:
+    status, body = get_raw(serve(), path)
+    assert status == 404
+    assert body["detail"].startswith(detail)
+
+
+def test_static_files_stay_inside_their_folder(serve: Serve) -> None:
+    server = serve()
+    with connect(server) as sock:
+        sock.sendall(
+            request_head(server, "GET", "/static/../../../../etc/passwd", "Connection: close")
+        )
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        text = answer.read().decode()
+    assert answer.status == 404
+    assert "There is no page /static/../../../../etc/passwd here." in text
+    assert "root:" not in text
