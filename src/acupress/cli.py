@@ -1219,6 +1219,7 @@ def serve(host: str, port: int, speed: float) -> None:
                 f"Port {port} is already in use: choose another with --port (0 picks a free one)."
             ) from None
         raise AcupressError(f"Cannot listen on {host}:{port} ({e.strerror}).") from None
+    sock.listen(2048)  # from the moment the address is shown, connections wait their turn
     bound = sock.getsockname()[1]
     import uvicorn
 
@@ -1228,20 +1229,21 @@ def serve(host: str, port: int, speed: float) -> None:
     local = host in LOOPBACK
     hosts = Options().allowed_hosts if local else ("*",)
     app = create_app(Options(speed=speed, allowed_hosts=hosts))
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"acupress is running at http://{shown}:{bound}/ (Ctrl-C to stop)")
-    if not local:
-        click.echo("It listens beyond this computer: anyone on your network can open it.")
-    if speed != 1:
-        click.echo(f"Sessions run {speed:g} times faster than real time.")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    # While it runs, the server takes Ctrl-C and SIGTERM as a graceful stop, and raises the
-    # signal again once it has stopped; these handlers take that one, so stopping is a
-    # normal end rather than an interruption.
+    server = uvicorn.Server(config)
+    # The server takes Ctrl-C and SIGTERM as a graceful stop, and raises the signal again
+    # once it has stopped; before it starts, and after, the signal goes to the same stop,
+    # so stopping is a normal end rather than an interruption (or a signal lost).
     stops = (signal.SIGINT, signal.SIGTERM)
-    before = {s: signal.signal(s, lambda _signum, _frame: None) for s in stops}
+    before = {s: signal.signal(s, server.handle_exit) for s in stops}
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"acupress is running at http://{shown}:{bound}/ (Ctrl-C to stop)")
+        if not local:
+            click.echo("It listens beyond this computer: anyone on your network can open it.")
+        if speed != 1:
+            click.echo(f"Sessions run {speed:g} times faster than real time.")
+        server.run(sockets=[sock])
     finally:
         sock.close()
         for s, handler in before.items():
