@@ -108,15 +108,18 @@ def signature(key: bytes, nonce: str) -> str:
     return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
 
 
+NONCE = 32  # hex digits of the random part; the signature's 64 follow
+
+
 def new_token(key: bytes) -> str:
-    nonce = secrets.token_hex(16)
-    return f"{nonce}.{signature(key, nonce)}"
+    nonce = secrets.token_hex(NONCE // 2)
+    return nonce + signature(key, nonce)
 
 
 def issued(key: bytes, token: str) -> bool:
     """Whether this server made ``token`` (its nonce signed with the key)."""
-    nonce, _, mac = token.partition(".")
-    return len(nonce) == 32 and hmac.compare_digest(mac.encode(), signature(key, nonce).encode())
+    nonce, mac = token[:NONCE], token[NONCE:]
+    return len(nonce) == NONCE and hmac.compare_digest(mac.encode(), signature(key, nonce).encode())
 
 
 def token_of(request: Request) -> str:
