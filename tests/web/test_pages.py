@@ -355,6 +355,21 @@ def test_a_form_larger_than_1_mb_is_refused(client: TestClient, home: Any) -> No
     assert not (home / "check.json").exists()
 
 
+def test_a_data_directory_that_cannot_be_made_is_one_sentence(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("ACUPRESS_HOME", str(tmp_path / "a-file" / "acupress"))
+    with TestClient(app_on(FakeClock(NOW))) as client:
+        page = client.get("/take-away")
+        client.cookies.set("acupress_csrf", "0" * 96)
+        api = client.post("/api/check", json={}, headers={"X-CSRF-Token": "0" * 96})
+    assert page.status_code == 400
+    assert "Cannot keep the web app&#39;s key in" in page.text
+    assert api.status_code == 400
+    assert api.json()["detail"].startswith("Cannot keep the web app's key in")
+
+
 def test_unknown_page_is_a_404_page_with_a_sentence(client: TestClient) -> None:
     page = client.get("/nowhere")
     assert page.status_code == 404

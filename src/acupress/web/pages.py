@@ -56,7 +56,7 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
         {
             "nav": NAV,
             "path": request.url.path,
-            "csrf": token_of(request),
+            "csrf": values.pop("csrf") if "csrf" in values else token_of(request),
             "done": DONE.get(request.query_params.get("done", "")),
             **values,
         },
@@ -65,7 +65,11 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
 
 
 def error_page(request: Request, status: int, detail: str) -> Response:
-    return page(request, "error.html", status, code=status, detail=detail)
+    try:
+        csrf = token_of(request)
+    except AcupressError:  # the token's key cannot be kept: the page still says what is wrong
+        csrf = ""
+    return page(request, "error.html", status, code=status, detail=detail, csrf=csrf)
 
 
 def ctx_of(request: Request) -> Context:
