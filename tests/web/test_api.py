@@ -662,6 +662,30 @@ def test_json_nested_1000_deep_is_refused_with_a_sentence(
     assert api.get(f"/api/sessions/{live['id']}").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        (
+            b'{"answers": "\xff"}',
+            400,
+            "The request's body cannot be read as JSON: send UTF-8 JSON, as /api/docs shows.",
+        ),
+        (
+            b'{"answers": {',
+            422,
+            "The request's body is not valid JSON (see character 13): send JSON, as /api/docs "
+            "shows.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_one_sentence(
+    api: Api, home: Any, body: bytes, status: int, detail: str
+) -> None:
+    answer = raw(api, "POST", "/api/check", body)
+    assert (answer.status_code, answer.json()) == (status, {"detail": detail})
+    assert not (home / "check.json").exists()
+
+
 def test_import_larger_than_50_mb_is_refused_and_writes_nothing(api: Api) -> None:
     body = b'{"format": "acupress-journal", "sessions": [' + b" " * 50_000_000 + b"]}"
     answer = raw(api, "POST", "/api/import", body)

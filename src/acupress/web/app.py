@@ -75,6 +75,9 @@ NESTED_TOO_DEEPLY = (
     "few levels."
 )
 NOT_JSON = "The request's body cannot be read as JSON: send UTF-8 JSON, as /api/docs shows."
+NOT_JSON_AT = (
+    "The request's body is not valid JSON (see character {at}): send JSON, as /api/docs shows."
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -106,7 +109,11 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, e: RequestValidationError) -> Response:
-        return answer(request, 422, models.first_problem(e.errors()))
+        errors = e.errors()
+        if errors and errors[0].get("type") == "json_invalid":
+            at = errors[0].get("loc", ("body", 0))[-1]
+            return answer(request, 422, NOT_JSON_AT.format(at=at))
+        return answer(request, 422, models.first_problem(errors))
 
 
 class AnswerUnexpected:
