@@ -1286,8 +1286,31 @@ def guide(protocol_name: str, fmt: str | None, thumb_cm: float | None, out_path:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def an_address(_ctx: click.Context, _param: click.Parameter, host: str) -> str:
+    if not host.strip():
+        raise click.BadParameter(
+            "an empty address would listen on every network interface: give one, such as "
+            "127.0.0.1 (this computer only)."
+        )
+    return host
+
+
+def a_number(_ctx: click.Context, _param: click.Parameter, speed: float) -> float:
+    import math
+
+    if math.isnan(speed):  # FloatRange lets NaN through: it compares false with both ends
+        raise click.BadParameter("nan is not a number: give one from 0.1 to 1000.")
+    return speed
+
+
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=an_address,
+    help="Address to listen on.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -1296,10 +1319,16 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     help="Port to listen on (0: any free port).",
 )
 @click.option(
-    "--speed", type=click.FloatRange(0.1, 1000), default=1.0, help="Run sessions N times faster."
+    "--speed",
+    type=click.FloatRange(0.1, 1000),
+    default=1.0,
+    callback=a_number,
+    help="Run sessions N times faster.",
 )
 def serve(host: str, port: int, speed: float) -> None:
-    """The web app: the whole routine in your browser, served from this computer."""
+    """The web app: the whole routine in your browser, served from this computer. Ctrl-C
+    (or the system's stop signal) stops it; sessions still running keep their steps."""
+    import signal
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -1316,6 +1345,7 @@ def serve(host: str, port: int, speed: float) -> None:
                 f"Port {port} is already in use: choose another with --port (0 picks a free one)."
             ) from None
         raise AcupressError(f"Cannot listen on {host}:{port} ({e.strerror}).") from None
+    sock.listen(2048)  # from the moment the address is shown, connections wait their turn
     bound = sock.getsockname()[1]
     import uvicorn
 
@@ -1325,14 +1355,23 @@ def serve(host: str, port: int, speed: float) -> None:
     local = host in LOOPBACK
     hosts = Options().allowed_hosts if local else ("*",)
     app = create_app(Options(speed=speed, allowed_hosts=hosts))
-    address = f"[{host}]" if ":" in host else host
-    click.echo(f"acupress is running at http://{address}:{bound}/ (Ctrl-C to stop)")
-    if not local:
-        click.echo("It listens beyond this computer: anyone on your network can open it.")
-    if speed != 1:
-        click.echo(f"Sessions run {speed:g} times faster than real time.")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    # The server takes Ctrl-C and SIGTERM as a graceful stop, and raises the signal again
+    # once it has stopped; before it starts, and after, the signal goes to the same stop,
+    # so stopping is a normal end rather than an interruption (or a signal lost).
+    stops = (signal.SIGINT, signal.SIGTERM)
+    before = {s: signal.signal(s, server.handle_exit) for s in stops}
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        address = f"[{host}]" if ":" in host else host
+        click.echo(f"acupress is running at http://{address}:{bound}/ (Ctrl-C to stop)")
+        if not local:
+            click.echo("It listens beyond this computer: anyone on your network can open it.")
+        if speed != 1:
+            click.echo(f"Sessions run {speed:g} times faster than real time.")
+        server.run(sockets=[sock])
     finally:
         sock.close()
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    click.echo("acupress stopped.")

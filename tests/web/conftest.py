@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from acupress.clock import Clock
 from acupress.web.app import create_app
 from acupress.web.context import Options
 from acupress.web.security import COOKIE
@@ -81,14 +82,17 @@ class Served:
         assert not self.thread.is_alive(), "the server did not shut down"
 
 
-def start(speed: float) -> Served:
-    """The app on a pre-bound socket of 127.0.0.1 (port 0: a free one), as `acupress serve`
-    does, in a thread of this process; back once it accepts connections."""
+def start(speed: float, app: FastAPI | None = None, clock: Clock | None = None) -> Served:
+    """The app (or ``app``) on a pre-bound socket of 127.0.0.1 (port 0: a free one), as
+    `acupress serve` does, in a thread of this process; back once it accepts connections.
+    With ``clock``, every session runs on it (a fake clock the test moves)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(Options(speed=speed))
+    if app is None:
+        fixed = None if clock is None else (lambda _speed: clock)
+        app = create_app(Options(speed=speed, clock=fixed))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
 
@@ -110,12 +114,13 @@ def start(speed: float) -> Served:
 
 @pytest.fixture
 def serve(home: Path) -> Iterator[Callable[..., Served]]:
-    """Start the app: ``serve(speed=300)``. It uses this test's ACUPRESS_HOME (``home``)
-    and is shut down (its running sessions interrupted) when the test ends."""
+    """Start the app: ``serve(speed=300)``, ``serve(app=app)``, ``serve(clock=fake)``. It
+    uses this test's ACUPRESS_HOME (``home``) and is shut down (its running sessions
+    interrupted) when the test ends."""
     started: list[Served] = []
 
-    def make(speed: float = FAST) -> Served:
-        served = start(speed)
+    def make(speed: float = FAST, app: FastAPI | None = None, clock: Clock | None = None) -> Served:
+        served = start(speed, app, clock)
         started.append(served)
         return served
 

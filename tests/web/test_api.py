@@ -109,13 +109,30 @@ def test_late_page_writes_every_step_whose_time_passed_with_its_real_end(api: Ap
     plan = api.get("/api/plan").json()["steps"]
     three = sum(s["seconds"] for s in plan[:3])
     api.clock.advance(three + 5)  # the tab slept through three steps
-    now = api.get(f"/api/sessions/{live['id']}").json()
+    now = api.act(live["id"], "advance")
     assert now["index"] == 3
     assert now["step_elapsed"] == pytest.approx(5)
     steps = stored(live["id"]).steps
     assert len(steps) == 3
     ends = [s.completed_at for s in steps]
     assert ends[-1] == NOW + dt.timedelta(seconds=three)
+
+
+def test_reading_a_session_shows_where_it_is_and_writes_nothing(api: Api) -> None:
+    live = api.start()
+    plan = api.get("/api/plan").json()["steps"]
+    three = sum(s["seconds"] for s in plan[:3])
+    api.clock.advance(three + 5)
+    for _ in range(2):
+        now = api.get(f"/api/sessions/{live['id']}")
+        assert now.status_code == 200
+        seen = now.json()
+        assert (seen["index"], seen["steps_done"]) == (3, 3)
+        assert seen["step_elapsed"] == pytest.approx(5)
+        assert stored(live["id"]).steps == ()
+    written = api.act(live["id"], "advance")  # what the page sends when a step's time is up
+    assert (written["index"], written["steps_done"]) == (3, 3)
+    assert len(stored(live["id"]).steps) == 3
 
 
 def test_pause_stops_the_countdown(api: Api) -> None:
@@ -202,7 +219,7 @@ def test_app_shutdown_marks_running_sessions_interrupted() -> None:
         api = Api(client, clock)
         live = api.start()
         clock.advance(live["step"]["seconds"] - 30)
-        api.get(f"/api/sessions/{live['id']}")  # the page's heartbeat
+        api.act(live["id"], "advance")  # the page's heartbeat
         clock.advance(31)
     log = stored(live["id"])
     assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)
@@ -290,6 +307,107 @@ def test_requests_without_the_token_are_refused(api: Api, home: Any) -> None:
     assert not (home / "check.json").exists()
 
 
+def test_a_token_the_server_did_not_issue_is_refused(api: Api, home: Any) -> None:
+    """A page from another site can choose a cookie and a field that match; it cannot
+    sign them with this installation's key."""
+    nonce, mac = api.token[:32], api.token[32:]
+    assert len(mac) == 64
+    for chosen in ("a" * 32, "0" * 32 + mac, nonce + "0" * 64, nonce + mac.upper()):
+        api.client.cookies.set("acupress_csrf", chosen)
+        answer = api.client.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": chosen}
+        )
+        assert answer.status_code == 403, chosen
+        assert "security token" in answer.json()["detail"]
+    assert not (home / "check.json").exists()
+
+
+def test_the_signing_key_is_private_and_outlives_the_app(home: Any) -> None:
+    with TestClient(app_on(FakeClock(NOW))) as first:
+        token = first.get("/").cookies["acupress_csrf"]
+    key = home / "web.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    with TestClient(app_on(FakeClock(NOW))) as again:  # the app restarted: open pages work
+        again.cookies.set("acupress_csrf", token)
+        answer = again.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": token}
+        )
+        assert answer.status_code == 200, answer.text
+    key.unlink()  # a new key: every token issued before is refused
+    with TestClient(app_on(FakeClock(NOW))) as renewed:
+        renewed.cookies.set("acupress_csrf", token)
+        answer = renewed.post(
+            "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": token}
+        )
+        assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/journal", {"day": "2026-03-01", "pain_before": 6, "pain_after": 1}),
+        ("PATCH", "/api/journal/1", {"pain_after": 1}),
+        ("DELETE", "/api/journal/1", None),
+        ("PUT", "/api/settings", {"thumb_cm": 2.0}),
+    ],
+)
+def test_every_unsafe_method_needs_the_token(
+    api: Api, home: Any, method: str, path: str, body: Any
+) -> None:
+    log_by_hand(api, 1, 6, 4)
+    answer = api.client.request(method, path, json=body)
+    assert answer.status_code == 403
+    assert "security token" in answer.json()["detail"]
+    assert [(s["id"], s["pain_after"]) for s in api.get("/api/journal").json()] == [(1, 4)]
+    assert not (home / "profile.json").exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "http://testserver.evil.example"},
+        {"Origin": "https://testserver"},
+        {"Origin": "http://testserver:8080"},
+        {"Origin": "null"},
+        {"Referer": "http://evil.example/page.html"},
+    ],
+)
+def test_a_change_sent_from_another_site_is_refused(
+    api: Api, home: Any, headers: dict[str, str]
+) -> None:
+    log_by_hand(api, 1, 6, 4)
+    for method, path in (("POST", "/api/check"), ("DELETE", "/api/journal/1")):
+        answer = api.client.request(
+            method,
+            path,
+            json={"answers": all_clear()},
+            headers={"X-CSRF-Token": api.token, **headers},
+        )
+        assert answer.status_code == 403
+        assert "another site" in answer.json()["detail"]
+    assert not (home / "check.json").exists()
+    assert len(api.get("/api/journal").json()) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://testserver"},
+        {"Origin": "http://TestServer:80"},
+        {"Referer": "http://testserver/check"},
+        {},
+    ],
+)
+def test_a_change_from_this_site_or_from_no_page_at_all_is_taken(
+    api: Api, headers: dict[str, str]
+) -> None:
+    answer = api.client.post(
+        "/api/check", json={"answers": all_clear()}, headers={"X-CSRF-Token": api.token, **headers}
+    )
+    assert answer.status_code == 200, answer.text
+
+
 def test_unknown_host_is_refused(api: Api) -> None:
     assert api.get("/", headers={"Host": "evil.example"}).status_code == 400
 
@@ -317,6 +435,19 @@ def test_journal_add_edit_delete(api: Api) -> None:
     assert [x["id"] for x in listed] == [s["id"]]
     assert api.send("DELETE", f"/api/journal/{s['id']}").status_code == 204
     assert api.get(f"/api/journal/{s['id']}").status_code == 404
+
+
+def test_a_running_session_cannot_be_deleted_until_it_has_ended(api: Api) -> None:
+    live = api.start()
+    refused = api.send("DELETE", f"/api/journal/{live['id']}")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"Session {live['id']} is still running: stop it first, then delete it."
+    )
+    assert api.get(f"/api/journal/{live['id']}").status_code == 200
+    api.act(live["id"], "stop", reason="no_time")
+    assert api.send("DELETE", f"/api/journal/{live['id']}").status_code == 204
+    assert api.get(f"/api/journal/{live['id']}").status_code == 404
 
 
 def test_journal_refuses_a_session_in_the_future(api: Api) -> None:
@@ -411,7 +542,6 @@ def test_charts_are_svg_from_the_atlas(api: Api) -> None:
     assert chart.headers["content-type"].startswith("image/svg+xml")
     assert chart.text.lstrip().startswith("<svg") and "BL23" in chart.text
     assert api.get("/api/charts/points/ZZ99.svg").status_code == 404
-    assert api.get("/api/charts/protocols/../../etc/passwd.svg").status_code == 404
 
 
 def test_every_page_operation_is_in_the_openapi_schema(api: Api) -> None:
@@ -494,3 +624,85 @@ def test_a_step_shows_the_whole_landmark_first_way_to_find_its_point(api: Api) -
     assert "count up two bumps to L2" in bl23["find"][1]  # not pressed at L4
     assert "two finger-widths" in bl23["find"][2]
     assert next(s for s in steps if s["point"] is None)["find"] == []
+
+
+# --- hostile bodies: a sentence, never a server error, and nothing written ------------
+
+DEEP = b"[" * 1000 + b"]" * 1000
+DEEP_OBJECT = b'{"a":' * 1000 + b"1" + b"}" * 1000
+JSON_BODIES = [
+    ("POST", "/api/check"),
+    ("POST", "/api/sessions"),
+    ("POST", "/api/sessions/1/actions"),
+    ("POST", "/api/sessions/1/closing"),
+    ("POST", "/api/journal"),
+    ("PATCH", "/api/journal/1"),
+    ("POST", "/api/seen-professional"),
+    ("PUT", "/api/settings"),
+    ("POST", "/api/import"),
+]
+
+
+def raw(api: Api, method: str, path: str, body: bytes) -> Any:
+    headers = {"X-CSRF-Token": api.token, "Content-Type": "application/json"}
+    return api.client.request(method, path, content=body, headers=headers)
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_BODIES)
+@pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT], ids=["arrays", "objects"])
+def test_json_nested_1000_deep_is_refused_with_a_sentence(
+    api: Api, method: str, path: str, body: bytes
+) -> None:
+    live = api.start()
+    log_by_hand(api, 1, 6, 4)
+    answer = raw(api, method, path, body)
+    assert answer.status_code == 400, answer.text
+    assert "nested too deeply" in answer.json()["detail"]
+    assert len(api.get("/api/journal").json()) == 2
+    assert api.get(f"/api/sessions/{live['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        (
+            b'{"answers": "\xff"}',
+            400,
+            "The request's body cannot be read as JSON: send UTF-8 JSON, as /api/docs shows.",
+        ),
+        (
+            b'{"answers": {',
+            422,
+            "The request's body is not valid JSON (see character 13): send JSON, as /api/docs "
+            "shows.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_one_sentence(
+    api: Api, home: Any, body: bytes, status: int, detail: str
+) -> None:
+    answer = raw(api, "POST", "/api/check", body)
+    assert (answer.status_code, answer.json()) == (status, {"detail": detail})
+    assert not (home / "check.json").exists()
+
+
+def test_import_larger_than_50_mb_is_refused_and_writes_nothing(api: Api) -> None:
+    body = b'{"format": "acupress-journal", "sessions": [' + b" " * 50_000_000 + b"]}"
+    answer = raw(api, "POST", "/api/import", body)
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == (
+        "The file is larger than 50 MB: that is not an acupress export."
+    )
+    assert api.get("/api/journal").json() == []
+
+
+@pytest.mark.parametrize(("method", "path"), [m for m in JSON_BODIES if m[1] != "/api/import"])
+def test_every_other_body_is_limited_to_1_mb(api: Api, method: str, path: str) -> None:
+    log_by_hand(api, 1, 6, 4)
+    body = b'{"note": "' + b"x" * 1_000_000 + b'"}'
+    answer = raw(api, method, path, body)
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == (
+        "The request is larger than 1 MB: no form or API call of acupress sends that much."
+    )
+    assert [s["note"] for s in api.get("/api/journal").json()] == [""]

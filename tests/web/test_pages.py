@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acupress.clock import FakeClock
 from acupress.journal import Journal
@@ -60,6 +62,52 @@ def test_every_page_renders_with_a_strict_content_security_policy(
     assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []  # nothing from elsewhere
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        *PAGES,
+        "/journal/1/edit",
+        "/nowhere",
+        "/api/today",
+        "/api/journal",
+        "/api/journal/1",
+        "/api/exports/csv",
+        "/api/exports/json",
+        "/api/exports/fhir",
+        "/api/report.html",
+        "/api/guide.html",
+        "/api/reminders.ics",
+        "/api/charts/points/BL23.svg",
+        "/api/openapi.json",
+    ],
+)
+def test_nothing_but_the_static_files_may_be_kept_in_a_cache(client: TestClient, path: str) -> None:
+    form = {"day": "2026-03-01", "pain_before": "6", "pain_after": "4", "pressure": "light"}
+    assert post(client, "/journal", form).status_code == 303
+    answer = client.get(path)
+    assert answer.headers["cache-control"] == "no-store", path
+
+
+def test_static_files_may_be_cached(client: TestClient) -> None:
+    for path in ("/static/app.css", "/static/session.js", "/static/icon.svg"):
+        answer = client.get(path)
+        assert answer.status_code == 200
+        assert "no-store" not in answer.headers.get("cache-control", ""), path
+
+
+def test_the_api_docs_load_nothing_from_elsewhere_and_run_no_inline_script(
+    client: TestClient,
+) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe" not in policy
+    assert re.findall(r"<script>", page.text) == []
+    assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+        assert client.get(asset).status_code == 200, asset
+
+
 def test_the_token_cookie_is_strict_and_not_readable_by_scripts(client: TestClient) -> None:
     cookie = client.get("/").headers["set-cookie"]
     assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
@@ -99,6 +147,13 @@ def test_form_without_the_token_is_refused(client: TestClient, home: Any) -> Non
     assert not (home / "check.json").exists()
 
 
+def test_form_sent_from_another_site_is_refused(client: TestClient, home: Any) -> None:
+    page = post(client, "/check", check_form(), headers={"Origin": "http://evil.example"})
+    assert page.status_code == 403
+    assert "another site" in page.text
+    assert not (home / "check.json").exists()
+
+
 def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
     note = "<script>alert(1)</script>"
     answer = post(
@@ -133,6 +188,19 @@ def test_journal_form_adds_and_escapes_the_note(client: TestClient) -> None:
         ({"pain_before": "6", "pain_after": "4", "pressure": "hard"}, "light, moderate or firm"),
         ({"pain_before": "6", "pain_after": "4", "day": "yesterday"}, "Date must be a date"),
         ({"pain_before": "6", "pain_after": "4", "minutes": "0"}, "Minutes must be"),
+        (
+            {"pain_before": "6", "pain_after": "4", "pressure": "light", "points": "ABCDEFGHIJK"},
+            "Unknown point &#39;ABCDEFGHIJK&#39;",
+        ),
+        (
+            {
+                "pain_before": "6",
+                "pain_after": "4",
+                "pressure": "light",
+                "points": [f"X{n}" for n in range(51)],
+            },
+            "Unknown point &#39;X0&#39;",
+        ),
     ],
 )
 def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
@@ -144,6 +212,59 @@ def test_journal_form_mistakes_are_one_sentence_and_write_nothing(
     assert 'role="alert"' in page.text
     with Journal() as db:
         assert db.sessions() == []
+
+
+FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+GOOD_JOURNAL_FORM = {
+    "day": "2026-03-01",
+    "time": "08:00",
+    "pain_before": "6",
+    "pain_after": "4",
+    "minutes": "15",
+    "pressure": "light",
+    "note": "fine",
+}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # a good form with one or two fields changed to anything, so every field is reached
+    changed=st.dictionaries(st.sampled_from(sorted(GOOD_JOURNAL_FORM)), FORM_TEXT, max_size=2),
+    points=st.lists(st.one_of(st.sampled_from(["BL23", "bl40", "KI3"]), FORM_TEXT), max_size=60),
+)
+def test_journal_form_answers_anything_with_the_page_or_a_sentence(
+    client: TestClient, changed: dict[str, str], points: list[str]
+) -> None:
+    answer = post(client, "/journal", GOOD_JOURNAL_FORM | changed | {"points": points})
+    assert answer.status_code in (303, 400), answer.text
+    if answer.status_code == 400:
+        assert 'role="alert"' in answer.text
+
+
+GOOD_FORMS = {
+    "/journal/1/edit": GOOD_JOURNAL_FORM,
+    "/settings": {"thumb_cm": "2,1", "minutes": "20", "partner": "on", "sound": "on"},
+    "/check": check_form(),
+    "/seen-professional": {"note": "GP: go on"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(GOOD_FORMS))
+def test_every_form_answers_anything_with_a_page_never_a_server_error(
+    client: TestClient, path: str
+) -> None:
+    form = GOOD_FORMS[path]
+    assert post(client, "/journal", GOOD_JOURNAL_FORM).status_code == 303  # session 1
+
+    @settings(max_examples=40, deadline=None)
+    @given(changed=st.dictionaries(st.sampled_from(sorted(form)), FORM_TEXT, max_size=3))
+    def any_change(changed: dict[str, str]) -> None:
+        answer = post(client, path, form | changed)
+        assert answer.status_code in (200, 303, 400), answer.text
+
+    any_change()
 
 
 def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
@@ -169,6 +290,19 @@ def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
     assert client.get("/journal/1/edit").status_code == 404
 
 
+def test_deleting_a_running_session_is_refused_with_a_page(client: TestClient) -> None:
+    assert post(client, "/check", check_form()).status_code == 200
+    started = client.post(
+        "/api/sessions", json={"pain_before": 5}, headers={"X-CSRF-Token": token(client)}
+    )
+    assert started.status_code == 201
+    page = post(client, "/journal/1/delete", {})
+    assert page.status_code == 409
+    assert "Session 1 is still running: stop it first, then delete it." in page.text
+    with Journal() as db:
+        assert [s.id for s in db.sessions()] == [1]
+
+
 def test_settings_form_rejects_an_implausible_thumb(client: TestClient, home: Any) -> None:
     page = post(client, "/settings", {"thumb_cm": "9", "minutes": "20"})
     assert page.status_code == 400
@@ -187,6 +321,57 @@ def test_import_form_refuses_a_damaged_file(client: TestClient) -> None:
     )
     assert page.status_code == 400
     assert "dump.json" in page.text
+
+
+def import_file(client: TestClient, data: bytes) -> Any:
+    return client.post(
+        "/take-away/import",
+        data={"csrf_token": token(client)},
+        files={"file": ("dump.json", data, "application/json")},
+    )
+
+
+def test_import_form_refuses_a_file_nested_too_deeply(client: TestClient) -> None:
+    page = import_file(client, b"[" * 1000 + b"]" * 1000)
+    assert page.status_code == 400
+    assert (
+        "dump.json cannot be imported: it is not an acupress journal export "
+        "(it is nested too deeply)" in page.text
+    )
+    assert 'action="/take-away/import"' in page.text  # the form again
+    with Journal() as db:
+        assert db.sessions() == []
+
+
+def test_import_form_refuses_a_file_larger_than_50_mb(client: TestClient) -> None:
+    page = import_file(client, b"[" + b" " * 50_000_000 + b"]")
+    assert page.status_code == 413
+    assert "The file is larger than 50 MB: that is not an acupress export." in page.text
+    with Journal() as db:
+        assert db.sessions() == []
+
+
+def test_a_form_larger_than_1_mb_is_refused(client: TestClient, home: Any) -> None:
+    page = post(client, "/check", check_form(age="4" * 1_000_000))
+    assert page.status_code == 413
+    assert "The request is larger than 1 MB" in page.text
+    assert not (home / "check.json").exists()
+
+
+def test_a_data_directory_that_cannot_be_made_is_one_sentence(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("ACUPRESS_HOME", str(tmp_path / "a-file" / "acupress"))
+    with TestClient(app_on(FakeClock(NOW))) as client:
+        page = client.get("/take-away")
+        client.cookies.set("acupress_csrf", "0" * 96)
+        api = client.post("/api/check", json={}, headers={"X-CSRF-Token": "0" * 96})
+    sentence = f"Cannot create the data directory {tmp_path / 'a-file' / 'acupress'}: "
+    assert page.status_code == 400
+    assert sentence in page.text
+    assert api.status_code == 400
+    assert api.json()["detail"].startswith(sentence)
 
 
 def test_unknown_page_is_a_404_page_with_a_sentence(client: TestClient) -> None:

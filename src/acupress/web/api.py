@@ -3,6 +3,8 @@ core. Errors a person can fix come back as a 4xx with ``detail``, one sentence."
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -10,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from acupress import actions
-from acupress.errors import AcupressError
+from acupress.errors import AcupressError, NotFound
 from acupress.web import models, views
 from acupress.web.context import Context
+from acupress.web.live import Live, Moment
 from acupress.web.security import DOCUMENT_POLICY, require_token
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     403: {"model": models.Problem, "description": "The security token is missing."},
     404: {"model": models.Problem, "description": "No such thing."},
     409: {"model": models.Problem, "description": "Not possible now, and why."},
+    413: {"model": models.Problem, "description": "The body is larger than allowed."},
     422: {"model": models.Problem, "description": "A field is missing or out of range."},
     503: {"model": models.Problem, "description": "The journal is busy: try again."},
 }
@@ -105,6 +109,17 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
     return views.live(moment, ctx.book, me.thumb_cm, ctx.options.speed)
 
 
+def where_now(live: Live) -> Moment:
+    """Where a session is at this moment, worked out on a copy of it: the steps whose time
+    is up are passed on the copy only, so reading writes nothing."""
+    with live.lock:
+        at = live.clock.elapsed()
+        session = copy.deepcopy(live.session)
+    session.advance(at)
+    shown = dataclasses.replace(live, session=session)
+    return Moment(live=shown, status=session.status(at), cues=())
+
+
 def close_session(
     ctx: Context, session_id: SessionId, given: models.SessionClosing
 ) -> models.SessionOut:
@@ -126,6 +141,18 @@ def close_session(
     )
     ctx.live.forget(session_id)
     return views.session(db.get(session_id))
+
+
+def delete_session(ctx: Context, session_id: int) -> None:
+    """A session is deleted once it has ended: while it runs, the server still writes its
+    steps, and writes its end when it stops or the app does."""
+    try:
+        running = not ctx.live.get(session_id).closed
+    except NotFound:
+        running = False
+    if running:
+        raise Conflict(f"Session {session_id} is still running: stop it first, then delete it.")
+    ctx.journal().delete(session_id)
 
 
 def settings_view(me: Profile) -> models.SettingsOut:
@@ -168,6 +195,31 @@ def protocol_svg(ctx: Context, name: str, view: str, thumb_cm: float | None) -> 
 
 SVG = {"content": {"image/svg+xml": {}}, "description": "An SVG chart."}
 
+# OpenAPI links: from an answer's ``id`` to the operations on the same session.
+JOURNAL_ENTRY = {
+    "GetJournalEntry": "get_journal_api_journal__session_id__get",
+    "EditJournalEntry": "edit_journal_api_journal__session_id__patch",
+    "DeleteJournalEntry": "delete_journal_api_journal__session_id__delete",
+}
+RUNNING_SESSION = {
+    "GetSession": "get_session_api_sessions__session_id__get",
+    "ActOnSession": "post_action_api_sessions__session_id__actions_post",
+    "CloseSession": "post_closing_api_sessions__session_id__closing_post",
+    "LeaveSession": "post_leave_api_sessions__session_id__leave_post",
+}
+
+
+def links(status: int, *targets: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    found = {name: op for target in targets for name, op in target.items()}
+    return {
+        status: {
+            "links": {
+                name: {"operationId": op, "parameters": {"session_id": "$response.body#/id"}}
+                for name, op in found.items()
+            }
+        }
+    }
+
 
 # --- points ---------------------------------------------------------------------------
 
@@ -192,7 +244,7 @@ def point_chart(
 ) -> Response:
     """Where a point lies, drawn from its atlas anchor."""
     svg = point_svg(ctx.book.get(code).code, view, ctx.profile().thumb_cm)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get(
@@ -203,7 +255,7 @@ def protocol_chart(
 ) -> Response:
     """Every point of a protocol, numbered by step."""
     svg = protocol_svg(ctx, name, view, ctx.profile().thumb_cm)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml")
 
 
 # --- check and plan -------------------------------------------------------------------
@@ -253,7 +305,12 @@ def get_today(ctx: Ctx) -> models.TodayOut:
 # --- the guided session ---------------------------------------------------------------
 
 
-@router.post("/sessions", tags=["session"], status_code=201)
+@router.post(
+    "/sessions",
+    tags=["session"],
+    status_code=201,
+    responses=links(201, RUNNING_SESSION, JOURNAL_ENTRY),
+)
 def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
     """Start a guided session now; refused (409) until today's check allows one."""
     return start_session(ctx, given)
@@ -261,12 +318,15 @@ def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
 
 @router.get("/sessions/{session_id}", tags=["session"])
 def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
-    """Where a running session is; steps whose time is up are written first."""
-    moment = ctx.live.act(ctx.journal(), session_id, "advance")
+    """Where a running session is now; nothing is written (the page's "advance" action
+    writes the steps whose time is up)."""
+    moment = where_now(ctx.live.get(session_id))
     return views.live(moment, ctx.book, ctx.profile().thumb_cm, ctx.options.speed)
 
 
-@router.post("/sessions/{session_id}/actions", tags=["session"])
+@router.post(
+    "/sessions/{session_id}/actions", tags=["session"], responses=links(200, RUNNING_SESSION)
+)
 def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) -> models.LiveOut:
     """Go on (advance), pause, resume, skip, go back, or stop with a reason."""
     note = actions.check_note(given.note)
@@ -282,7 +342,9 @@ def post_leave(ctx: Ctx, session_id: SessionId) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/sessions/{session_id}/closing", tags=["session"])
+@router.post(
+    "/sessions/{session_id}/closing", tags=["session"], responses=links(200, JOURNAL_ENTRY)
+)
 def post_closing(
     ctx: Ctx, session_id: SessionId, given: models.SessionClosing
 ) -> models.SessionOut:
@@ -308,7 +370,7 @@ def list_journal(
     return [views.session(s) for s in db.sessions(since, until, last=last, with_steps=True)]
 
 
-@router.post("/journal", tags=["journal"], status_code=201)
+@router.post("/journal", tags=["journal"], status_code=201, responses=links(201, JOURNAL_ENTRY))
 def add_journal(ctx: Ctx, given: models.ManualIn) -> models.SessionOut:
     """Log a session done without acupress guiding it."""
     log = views.manual(given, ctx.now())
@@ -345,7 +407,8 @@ def edit_journal(ctx: Ctx, session_id: SessionId, given: models.EditIn) -> model
 
 @router.delete("/journal/{session_id}", tags=["journal"], status_code=204)
 def delete_journal(ctx: Ctx, session_id: SessionId) -> Response:
-    ctx.journal().delete(session_id)
+    """Delete a session from the journal; refused (409) while it is running."""
+    delete_session(ctx, session_id)
     return Response(status_code=204)
 
 
@@ -418,22 +481,32 @@ IMPORT_BODY = {
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
-IMPORT_MAX = 50_000_000
+
+
+def import_file(
+    data: bytes, name: str, restore_profile: bool, now: dt.datetime
+) -> actions.Imported:
+    """Restore a JSON export, refusing whole a file nested too deeply to be one."""
+    try:
+        return actions.import_journal(data, name, restore_profile, now=now)
+    except RecursionError:
+        raise AcupressError(
+            f"{name} cannot be imported: it is nested too deeply to be an acupress export; "
+            "nothing was imported."
+        ) from None
 
 
 @router.post("/import", tags=["take away"], openapi_extra=IMPORT_BODY)
 async def post_import(
     ctx: Ctx, request: Request, restore_profile: bool = False
 ) -> models.ImportOut:
-    """Restore a JSON export (the file as the body); sessions already there are skipped.
-    A damaged file is refused whole and nothing is written."""
+    """Restore a JSON export (the file as the body, at most 50 MB); sessions already there
+    are skipped. A damaged file is refused whole and nothing is written."""
     from starlette.concurrency import run_in_threadpool
 
     data = await request.body()
-    if len(data) > IMPORT_MAX:
-        raise AcupressError("The file is larger than 50 MB: that is not an acupress export.")
     done = await run_in_threadpool(
-        actions.import_journal, data, "the uploaded file", restore_profile, now=ctx.now()
+        import_file, data, "the uploaded file", restore_profile, ctx.now()
     )
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 

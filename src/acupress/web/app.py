@@ -10,15 +10,17 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.web import api, pages
+from acupress.web import api, models, pages
 from acupress.web.context import Options, make_context
+from acupress.web.limits import BodyLimit
 from acupress.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -38,15 +40,20 @@ def create_app(options: Options | None = None) -> FastAPI:
         version=__version__,
         summary="Acupressure for low back pain: atlas, safety check, guided sessions, journal.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by pages.api_docs, with its assets from this app
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.ctx = ctx
     app.include_router(api.router)
     app.include_router(pages.router)
+    # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
+    swagger = StaticFiles(packages=[("fastapi_offline", "static")])
+    app.mount("/static/swagger-ui", swagger, name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
+    app.add_middleware(BodyLimit)
+    app.add_middleware(AnswerUnexpected)
     app.add_middleware(SecurityHeaders)
     add_error_handlers(app)
     return app
@@ -60,6 +67,17 @@ def status_of(e: AcupressError) -> int:
     if isinstance(e, api.Conflict):
         return 409
     return 400
+
+
+UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's words, for any cause
+NESTED_TOO_DEEPLY = (
+    "The request's JSON is nested too deeply to read: no acupress request nests more than a "
+    "few levels."
+)
+NOT_JSON = "The request's body cannot be read as JSON: send UTF-8 JSON, as /api/docs shows."
+NOT_JSON_AT = (
+    "The request's body is not valid JSON (see character {at}): send JSON, as /api/docs shows."
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -80,30 +98,59 @@ def add_error_handlers(app: FastAPI) -> None:
             detail = f"There is no page {request.url.path} here."
         if e.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
+        if detail == UNREADABLE_BODY:
+            detail = NESTED_TOO_DEEPLY if isinstance(e.__cause__, RecursionError) else NOT_JSON
         return answer(request, e.status_code, detail)
+
+    @app.exception_handler(RecursionError)
+    async def on_nested_too_deeply(request: Request, _e: RecursionError) -> Response:
+        # Only a hostile body nests deep enough to exhaust the stack while it is read.
+        return answer(request, 400, NESTED_TOO_DEEPLY)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, e: RequestValidationError) -> Response:
-        return answer(request, 422, validation_sentence(e))
-
-    @app.exception_handler(Exception)
-    async def on_bug(request: Request, e: Exception) -> Response:
-        log.exception("unexpected error on %s", request.url.path)
-        return answer(
-            request, 500, f"Unexpected error ({type(e).__name__}); nothing more was saved."
-        )
+        errors = e.errors()
+        if errors and errors[0].get("type") == "json_invalid":
+            at = errors[0].get("loc", ("body", 0))[-1]
+            return answer(request, 422, NOT_JSON_AT.format(at=at))
+        return answer(request, 422, models.first_problem(errors))
 
 
-def validation_sentence(e: RequestValidationError) -> str:
-    """The first problem in words: 'pain_before: Input should be less than or equal to 10'."""
-    errors = e.errors()
-    if not errors:
-        return "The request is not valid."
-    first = errors[0]
-    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
-    message = str(first.get("msg", "is not valid"))
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}: {message}{more}." if where else f"{message}{more}."
+class AnswerUnexpected:
+    """An unexpected error (a bug) answered with one sentence, its traceback logged.
+
+    Starlette's own last resort answers, then raises the error again to the server, which
+    drops the connection: the browser's next request on it would fail too. Here the error
+    ends with the answer, and the connection stays usable."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as e:
+            if started:  # half an answer is out: only dropping the connection says so
+                raise
+            request = Request(scope, receive)
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            detail = f"Unexpected error ({type(e).__name__}); nothing more was saved."
+            try:
+                response = answer(request, 500, detail)
+            except Exception:  # the error page itself fails: the sentence alone
+                log.exception("the error page failed too")
+                response = PlainTextResponse(detail, status_code=500)
+            await response(scope, receive, send)
 
 
 def answer(request: Request, status: int, detail: str) -> Response:

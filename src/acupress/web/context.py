@@ -47,6 +47,7 @@ class Context:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _progress: tuple[object, Progress] | None = None
     _protocols: dict[tuple[str, int], Protocol] = field(default_factory=dict)
+    _key: bytes | None = None
 
     def now(self) -> dt.datetime:
         return self.options.now()
@@ -68,6 +69,16 @@ class Context:
         if self._journal is None and not actions.journal_exists():
             return None
         return self.journal()
+
+    def key(self) -> bytes:
+        """This installation's key for the security tokens, read once."""
+        from acupress import paths
+        from acupress.web.security import load_key
+
+        with self._lock:
+            if self._key is None:
+                self._key = load_key(paths.home())
+            return self._key
 
     def close(self) -> None:
         with self._lock:

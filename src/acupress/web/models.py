@@ -4,9 +4,11 @@ describe every answer in the OpenAPI schema. The pages render the same objects."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import ErrorDetails
 
 from acupress.actions import NOTE_MAX
 
@@ -15,6 +17,17 @@ Minutes = Annotated[int, Field(ge=1, le=240)]
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
 SensationName = Literal["warmth", "ache", "tingling", "none"]
 StopReasonName = Literal["dizziness", "pain_increased", "no_time", "other"]
+
+
+def first_problem(errors: Sequence[ErrorDetails]) -> str:
+    """The first problem in words: 'pain_before: Input should be less than or equal to 10'."""
+    if not errors:
+        return "The request is not valid."
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+    message = str(first.get("msg", "is not valid"))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {message}{more}." if where else f"{message}{more}."
 
 
 class Strict(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from acupress import actions
@@ -19,7 +20,7 @@ from acupress.errors import AcupressError
 from acupress.protocol import minutes_seconds
 from acupress.web import api, models, views
 from acupress.web.context import Context
-from acupress.web.security import require_token, token_of
+from acupress.web.security import DOCS_POLICY, require_token, token_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -55,7 +56,7 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
         {
             "nav": NAV,
             "path": request.url.path,
-            "csrf": token_of(request),
+            "csrf": values.pop("csrf") if "csrf" in values else token_of(request),
             "done": DONE.get(request.query_params.get("done", "")),
             **values,
         },
@@ -64,7 +65,11 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
 
 
 def error_page(request: Request, status: int, detail: str) -> Response:
-    return page(request, "error.html", status, code=status, detail=detail)
+    try:
+        csrf = token_of(request)
+    except AcupressError:  # the token's key cannot be kept: the page still says what is wrong
+        csrf = ""
+    return page(request, "error.html", status, code=status, detail=detail, csrf=csrf)
 
 
 def ctx_of(request: Request) -> Context:
@@ -260,16 +265,20 @@ def journal_page(request: Request) -> Response:
 def manual_from(form: FormData) -> models.ManualIn:
     day = field(form, "day")
     at = field(form, "time")
-    return models.ManualIn(
-        day=actions.parse_day(day, "Date"),
-        time=actions.parse_clock_time(at, "Time") if at else None,
-        pain_before=pain(form, "pain_before", "Pain before"),
-        pain_after=pain(form, "pain_after", "Pain after"),
-        points=[c for c in form.getlist("points") if isinstance(c, str) and c],
-        minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
-        pressure=pressure_of(form),
-        note=actions.check_note(field(form, "note")),
-    )
+    points = ",".join(c for c in form.getlist("points") if isinstance(c, str))
+    try:
+        return models.ManualIn(
+            day=actions.parse_day(day, "Date"),
+            time=actions.parse_clock_time(at, "Time") if at else None,
+            pain_before=pain(form, "pain_before", "Pain before"),
+            pain_after=pain(form, "pain_after", "Pain after"),
+            points=list(actions.parse_points(points)),
+            minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
+            pressure=pressure_of(form),
+            note=actions.check_note(field(form, "note")),
+        )
+    except ValidationError as e:  # a limit of the model that the checks above do not name
+        raise AcupressError(models.first_problem(e.errors())) from None
 
 
 def pressure_of(form: FormData) -> Pressure:
@@ -350,7 +359,7 @@ async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
 
 @router.post("/journal/{session_id}/delete")
 def journal_delete(request: Request, session_id: api.SessionId) -> Response:
-    ctx_of(request).journal().delete(session_id)
+    api.delete_session(ctx_of(request), session_id)
     return RedirectResponse("/journal?done=deleted", status_code=303)
 
 
@@ -400,10 +409,21 @@ async def take_away_import(request: Request) -> Response:
             raise AcupressError("Choose a JSON export of acupress to import.")
         data = await upload.read()
         restore = field(form, "restore_profile") == "on"
-        done = actions.import_journal(data, upload.filename, restore, now=ctx_of(request).now())
+        done = api.import_file(data, upload.filename, restore, ctx_of(request).now())
     except AcupressError as e:
         return page(request, "take_away.html", 400, imported=None, error=str(e))
     return page(request, "take_away.html", imported=done)
+
+
+# --- the API's documentation ----------------------------------------------------------
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The API browsable (Swagger UI), its files served by this app like every page's."""
+    answer = page(request, "api_docs.html")
+    answer.headers["Content-Security-Policy"] = DOCS_POLICY
+    return answer
 
 
 # --- settings -------------------------------------------------------------------------
