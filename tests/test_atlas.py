@@ -93,3 +93,9 @@ def test_text_is_unchanged_without_a_thumb_width() -> None:
 def test_personalise_only_adds_cm_notes(text: str, thumb: float) -> None:
     added = re.sub(r" \(≈ \d+\.\d cm for you\)", "", atlas.personalise(text, thumb))
     assert added == text
+
+
+def test_an_unknown_point_that_is_very_long_is_shortened_in_the_sentence() -> None:
+    with pytest.raises(AcupressError) as e:
+        atlas.default().get("X" * 300)
+    assert len(str(e.value)) < 200 and "XXXXXXXXXXXXXXXXXXX…" in str(e.value)

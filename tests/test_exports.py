@@ -605,3 +605,23 @@ def test_a_session_without_scores_gives_no_observation() -> None:
 )
 def test_the_format_follows_the_file_name(name: str, fmt: str | None) -> None:
     assert exports.format_for(name) == fmt
+
+
+def test_an_older_file_restored_into_its_own_journal_adds_nothing(tmp_path: Path) -> None:
+    """The journal's sessions got new uids when it was brought up to date; the file's
+    sessions, from before uids, are known by their content, twins counted as twins."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    pairs = [(e.session, e.answers) for e in read(old_file()).entries]
+    with Journal(f"sqlite:///{tmp_path / 'j.db'}") as db:
+        assert db.import_sessions(pairs, by_content=True) == (4, 0)  # the twins stay two
+        with db.engine.begin() as conn:
+            for (session_id,) in conn.execute(sa.text("SELECT id FROM sessions")).all():
+                conn.execute(
+                    sa.text("UPDATE sessions SET uid = :uid WHERE id = :id"),
+                    {"uid": str(uuid.uuid4()), "id": session_id},
+                )
+        assert db.import_sessions(pairs, by_content=True) == (0, 4)
+        assert len(db.sessions()) == 4

@@ -40,10 +40,11 @@ def test_profile_round_trip() -> None:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ('{"thumb_cm": "wide"}', "thumb_cm must be a number"),
-        ('{"thumb_cm": 12}', "thumb_cm must be a number"),
-        ('{"minutes": 2.5}', "minutes must be a whole number"),
-        ('{"partner": "yes"}', "partner must be true or false"),
+        ('{"thumb_cm": "wide"}', 'thumb_cm must be a number of cm from 1 to 4, not "wide"'),
+        ('{"thumb_cm": true}', "thumb_cm must be a number of cm from 1 to 4, not true"),
+        ('{"minutes": 2.5}', "minutes must be a whole number from 1 to 240, not 2.5"),
+        ('{"partner": "yes"}', 'partner must be true or false, not "yes"'),
+        ('{"conditions": null}', "conditions must be a list of names, not null"),
         ('{"thumbcm": 2}', "unknown field 'thumbcm'"),
         ("[1, 2]", "expected a JSON object"),
         ('{"thumb_cm": 2', "Expecting"),

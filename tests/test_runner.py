@@ -30,6 +30,17 @@ def skips(count: int, keep: int | None = None) -> list[tuple[float, str]]:
     return presses
 
 
+def table_text(log: object) -> str:
+    from rich.console import Console
+
+    from acupress import render
+
+    out = Console(width=140)
+    with out.capture() as captured:
+        out.print(render.journal_table([log]))  # type: ignore[list-item]
+    return captured.get()
+
+
 @pytest.fixture
 def db(home: Path) -> Journal:
     return Journal()
@@ -46,6 +57,7 @@ def test_a_session_whose_every_step_was_skipped_is_not_complete_and_not_a_sessio
     assert (stored.complete, stored.stop_reason, stored.points) == (False, None, ())
     assert all(s.skipped for s in stored.steps) and len(stored.steps) == len(plan.steps)
     assert outcome(stored) == "no point pressed"
+    assert "no point pressed" in table_text(stored)  # the terminal's journal says it too
     found = progress.from_journal(db, T0.date())
     assert (found.sessions, found.days, found.average_relief, found.current_streak) == (
         0,

@@ -464,7 +464,11 @@ def import_journal(data: bytes, name: str, restore_profile: bool, *, now: dt.dat
     backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
     with open_journal() as db:
         added, present = db.import_sessions(
-            [(e.session, e.answers) for e in backup.entries], backup.events
+            [(e.session, e.answers) for e in backup.entries],
+            backup.events,
+            # A file from before sessions had uids may come from this very journal, whose
+            # sessions were given new uids since: such a session is known by its content.
+            by_content=backup.version < 3,
         )
     if backup.profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"

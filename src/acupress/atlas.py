@@ -104,7 +104,8 @@ def normalise_code(code: str) -> str:
 def unknown_point_message(code: str, known: tuple[str, ...]) -> str:
     close = closest_codes(normalise_code(code), known)
     hint = f"did you mean {' or '.join(close)}?" if close else f"known points: {', '.join(known)}."
-    return f"Unknown point '{code}': {hint}"
+    shown = code if len(code) <= 20 else code[:19] + "…"
+    return f"Unknown point '{shown}': {hint}"
 
 
 _CODE = re.compile(r"([A-Z]+)(\d+)")

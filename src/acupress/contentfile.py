@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from acupress import __version__
-from acupress.errors import ContentError
+from acupress.errors import AcupressError, ContentError
 
 T = TypeVar("T")
 
@@ -205,12 +205,12 @@ def _cache_read(key: tuple[Any, ...] | None, type_: type[T]) -> T | None:
 def _cache_write(key: tuple[Any, ...] | None, value: Any) -> None:
     if key is None:
         return
+    from acupress import files
+
     target = _cache_file(key)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        files.write_atomic(target, data, 0o600)
+    except (OSError, AcupressError):
         pass  # no cache (read-only home): content is validated on every run instead

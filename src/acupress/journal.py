@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -357,13 +358,23 @@ class Journal:
         self,
         entries: Sequence[tuple[SessionLog, dict[str, Any] | None]],
         new_events: Sequence[Event] = (),
+        *,
+        by_content: bool = False,
     ) -> tuple[int, int]:
         """Add the sessions not already in the journal (by uid: a session keeps its uid
         through export and import), with their steps and safety answers, and the events
         not already there (by uid), in one transaction. Stored exactly as given: points
         and seconds are not recomputed from the steps. Returns how many sessions were
-        added and how many were already there."""
+        added and how many were already there.
+
+        ``by_content``: the entries' uids were made up on reading (a file from before
+        uids); a session is then also already there when the journal holds one with the
+        same content, as many times as it holds it, so two identical sessions restored
+        into an empty journal stay two, and restored into their own journal add none."""
         added = present = 0
+        same: Counter[tuple[Any, ...]] = Counter()
+        if by_content:
+            same.update(_content(log) for log in self.sessions())
         with self._write() as conn:
             known = set(conn.execute(sa.select(events.c.uid)).scalars())
             for event in new_events:
@@ -373,6 +384,10 @@ class Journal:
             seen = set(conn.execute(sa.select(sessions.c.uid)).scalars())
             for log, answers in entries:
                 if log.uid is not None and log.uid in seen:
+                    present += 1
+                    continue
+                if by_content and same[_content(log)] > 0:
+                    same[_content(log)] -= 1
                     present += 1
                     continue
                 row = _session_row(log, answers)
@@ -390,6 +405,23 @@ class Journal:
 
 
 # --- rows -----------------------------------------------------------------------------
+
+
+def _content(log: SessionLog) -> tuple[Any, ...]:
+    """What a person recorded of a session, for telling one without a uid again."""
+    return (
+        log.started_at.astimezone(dt.UTC),
+        log.protocol,
+        log.source,
+        log.pain_before,
+        log.pain_after,
+        tuple(log.points),
+        log.seconds,
+        tuple(log.sensations),
+        log.stop_reason,
+        log.note,
+        log.complete,
+    )
 
 
 def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, Any]:

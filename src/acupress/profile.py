@@ -46,25 +46,27 @@ class Profile:
             or not isinstance(thumb, int | float)
             or not THUMB_CM_RANGE[0] <= thumb <= THUMB_CM_RANGE[1]
         ):
-            raise ValueError(f"thumb_cm must be a number of cm from 1 to 4, not {thumb!r}")
+            raise ValueError(f"thumb_cm must be a number of cm from 1 to 4, not {as_json(thumb)}")
         if minutes is not None and (
             isinstance(minutes, bool)
             or not isinstance(minutes, int)
             or not MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]
         ):
-            raise ValueError(f"minutes must be a whole number from 1 to 240, not {minutes!r}")
+            raise ValueError(
+                f"minutes must be a whole number from 1 to 240, not {as_json(minutes)}"
+            )
         for name in ("partner", "sound", "speech"):
             if data.get(name) is not None and not isinstance(data[name], bool):
-                raise ValueError(f"{name} must be true or false, not {data[name]!r}")
+                raise ValueError(f"{name} must be true or false, not {as_json(data[name])}")
         conditions = data.get("conditions", [])
         if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
-            raise ValueError(f"conditions must be a list of names, not {conditions!r}")
+            raise ValueError(f"conditions must be a list of names, not {as_json(conditions)}")
         checked_on = data.get("checked_on")
         if checked_on is not None:
             try:
                 dt.date.fromisoformat(checked_on)
             except (TypeError, ValueError):
-                raise ValueError(f"checked_on must be a date, not {checked_on!r}") from None
+                raise ValueError(f"checked_on must be a date, not {as_json(checked_on)}") from None
         return cls(
             thumb_cm=None if thumb is None else float(thumb),
             minutes=minutes,
@@ -74,6 +76,15 @@ class Profile:
             conditions=tuple(conditions),
             checked_on=checked_on,
         )
+
+
+def as_json(value: Any) -> str:
+    """A value as the JSON file says it (true, null, "text"), shortened when long."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def check_thumb_cm(thumb_cm: float) -> float:

@@ -234,8 +234,10 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
         elif s.complete:
             status = Text("")
         else:
-            reason = (s.stop_reason or "unfinished").replace("_", " ")
-            status = Text(f"stopped: {reason}", style="yellow")
+            from acupress.exports import outcome
+
+            words = outcome(s)
+            status = Text("not finished" if words == "not finished" else words, style="yellow")
         note = Text.assemble(status, "\n" if status and s.note else "", s.note)
         table.add_row(
             str(s.id),

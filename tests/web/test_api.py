@@ -225,6 +225,20 @@ def test_app_shutdown_marks_running_sessions_interrupted() -> None:
     assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)
 
 
+def test_shutdown_closes_every_running_session_even_if_one_cannot_be_written() -> None:
+    clock = FakeClock(NOW)
+    app = app_on(clock)
+    with TestClient(app) as client:
+        api = Api(client, clock)
+        first = api.start()
+        second = api.post("/api/sessions", {"pain_before": 5}).json()
+        with Journal() as db:  # the first one's record is gone (deleted from elsewhere)
+            db.delete(first["id"])
+        clock.advance(60)
+    log = stored(second["id"])
+    assert (log.stop_reason, log.complete) == ("interrupted", False)
+
+
 def test_steps_after_the_page_went_quiet_are_not_counted_as_done() -> None:
     clock = FakeClock(NOW)
     app = app_on(clock)

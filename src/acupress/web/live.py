@@ -11,6 +11,7 @@ closed loses nothing that was done."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -189,7 +190,10 @@ class LiveSessions:
             running = list(self._by_id.values())
             self._by_id.clear()
         for live in running:
-            self._interrupt(db, live, self._last_alive(live))
+            # One session that cannot be written (deleted meanwhile, a busy journal) must
+            # not keep the others from being closed: they are all tried.
+            with contextlib.suppress(AcupressError):
+                self._interrupt(db, live, self._last_alive(live))
 
     def _last_alive(self, live: Live) -> float:
         """The latest session time at which the page may still have been there."""
