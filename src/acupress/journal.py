@@ -102,6 +102,9 @@ def _insert(table: str, columns: Sequence[str], returning: bool = False) -> str:
 
 INSERT_SESSION = _insert("sessions", (*SESSION_COLUMNS[1:], "answers", "front_end"), returning=True)
 INSERT_STEP = _insert("steps", STEP_COLUMNS)
+# The same with its values in order, for SQLite's executemany (rows as tuples, not
+# dicts: half the time for the steps of a long journal).
+INSERT_STEP_ROWS = re.sub(r":\w+", "?", INSERT_STEP)
 INSERT_EVENT = _insert("events", EVENT_COLUMNS[1:], returning=True)
 SELECT_SESSIONS = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions"
 STEPS_OF_CHOSEN = (
@@ -187,21 +190,20 @@ class Journal:
         running a guided session that has just begun."""
         with self._write() as sql:
             session_id = sql.add_session(log, answers, front_end)
-            sql.run_many(INSERT_STEP, (sql.step_row(session_id, s) for s in log.steps))
+            sql.add_steps((session_id, s) for s in log.steps)
         return session_id
 
     def add_many(self, logs: Sequence[SessionLog]) -> list[int]:
         """Store many sessions in one transaction (an import, a generated journal)."""
         with self._write() as sql:
             ids = [sql.add_session(log, None, None) for log in logs]
-            rows = (sql.step_row(i, s) for i, log in zip(ids, logs, strict=True) for s in log.steps)
-            sql.run_many(INSERT_STEP, rows)
+            sql.add_steps((i, s) for i, log in zip(ids, logs, strict=True) for s in log.steps)
         return ids
 
     def add_step(self, session_id: int, step: StepLog) -> None:
         """Record one step of a running session, at once, in its own transaction."""
         with self._write() as sql:
-            sql.run(INSERT_STEP, sql.step_row(session_id, step))
+            sql.add_steps([(session_id, step)])
             points = [p for (p,) in sql.rows(STEP_POINTS, {"id": session_id, "no": False})]
             sql.run(
                 "UPDATE sessions SET seconds = seconds + :seconds, points = :points WHERE id = :id",
@@ -412,7 +414,7 @@ class Journal:
                     known.add(event.uid)
                     sql.rows(INSERT_EVENT, sql.values(_event_row(event)))
             seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions")}
-            steps: list[dict[str, Any]] = []
+            steps: list[tuple[int, StepLog]] = []
             for log, answers in entries:
                 if log.uid is not None and log.uid in seen:
                     present += 1
@@ -424,12 +426,12 @@ class Journal:
                 uid = log.uid or new_uid()
                 seen.add(uid)
                 session_id = sql.add_session(log, answers, None, exactly=True, uid=uid)
-                steps.extend(sql.step_row(session_id, s) for s in log.steps)
+                steps.extend((session_id, s) for s in log.steps)
                 if len(steps) >= IMPORT_BATCH:
-                    sql.run_many(INSERT_STEP, steps)
+                    sql.add_steps(steps)
                     steps.clear()
                 added += 1
-            sql.run_many(INSERT_STEP, steps)
+            sql.add_steps(steps)
         return added, present
 
 
@@ -558,19 +560,25 @@ class _Statements:
         return _pyformat(query) if self._pyformat else query
 
     def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: self.value(key, value) for key, value in params.items()}
+        return {key: self.value(value) for key, value in params.items()}
 
-    def value(self, key: str, value: Any) -> Any:
+    def value(self, value: Any) -> Any:
         if isinstance(value, dt.datetime):
-            if value.tzinfo is None:
-                raise ValueError("journal times must be timezone-aware")
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-            return value.isoformat(" ", "microseconds") if self._sqlite else value
+            return self.moment(value)
         if isinstance(value, dt.date):
             return value.isoformat() if self._sqlite else value
         if isinstance(value, bool) and self._sqlite:
             return int(value)
         return value
+
+    def moment(self, value: dt.datetime) -> Any:
+        """A moment as stored: in UTC without its zone; as text on SQLite."""
+        if value.tzinfo is None:
+            raise ValueError("journal times must be timezone-aware")
+        utc = value.astimezone(dt.UTC)
+        if self._sqlite:  # as SQLAlchemy writes it: 2026-03-02 06:30:00.000000
+            return utc.isoformat(" ", "microseconds").removesuffix("+00:00")
+        return utc.replace(tzinfo=None)
 
     def cursor(self, query: str, params: Mapping[str, Any]) -> Any:
         if self._sqlite:
@@ -590,14 +598,6 @@ class _Statements:
     def run(self, query: str, params: Mapping[str, Any]) -> int:
         return int(self.cursor(query, params).rowcount)
 
-    def run_many(self, query: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        if self._sqlite:
-            self._connection.executemany(query, rows)
-            return
-        rows = list(rows)
-        if rows:
-            self._connection.cursor().executemany(self._sql(query), rows)
-
     def add_session(
         self,
         log: SessionLog,
@@ -606,25 +606,37 @@ class _Statements:
         exactly: bool = False,
         uid: str | None = None,
     ) -> int:
-        row = self.values(_session_row(log, answers, front_end, exactly))
+        row = _session_row(log, answers, front_end, exactly)
         if uid is not None:
             row["uid"] = uid
+        for key in ("started_at", "day", "ended_at", "complete"):
+            row[key] = None if row[key] is None else self.value(row[key])
         return int(self.rows(INSERT_SESSION, row)[0][0])
 
-    def step_row(self, session_id: int, s: StepLog) -> dict[str, Any]:
-        return {
-            "session_id": session_id,
-            "position": s.position,
-            "step": s.step,
-            "step_id": s.step_id,
-            "point": s.point,
-            "side": s.side,
-            "pressure": s.pressure,
-            "planned_seconds": s.planned_seconds,
-            "seconds": s.seconds,
-            "skipped": int(s.skipped) if self._sqlite else s.skipped,
-            "completed_at": self.value("completed_at", s.completed_at),
-        }
+    def add_steps(self, steps: Iterable[tuple[int, StepLog]]) -> None:
+        """Steps of sessions stored (the session's id, the step), with one statement."""
+        rows = (
+            (
+                session_id,
+                s.position,
+                s.step,
+                s.step_id,
+                s.point,
+                s.side,
+                s.pressure,
+                s.planned_seconds,
+                s.seconds,
+                int(s.skipped) if self._sqlite else s.skipped,
+                self.moment(s.completed_at),
+            )
+            for session_id, s in steps
+        )
+        if self._sqlite:
+            self._connection.executemany(INSERT_STEP_ROWS, rows)
+            return
+        named = [dict(zip(STEP_COLUMNS, row, strict=True)) for row in rows]
+        if named:
+            self._connection.cursor().executemany(self._sql(INSERT_STEP), named)
 
 
 _PYFORMAT: dict[str, str] = {}
