@@ -517,9 +517,19 @@ def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) 
         raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
     today = min(until, now.date()) if until else now.date()
     with open_journal() as db:
-        logs = db.sessions(since, until, with_steps=True)
+        logs = db.sessions(since, until)
+        # Of steps, the progress needs those of the newest session with an outcome, and
+        # the report how many were done at each pressure.
+        known = [
+            i
+            for i, s in enumerate(logs)
+            if progress.counts(s, today) and (s.relief is not None or s.stop_reason)
+        ]
+        if known:
+            logs[known[-1]] = db.get(logs[known[-1]].id or 0)
+        pressures = db.pressures(since, until)
     result = progress.analyse(logs, today, progress.default_rules())
-    return reports.render_html(reports.build(logs, result, now)), len(logs)
+    return reports.render_html(reports.build(logs, result, now, pressures)), len(logs)
 
 
 def to_pdf(html: str) -> bytes:

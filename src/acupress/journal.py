@@ -313,6 +313,29 @@ class Journal:
                 answers = json.loads(row[-1]) if with_answers and row[-1] else None
                 yield _session_log(row, logs), answers
 
+    def pressures(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> dict[int, dict[str, int]]:
+        """For each session with timed steps done (not skipped), how many were done at
+        each pressure, the pressures in the order the session first used them: counted
+        here rather than by reading every step."""
+        query = (
+            "SELECT steps.session_id, steps.pressure, COUNT(*), MIN(steps.id) FROM steps "
+            "JOIN sessions ON sessions.id = steps.session_id "
+            "WHERE steps.pressure IS NOT NULL AND steps.pressure <> '' AND steps.skipped = :no"
+        )
+        if since:
+            query += " AND sessions.day >= :since"
+        if until:
+            query += " AND sessions.day <= :until"
+        query += " GROUP BY steps.session_id, steps.pressure ORDER BY steps.session_id, 4"
+        found: dict[int, dict[str, int]] = {}
+        with _errors(self), self._db.transaction(write=False) as sql:
+            params = sql.values({"no": False, "since": since, "until": until})
+            for session_id, pressure, count, _first in sql.rows(query, params):
+                found.setdefault(session_id, {})[pressure] = count
+        return found
+
     def answers(self, session_id: int) -> dict[str, Any] | None:
         with _errors(self), self._db.transaction(write=False) as sql:
             found = sql.rows("SELECT answers FROM sessions WHERE id = :id", {"id": session_id})
