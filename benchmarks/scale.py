@@ -103,17 +103,27 @@ def generated(years: int, today: dt.date) -> list[tuple[SessionLog, dict[str, ob
     return entries
 
 
+# Each command is started by a small Python of its own: a process's peak memory counts
+# that of the process it was forked from, which here holds the generated journals.
+LAUNCH = """
+import os, sys
+out = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=out)
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """CPU seconds and peak resident megabytes of one run of ``cmd``, in a process of
     its own."""
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"{' '.join(cmd)} failed: {err.read().decode()[-2000:]}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCH, *cmd], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0 or not done.stdout.startswith("0 "):
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+    _, cpu, peak = done.stdout.split()
+    return float(cpu), int(peak) / 1024
 
 
 def median_of(
