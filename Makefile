@@ -43,6 +43,7 @@ bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/timer.py
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/trial_calibration.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

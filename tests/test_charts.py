@@ -464,3 +464,44 @@ def test_the_pain_plot_runs_from_0_at_the_foot_of_its_axis_to_10_at_the_top() ->
     after = zip(across, [top, middle, foot], strict=True)
     assert flat(marks("before")) == pytest.approx(flat(list(before)))
     assert flat(marks("after")) == pytest.approx(flat(list(after)))
+
+
+def test_a_weeks_mark_is_the_mean_of_its_days_at_the_middle_of_them() -> None:
+    monday = dt.date(2026, 1, 5)
+    days = [
+        DayPain(day=monday + dt.timedelta(days=n), sessions=1, before=n % 7, after=None)
+        for n in range(7 * 40)
+        if n % 7 not in (0, 6)  # Tuesdays to Saturdays: 200 days
+    ]
+    marks, period = pain.downsampled(days)
+    assert period == "week" and len(marks) == 40
+    first = marks[0]
+    assert first.day == monday + dt.timedelta(days=3)  # Tuesday to Saturday: Thursday
+    assert (first.sessions, first.before, first.after) == (5, 3, None)
+    assert pain.downsampled(days[: pain.MARKS_SHOWN]) == (days[: pain.MARKS_SHOWN], None)
+
+
+def test_however_long_the_journal_the_plot_has_marks_it_can_show() -> None:
+    first = dt.date(2000, 1, 1)
+    days = [
+        DayPain(day=first + dt.timedelta(days=n), sessions=1, before=5, after=3)
+        for n in range(40_000)
+    ]
+    marks, period = pain.downsampled(days)
+    assert period == "year" and len(marks) == 110
+    svg = pain.pain_chart(days)
+    assert len(layer(svg, "before").findall(f"{NS}circle")) == 110
+
+
+def test_the_dates_of_a_plot_longer_than_a_year_say_their_year() -> None:
+    first = dt.date(2024, 1, 1)
+
+    def dates(days: int) -> list[str]:
+        series = [
+            DayPain(day=first + dt.timedelta(days=n), sessions=1, before=5, after=3)
+            for n in range(0, days, 3)
+        ]
+        return [t.text or "" for t in layer(pain.pain_chart(series), "grid").iter(f"{NS}text")]
+
+    assert "01 Jan" in dates(300)
+    assert "Jan 2024" in dates(800) and "01 Jan" not in dates(800)

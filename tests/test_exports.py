@@ -21,7 +21,7 @@ from acupress.errors import AcupressError
 from acupress.exports import Backup, Entry
 from acupress.journal import Journal
 from acupress.profile import Profile
-from acupress.records import SessionLog, StepLog
+from acupress.records import Event, SessionLog, StepLog
 
 TZ = dt.timezone(dt.timedelta(hours=1))
 T0 = dt.datetime(2026, 3, 2, 7, 30, 5, 123456, tzinfo=TZ)  # a Monday
@@ -278,6 +278,60 @@ def test_any_note_round_trips_through_json(note: str) -> None:
     text = exports.journal_json(entries, None, NOW, tz=TZ)
     (back,) = read(text.encode()).entries
     assert (back.session.note, back.session.stop_note) == (note, note)
+
+
+def as_json_dumps_writes_it(entries: list[Entry], profile: Profile | None, events: Any = ()) -> str:
+    document = exports.journal_document(entries, profile, NOW, TZ, events)
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def test_the_json_dump_is_written_exactly_as_json_dumps_writes_it() -> None:
+    seen = Event(id=1, uid="e1", kind="seen_professional", at=NOW, day=NOW.date(), note="ü")
+    for entries, profile, events in (
+        (journal_entries(), PROFILE, (seen,)),
+        (journal_entries()[:1], None, ()),
+        ([], PROFILE, ()),
+        ([], None, (seen, seen)),
+    ):
+        expected = as_json_dumps_writes_it(entries, profile, events)
+        assert exports.journal_json(entries, profile, NOW, TZ, events) == expected
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(
+    st.text(),
+    st.lists(finite | st.integers(0, 86_400), max_size=3),
+    st.dictionaries(
+        st.text(max_size=5),
+        st.none() | st.booleans() | st.integers() | finite | st.text() | st.lists(st.text()),
+    ),
+)
+def test_any_text_number_and_answers_are_written_as_json_dumps_writes_them(
+    text: str, seconds: list[float], answers: dict[str, Any]
+) -> None:
+    steps = tuple(step(i, "BL23", s) for i, s in enumerate(seconds))
+    log = guided(0, note=text, stop_note=text[::-1], protocol=text or "p", steps=steps)
+    entries = [Entry(session=log, answers=answers), Entry(session=by_hand(1, note=text))]
+    assert exports.journal_json(entries, None, NOW, TZ) == as_json_dumps_writes_it(entries, None)
+
+
+@pytest.mark.parametrize(
+    "seconds",
+    [0.0, -0.0, 1e-4, 9.999999999999999e-05, 1e-05, 5e-324, 0.1, 1 / 3, 86_400.0, 1e16, 1e300],
+)
+def test_floats_at_the_edges_of_exponents_are_written_as_json_dumps_writes_them(
+    seconds: float,
+) -> None:
+    entries = [Entry(session=guided(0, steps=(step(0, "BL23", seconds),)), answers={"x": seconds})]
+    assert exports.journal_json(entries, None, NOW, TZ) == as_json_dumps_writes_it(entries, None)
+
+
+def test_numbers_json_cannot_write_are_written_as_json_dumps_writes_them() -> None:
+    steps = (step(0, "BL23", float("nan")), step(1, "BL23", float("inf")))
+    entries = [Entry(session=guided(0, steps=steps), answers={"age": float("-inf")})]
+    assert exports.journal_json(entries, None, NOW, TZ) == as_json_dumps_writes_it(entries, None)
 
 
 def test_export_then_import_into_an_empty_journal_is_the_same_journal(tmp_path: Path) -> None:

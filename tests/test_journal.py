@@ -371,3 +371,113 @@ def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others
     )
     assert {i: db.get(i) for i in before} == before
     assert db.interrupt_unfinished("web") == 0
+
+
+OPEN_READ_WRITE = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from acupress.journal import Journal
+    from acupress.records import SessionLog, StepLog
+    t = dt.datetime.now(dt.timezone.utc)
+    with Journal() as j:
+        sid = j.add(SessionLog(id=None, started_at=t, day=t.date(), protocol="low-back",
+                               source="guided", pain_before=5))
+        j.add_step(sid, StepLog(position=0, step=1, step_id="bl23", point="BL23", side="both",
+                                pressure="light", planned_seconds=60, seconds=60.0,
+                                skipped=False, completed_at=t))
+        j.update(sid, pain_after=3, complete=True, ended_at=t)
+        assert j.get(sid).points == ("BL23",) and len(j.sessions(last=20)) >= 1
+        j.events(), j.cleared()
+    print(sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic")))
+    """
+)
+
+
+def test_an_existing_journal_is_read_and_written_without_loading_sqlalchemy(db: Journal) -> None:
+    """Loading SQLAlchemy costs a quarter of a second, most of what a command that opens
+    the journal takes; it is needed only to make or migrate a journal."""
+    db.add(session())
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_READ_WRITE],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_times_are_stored_as_sqlalchemy_stores_them_so_either_reads_the_others(
+    db: Journal, home: Path
+) -> None:
+    tables = journal.metadata.tables
+    ended = T0 + dt.timedelta(minutes=20)
+    written = db.add(session(steps=(step(0, "BL23"),), ended_at=ended, complete=True))
+    with db.engine.begin() as conn:
+        row = conn.execute(sa.select(tables["sessions"]).where(tables["sessions"].c.id == written))
+        theirs = row.mappings().one()
+        conn.execute(
+            tables["sessions"]
+            .insert()
+            .values({k: v for k, v in theirs.items() if k != "id"} | {"uid": str(uuid.uuid4())})
+        )
+    ours, copied = db.sessions()
+    assert (theirs["started_at"], theirs["day"], theirs["complete"]) == (
+        ours.started_at,
+        ours.day,
+        ours.complete,
+    )
+    assert replace_id(copied) == replace_id(ours)
+    with sqlite3.connect(home / "journal.db") as conn:
+        stored = conn.execute("SELECT started_at, day, complete FROM sessions").fetchall()
+    assert stored[0] == ("2026-03-02 06:30:00.000000", "2026-03-02", 1)
+    assert stored[0] == stored[1]
+
+
+def replace_id(log: SessionLog) -> SessionLog:
+    from dataclasses import replace
+
+    return replace(log, id=None, uid=None)
+
+
+def test_reading_does_not_wait_for_a_writer(db: Journal, home: Path) -> None:
+    db.add(session())
+    writer = sqlite3.connect(home / "journal.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM sessions")
+    try:
+        reader = Journal(busy_timeout_ms=100)
+        assert len(reader.sessions()) == 1  # as it was before the writer began
+        with pytest.raises(AcupressError, match="is busy"):
+            reader.add(session(1))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_journal_in_memory_keeps_what_is_written_until_closed() -> None:
+    with Journal("sqlite://") as scratch:
+        first = scratch.add(session(steps=(step(0, "KI3"),)))
+        scratch.add_step(first, step(1, "BL23"))
+        assert scratch.get(first).points == ("KI3", "BL23")
+    with Journal("sqlite://") as other:
+        assert other.sessions() == []
+
+
+def test_sessions_are_read_with_their_answers_one_at_a_time(db: Journal) -> None:
+    ids = [db.add(session(day, steps=(step(0, "BL23"),)), {"day": day}) for day in (2, 0, 1)]
+    found = db.entries(with_steps=True, with_answers=True)
+    first, answers = next(found)
+    assert (first.id, answers, len(first.steps)) == (ids[1], {"day": 0}, 1)
+    assert [(s.id, a) for s, a in found] == [(ids[2], {"day": 1}), (ids[0], {"day": 2})]
+    assert [a for _, a in db.entries(since=dt.date(2026, 3, 4))] == [None]
+
+
+def test_a_sqlite_address_with_options_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(AcupressError, match=r"give a SQLite file as sqlite:///PATH"):
+        Journal(f"sqlite:///{tmp_path / 'j.db'}?timeout=5")
+
+
+def test_named_parameters_become_those_psycopg_takes() -> None:
+    query = "SELECT a FROM t WHERE b = :b AND c::text = :c_1"
+    assert journal._pyformat(query) == "SELECT a FROM t WHERE b = %(b)s AND c::text = %(c_1)s"

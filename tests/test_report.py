@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from acupress import progress
+from acupress import actions, progress
 from acupress.charts.pain import pain_chart, weekly_chart
 from acupress.docs import report
 from acupress.journal import Journal
-from acupress.records import SessionLog
+from acupress.records import SessionLog, StepLog
 from tests.conftest import Result
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -131,3 +131,86 @@ def test_a_session_with_every_point_skipped_is_not_counted_in_the_report() -> No
     r = build([*done, skipped])
     assert (r.progress.sessions, r.guided, r.by_hand, r.completed) == (3, 0, 3, 3)
     assert (r.increased_after, r.stopped) == (0, ())
+
+
+def guided_with_steps(n: int, pressures: str, skipped: str = "") -> SessionLog:
+    """A guided session on day ``n`` whose steps were pressed at ``pressures`` (l, m, f,
+    or - for a step without one), those marked x in ``skipped`` skipped."""
+    start = dt.datetime.combine(TODAY - dt.timedelta(days=20 - n), dt.time(7, 30), TZ)
+    steps = tuple(
+        StepLog(
+            position=i,
+            step=i + 1,
+            step_id=f"s{i}",
+            point="BL23" if p != "-" else None,
+            side="both" if p != "-" else None,
+            pressure={"l": "light", "m": "moderate", "f": "firm"}.get(p),
+            planned_seconds=60,
+            seconds=60.0,
+            skipped=skipped[i : i + 1] == "x",
+            completed_at=start + dt.timedelta(minutes=i + 1),
+        )
+        for i, p in enumerate(pressures)
+    )
+    return SessionLog(
+        id=None,
+        started_at=start,
+        day=start.date(),
+        protocol="low-back",
+        source="guided",
+        pain_before=6,
+        pain_after=4 if n % 3 else 7,
+        steps=steps,
+        ended_at=start + dt.timedelta(minutes=20),
+        complete=n % 4 != 0,
+        stop_reason=None if n % 4 else "no_time",
+    )
+
+
+def test_the_report_from_the_journal_says_what_it_said_reading_every_step(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Pressures are counted in the journal, and only the newest session with an outcome
+    is read with its steps: the report is the same as from every step, ties in the
+    counts in the same order."""
+    with Journal() as db:
+        db.add_many(
+            [
+                guided_with_steps(0, "-mml", skipped="..x."),
+                guided_with_steps(1, "lfm-"),
+                guided_with_steps(2, "ffl", skipped="x.."),
+                guided_with_steps(3, "-"),
+                *journal(3, lambda n: 5, lambda n: 3),
+                guided_with_steps(5, "mlfl", skipped="...x"),
+            ]
+        )
+        every_step = db.sessions(with_steps=True)
+    result = progress.analyse(every_step, TODAY, progress.default_rules())
+    expected = report.build(every_step, result, NOW)
+    assert expected.pressures == (("light", 4), ("moderate", 3), ("firm", 3))
+    html, count = actions.report_html(None, TODAY, NOW)
+    assert count == len(every_step)
+    assert html == report.render_html(expected)
+
+
+def test_a_long_journal_is_plotted_as_weekly_or_monthly_means_and_says_so() -> None:
+    weeks = journal(200, lambda n: 7 - n // 50, lambda n: 5 - n // 50)
+    series = progress.analyse(weeks, TODAY, progress.default_rules()).series
+    root = ET.fromstring(pain_chart(series))
+    layers = {g.get("data-label"): g for g in root.iter(f"{SVG}g")}
+    mondays = {s.day - dt.timedelta(days=s.day.weekday()) for s in weeks}
+    assert len(layers["before"].findall(f"{SVG}circle")) == len(mondays) == 30
+    assert any("Weekly means" in (t.text or "") for t in root.iter(f"{SVG}text"))
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    assert "on 200 days with sessions" in (desc.text or "")
+    assert "from 7 to 4" in (desc.text or "")  # the days' own scores, first to last
+    assert "the mean of a week's days with sessions (30 weeks)" in (desc.text or "")
+
+    years = journal(3 * 365, lambda n: 7, lambda n: 5)
+    series = progress.analyse(years, TODAY, progress.default_rules()).series
+    root = ET.fromstring(pain_chart(series))
+    layers = {g.get("data-label"): g for g in root.iter(f"{SVG}g")}
+    months = {(s.day.year, s.day.month) for s in years}
+    assert len(layers["after"].findall(f"{SVG}circle")) == len(months) == 36
+    assert any("Monthly means" in (t.text or "") for t in root.iter(f"{SVG}text"))

@@ -17,6 +17,8 @@ from acupress.records import EARLIEST_DAY
 from acupress.records import NOTE_MAX as NOTE_MAX  # the web forms read it from here
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from acupress.atlas import Atlas, Pressure
     from acupress.journal import Journal
     from acupress.profile import Profile
@@ -421,6 +423,7 @@ def export_journal(
     fmt: ExportFormat, since: dt.date | None, until: dt.date | None, now: dt.datetime
 ) -> Export:
     """The journal as CSV, a complete JSON backup, or a FHIR R4 Bundle."""
+    import io
     import json
 
     from acupress import exports, profile
@@ -428,25 +431,35 @@ def export_journal(
     if fmt not in EXPORT_FORMATS:
         raise AcupressError(f"The export format must be csv, json or fhir, not '{fmt}'.")
     day_range(since, until)
+    everything = fmt == "json"
+    me = profile.load() if everything and profile.profile_path().exists() else None
+    count = 0
     with open_journal() as db:
-        logs = db.sessions(since, until, with_steps=fmt == "json")
-        answers = (
-            db.answers_by_session([s.id for s in logs if s.id is not None]) if fmt == "json" else {}
-        )
-        happened = db.events(since, until) if fmt == "json" else []
-    if fmt == "csv":
-        text, what = exports.csv_text(logs), "CSV"
-    elif fmt == "json":
-        me = profile.load() if profile.profile_path().exists() else None
-        entries = [exports.Entry(session=s, answers=answers.get(s.id or 0)) for s in logs]
-        text = exports.journal_json(entries, me, now, events=happened)
-        what = "JSON, for acupress import"
-    else:
-        bundle = exports.fhir_bundle(logs)
-        count = len(bundle.get("entry", []))
-        text = json.dumps(bundle, indent=2, ensure_ascii=False)
-        what = f"FHIR R4 Bundle of {plural(count, 'pain observation')}"
-    return Export(data=text.encode("utf-8"), sessions=len(logs), what=what)
+        happened = db.events(since, until) if everything else []
+
+        def logs() -> Iterator[exports.Entry]:
+            # One session at a time, from the journal to the file.
+            nonlocal count
+            for s, answers in db.entries(
+                since, until, with_steps=everything, with_answers=everything
+            ):
+                count += 1
+                yield exports.Entry(session=s, answers=answers)
+
+        if fmt == "csv":
+            data, what = exports.csv_text(e.session for e in logs()).encode("utf-8"), "CSV"
+        elif fmt == "json":
+            out = io.BytesIO()  # whose buffer becomes the bytes: the file is not held twice
+            for part in exports.journal_json_parts(logs(), me, now, events=happened):
+                out.write(part)
+            data = out.getvalue()
+            what = "JSON, for acupress import"
+        else:
+            bundle = exports.fhir_bundle(e.session for e in logs())
+            observations = len(bundle.get("entry", []))
+            data = json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8")
+            what = f"FHIR R4 Bundle of {plural(observations, 'pain observation')}"
+    return Export(data=data, sessions=count, what=what)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -461,15 +474,17 @@ def import_journal(data: bytes, name: str, restore_profile: bool, *, now: dt.dat
     A bad file, or one bad session in it, is refused whole, before anything is written."""
     from acupress import atlas, exports, profile
 
-    backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
-    with open_journal() as db:
-        added, present = db.import_sessions(
-            [(e.session, e.answers) for e in backup.entries],
-            backup.events,
-            # A file from before sessions had uids may come from this very journal, whose
-            # sessions were given new uids since: such a session is known by its content.
-            by_content=backup.version < 3,
-        )
+    with exports.uncollected():
+        backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
+        with open_journal() as db:
+            added, present = db.import_sessions(
+                ((e.session, e.answers) for e in backup.entries),
+                backup.events,
+                # A file from before sessions had uids may come from this very journal,
+                # whose sessions were given new uids since: such a session is known by
+                # its content.
+                by_content=backup.version < 3,
+            )
     if backup.profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"
     elif restore_profile or not profile.profile_path().exists():
@@ -502,9 +517,19 @@ def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) 
         raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
     today = min(until, now.date()) if until else now.date()
     with open_journal() as db:
-        logs = db.sessions(since, until, with_steps=True)
+        logs = db.sessions(since, until)
+        # Of steps, the progress needs those of the newest session with an outcome, and
+        # the report how many were done at each pressure.
+        known = [
+            i
+            for i, s in enumerate(logs)
+            if progress.counts(s, today) and (s.relief is not None or s.stop_reason)
+        ]
+        if known:
+            logs[known[-1]] = db.get(logs[known[-1]].id or 0)
+        pressures = db.pressures(since, until)
     result = progress.analyse(logs, today, progress.default_rules())
-    return reports.render_html(reports.build(logs, result, now)), len(logs)
+    return reports.render_html(reports.build(logs, result, now, pressures)), len(logs)
 
 
 def to_pdf(html: str) -> bytes:

@@ -7,12 +7,15 @@ fhir.resources is imported inside the FHIR functions only."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import json
+import math
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
@@ -92,7 +95,7 @@ CSV_HEADER = (
 )
 
 
-def csv_text(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> str:
+def csv_text(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> str:
     """One row per session, dates and times in the local zone (``tz``, else the
     computer's), for a spreadsheet."""
     out = io.StringIO(newline="")
@@ -154,7 +157,7 @@ def _blank(value: int | None) -> str:
 
 
 def journal_document(
-    entries: Sequence[Entry],
+    entries: Iterable[Entry],
     profile: Profile | None,
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
@@ -182,18 +185,85 @@ def journal_document(
 
 
 def journal_json(
-    entries: Sequence[Entry],
+    entries: Iterable[Entry],
     profile: Profile | None,
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
     events: Sequence[Event] = (),
 ) -> str:
-    document = journal_document(entries, profile, now, tz, events)
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    """``journal_document`` as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes
+    it."""
+    return b"".join(journal_json_parts(entries, profile, now, tz, events)).decode("utf-8")
 
 
-def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
+def journal_json_parts(
+    entries: Iterable[Entry],
+    profile: Profile | None,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
+    events: Sequence[Event] = (),
+) -> Iterator[bytes]:
+    """``journal_json`` in UTF-8, a session at a time, so the journal need not be in
+    memory at once: the same bytes, each session written by msgspec (many times faster
+    than the json module's indenting encoder, which is pure Python)."""
+    head = journal_document((), profile, now, tz, events)
+    sessions, rest = head.pop("sessions"), head.pop("events")
+    assert sessions == []
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    yield text.removesuffix("\n}").encode("utf-8") + b',\n  "sessions": ['
+    first = True
+    for entry in entries:
+        yield (b"\n    " if first else b",\n    ") + _indented(entry, tz)
+        first = False
+    yield b"]" if first else b"\n  ]"
+    text = json.dumps(rest, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    yield b',\n  "events": ' + text.encode("utf-8") + b"\n}"
+
+
+def _indented(entry: Entry, tz: dt.tzinfo | None) -> bytes:
+    """A session of the journal document as json.dumps(indent=2) writes it four deep."""
+    try:
+        encoded = msgspec.json.encode(_session_document(entry, tz, exact=True))
+    except _NotFinite:
+        text = json.dumps(_session_document(entry, tz), indent=2, ensure_ascii=False)
+        return text.replace("\n", "\n    ").encode("utf-8")
+    return msgspec.json.format(encoded, indent=2).replace(b"\n", b"\n    ")
+
+
+class _NotFinite(Exception):
+    """A number JSON has no way to write (json.dumps writes NaN or Infinity)."""
+
+
+def _exact_float(value: Any) -> Any:
+    """A float as Python writes it (``repr``: 1e-05, not msgspec's 0.00001), the way
+    json.dumps does; anything else as it is."""
+    if type(value) is not float or 1e-4 <= abs(value) < 1e16 or value == 0:
+        return value  # where both write the shortest digits without an exponent
+    if not math.isfinite(value):
+        raise _NotFinite
+    return msgspec.Raw(repr(value).encode())
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _exact_floats(value: Any) -> Any:
+    """``_exact_float`` all through a JSON value."""
+    if type(value) is float:
+        return _exact_float(value)
+    if type(value) is dict:
+        return {k: _exact_floats(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_exact_floats(v) for v in value]
+    return value
+
+
+def _session_document(e: Entry, tz: dt.tzinfo | None, exact: bool = False) -> dict[str, Any]:
+    """A session of the journal document; ``exact``: its floats as msgspec.Raw of
+    Python's own writing of them, for msgspec to write as json.dumps does."""
     s = e.session
+    number = _exact_float if exact else _same
 
     def iso(t: dt.datetime | None) -> str | None:
         return None if t is None else t.astimezone(tz).isoformat()
@@ -206,7 +276,7 @@ def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
         "protocol": s.protocol,
         "source": s.source,
         "decision": s.decision,
-        "answers": e.answers,
+        "answers": _exact_floats(e.answers) if exact else e.answers,
         "pain_before": s.pain_before,
         "pain_after": s.pain_after,
         "points": list(s.points),
@@ -227,7 +297,7 @@ def _session_document(e: Entry, tz: dt.tzinfo | None) -> dict[str, Any]:
                 "side": t.side,
                 "pressure": t.pressure,
                 "planned_seconds": t.planned_seconds,
-                "seconds": t.seconds,
+                "seconds": number(t.seconds),
                 "skipped": t.skipped,
                 "completed_at": iso(t.completed_at),
             }
@@ -248,7 +318,7 @@ class _Header(msgspec.Struct):
     version: int
 
 
-class _StepFile(msgspec.Struct, forbid_unknown_fields=True):
+class _StepFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     position: int
     step: int
     step_id: Name
@@ -265,7 +335,7 @@ class _StepFile(msgspec.Struct, forbid_unknown_fields=True):
 Answer = bool | int | float | str | list[Annotated[str, msgspec.Meta(max_length=20)]] | None
 
 
-class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
+class _SessionFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     id: int | None
     started_at: Moment
     day: dt.date
@@ -288,7 +358,7 @@ class _SessionFile(msgspec.Struct, forbid_unknown_fields=True):
     uid: uuid.UUID | None = None  # from version 3
 
 
-class _EventFile(msgspec.Struct, forbid_unknown_fields=True):
+class _EventFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     uid: Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
     kind: EventKind
     at: Moment
@@ -316,10 +386,74 @@ def read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection[
     one stored any other way: ``records.check_session``, with ``now`` and the atlas's
     ``codes``); any problem is one AcupressError naming the file, the session and the
     field."""
+    with uncollected():
+        return _read_journal(data, name, now=now, codes=codes)
 
+
+@contextlib.contextmanager
+def uncollected() -> Iterator[None]:
+    """No garbage collection while a journal is read whole: every object made lives until
+    it is stored, so each collection would look through all of them in vain (half the
+    time of reading thirty years)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection[str]) -> Backup:
     def bad(problem: str) -> AcupressError:
         return AcupressError(f"{name} cannot be imported: {problem}; nothing was imported.")
 
+    try:
+        # The whole file read once, into its types; a file it does not fit is read
+        # again, step by step, to say what is wrong with it.
+        doc = msgspec.json.decode(data, type=_JournalFile)
+    except (msgspec.DecodeError, RecursionError):
+        doc = None
+    if doc is None or doc.format != FORMAT or not 1 <= doc.version <= VERSION:
+        doc = _checked_file(data, bad)
+    raw: Any = None
+
+    profile = None
+    if doc.profile is not None:
+        try:
+            profile = Profile.from_json(doc.profile)
+        except ValueError as e:
+            raise bad(f"the profile is wrong ({e})") from None
+    entries = []
+    for i, s in enumerate(doc.sessions):
+        if s.uid is not None:
+            uid = str(s.uid)
+        elif doc.version < 3:
+            raw = msgspec.json.decode(data) if raw is None else raw
+            uid = str(uuid.uuid5(OLD_SESSION_NAMESPACE, f"{i}|{_canonical(raw['sessions'][i])}"))
+        else:
+            raise bad(f"sessions[{i}]: object missing required field `uid`")
+        log = _session_log(s, uid)
+        try:
+            check_session(log, now=now, codes=codes)
+        except InvalidSession as e:
+            raise bad(f"sessions[{i}].{e.field} {e.problem}") from None
+        entries.append(Entry(session=log, answers=s.answers))
+    events = tuple(
+        Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
+    )
+    return Backup(
+        version=doc.version,
+        exported_at=doc.exported_at,
+        profile=profile,
+        entries=tuple(entries),
+        events=events,
+    )
+
+
+def _checked_file(data: bytes, bad: Callable[[str], AcupressError]) -> _JournalFile:
+    """The file read step by step: JSON, then an acupress export of a version this one
+    reads, then every field; the first problem found is raised, with ``bad``."""
     try:
         raw = msgspec.json.decode(data)
     except msgspec.DecodeError as e:
@@ -340,40 +474,9 @@ def read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection[
     if header.version < 1:
         raise bad(f"its version {header.version} is not a journal version")
     try:
-        doc = msgspec.json.decode(data, type=_JournalFile)
+        return msgspec.json.decode(data, type=_JournalFile)
     except msgspec.ValidationError as e:
         raise bad(_where(e)) from None
-
-    profile = None
-    if doc.profile is not None:
-        try:
-            profile = Profile.from_json(doc.profile)
-        except ValueError as e:
-            raise bad(f"the profile is wrong ({e})") from None
-    entries = []
-    for i, s in enumerate(doc.sessions):
-        if s.uid is not None:
-            uid = str(s.uid)
-        elif doc.version < 3:
-            uid = str(uuid.uuid5(OLD_SESSION_NAMESPACE, f"{i}|{_canonical(raw['sessions'][i])}"))
-        else:
-            raise bad(f"sessions[{i}]: object missing required field `uid`")
-        log = _session_log(s, uid)
-        try:
-            check_session(log, now=now, codes=codes)
-        except InvalidSession as e:
-            raise bad(f"sessions[{i}].{e.field} {e.problem}") from None
-        entries.append(Entry(session=log, answers=s.answers))
-    events = tuple(
-        Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
-    )
-    return Backup(
-        version=doc.version,
-        exported_at=doc.exported_at,
-        profile=profile,
-        entries=tuple(entries),
-        events=events,
-    )
 
 
 def _canonical(entry: Any) -> str:
@@ -449,7 +552,7 @@ def observation_id(s: SessionLog, moment: When) -> uuid.UUID:
     return uuid.uuid5(OBSERVATION_NAMESPACE, f"{start}|{s.protocol}|{s.source}|{moment}")
 
 
-def fhir_bundle(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> dict[str, Any]:
+def fhir_bundle(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> dict[str, Any]:
     """A FHIR R4 Bundle (type collection) of pain Observations: one before and one after
     each session, for the scores it has; validated with fhir.resources (R4B, whose
     Bundle and Observation are R4's)."""

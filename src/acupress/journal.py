@@ -1,10 +1,16 @@
-"""The journal: sessions and their steps, stored with SQLAlchemy. The only module that
-knows SQL.
+"""The journal: sessions and their steps, in SQL. The only module that knows SQL.
 
 SQLite in the user's data directory by default (``ACUPRESS_DATABASE_URL`` takes any
 SQLAlchemy URL), created on first use and migrated with Alembic. SQLite runs in WAL mode
 with a busy timeout and immediate write transactions, so the CLI and the web app can
 write at the same time; each step of a guided session is committed as it completes.
+
+The tables are declared once, in ``journal_schema``, and built by Alembic's migrations on
+SQLite and PostgreSQL alike. The statements here are plain SQL that both speak, run on
+the driver's own connections: the standard library's sqlite3 for SQLite, so a command
+that opens the journal does not load SQLAlchemy (a quarter of a second, most of such a
+command's time), which is loaded only to build or migrate a journal, and for a database
+server, whose connections come from SQLAlchemy's pool.
 
 A new journal is made whole beside its place and then linked into it, so a journal file
 is never seen half-made: an empty one was not made by acupress, and is refused."""
@@ -15,108 +21,107 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
+import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
 from acupress.records import Event, SessionLog, StepLog, new_uid, points_pressed
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
 SCHEMA_HEAD = "0003"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 
-class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
-    """Aware datetimes stored as UTC, the same on SQLite (which has no time zones) and
-    PostgreSQL."""
+def __getattr__(name: str) -> Any:
+    """The tables as SQLAlchemy declares them (``metadata``, ``UTCDateTime``, …), loaded
+    only when asked for: by the migrations, and by tests that compare them."""
+    if name in ("metadata", "UTCDateTime", "sessions", "steps", "events"):
+        from acupress import journal_schema
 
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("journal times must be timezone-aware")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
+        return getattr(journal_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-metadata = sa.MetaData()
+# --- statements -----------------------------------------------------------------------
 
-sessions = sa.Table(
-    "sessions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("started_at", UTCDateTime, nullable=False),
-    sa.Column("day", sa.Date, nullable=False, index=True),
-    sa.Column("protocol", sa.String(100), nullable=False),
-    sa.Column("source", sa.String(10), nullable=False),
-    sa.Column("decision", sa.String(20)),
-    sa.Column("answers", sa.Text),  # the safety answers the decision came from (JSON)
-    sa.Column("pain_before", sa.Integer),
-    sa.Column("pain_after", sa.Integer),
-    sa.Column("points", sa.String(200), nullable=False, default=""),
-    sa.Column("seconds", sa.Integer, nullable=False, default=0),
-    sa.Column("sensations", sa.String(100), nullable=False, default=""),
-    sa.Column("stop_reason", sa.String(20)),
-    sa.Column("stop_note", sa.Text, nullable=False, default=""),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("ended_at", UTCDateTime),
-    sa.Column("complete", sa.Boolean, nullable=False, default=False),
-    sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
-    sa.Column("uid", sa.String(36), nullable=False, index=True, unique=True),
-    # Which front end runs a guided session ("terminal", "web"), so that each closes only
-    # the sessions it was running.
-    sa.Column("front_end", sa.String(10)),
-    sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
-    sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+SESSION_COLUMNS = (
+    "id",
+    "started_at",
+    "day",
+    "protocol",
+    "source",
+    "uid",
+    "decision",
+    "pain_before",
+    "pain_after",
+    "points",
+    "seconds",
+    "sensations",
+    "stop_reason",
+    "stop_note",
+    "note",
+    "ended_at",
+    "complete",
+    "pressure",
 )
-
-# Things that happened besides sessions: a professional saw the person and told them to
-# go on ("seen_professional"), which restarts the counts of the see-a-professional rules.
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("uid", sa.String(36), nullable=False, unique=True),
-    sa.Column("kind", sa.String(30), nullable=False),
-    sa.Column("at", UTCDateTime, nullable=False),
-    sa.Column("day", sa.Date, nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
+STEP_COLUMNS = (
+    "session_id",
+    "position",
+    "step",
+    "step_id",
+    "point",
+    "side",
+    "pressure",
+    "planned_seconds",
+    "seconds",
+    "skipped",
+    "completed_at",
 )
+EVENT_COLUMNS = ("id", "uid", "kind", "at", "day", "note")
+# What a caller may change in a session (``update``).
+EDITABLE = frozenset(SESSION_COLUMNS) - {"id", "uid"}
+MOMENTS = frozenset({"started_at", "ended_at", "completed_at", "at"})
 
-steps = sa.Table(
-    "steps",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "session_id",
-        sa.Integer,
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("step", sa.Integer, nullable=False),
-    sa.Column("step_id", sa.String(100), nullable=False),
-    sa.Column("point", sa.String(20)),
-    sa.Column("side", sa.String(10)),
-    sa.Column("pressure", sa.String(10)),
-    sa.Column("planned_seconds", sa.Integer, nullable=False),
-    sa.Column("seconds", sa.Float, nullable=False),
-    sa.Column("skipped", sa.Boolean, nullable=False),
-    sa.Column("completed_at", UTCDateTime, nullable=False),
+
+def _insert(table: str, columns: Sequence[str], returning: bool = False) -> str:
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({values})" + (
+        " RETURNING id" if returning else ""
+    )
+
+
+INSERT_SESSION = _insert("sessions", (*SESSION_COLUMNS[1:], "answers", "front_end"), returning=True)
+INSERT_STEP = _insert("steps", STEP_COLUMNS)
+# The same with its values in order, for SQLite's executemany (rows as tuples, not
+# dicts: half the time for the steps of a long journal).
+INSERT_STEP_ROWS = re.sub(r":\w+", "?", INSERT_STEP)
+INSERT_EVENT = _insert("events", EVENT_COLUMNS[1:], returning=True)
+SELECT_SESSIONS = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions"
+STEPS_OF_CHOSEN = (
+    f"SELECT {', '.join(f'steps.{c}' for c in STEP_COLUMNS)} FROM steps "
+    "JOIN ({chosen}) chosen ON chosen.id = steps.session_id "
+    "ORDER BY chosen.started_at, chosen.id, steps.id"
 )
+STEP_POINTS = (
+    "SELECT point FROM steps WHERE session_id = :id AND point IS NOT NULL "
+    "AND skipped = :no ORDER BY id"
+)
+INTERRUPT = (
+    "UPDATE sessions SET ended_at = COALESCE((SELECT MAX(completed_at) FROM steps "
+    "WHERE steps.session_id = sessions.id), started_at), stop_reason = 'interrupted', "
+    "complete = :no WHERE front_end = :front_end AND ended_at IS NULL"
+)
+IMPORT_BATCH = 2000  # steps written at a time by an import
 
 
 def database_url() -> str:
@@ -127,22 +132,28 @@ class Journal:
     """A connection to the journal; the schema is brought up to date on opening."""
 
     def __init__(self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.url = sa.engine.make_url(url or database_url())
-        self.path = _sqlite_file(self.url)
+        self.url = url or database_url()
+        database = _sqlite_database(self.url)
+        self.path = None if database in (None, ":memory:") else Path(database or "").expanduser()
+        self._busy_timeout_ms = busy_timeout_ms
+        self._engine: Engine | None = None
         # Writers in this process take turns here rather than in SQLite's busy wait,
         # whose back-off sleeps make a queue of writers slow (a web app's threads).
         self._writing = threading.Lock()
         self.writes = 0  # writes made through this object: a cache key for readers
         with _errors(self):
-            if self.path is not None:
-                _create_or_check(self.path)
-            self.engine = sa.create_engine(self.url)
-            if self.engine.dialect.name == "sqlite":
-                _sqlite_setup(self.engine, busy_timeout_ms)
+            if database is None:
+                self._db: _SQLite | _Server = _Server(self.url)
+            else:
+                if self.path is not None:
+                    _create_or_check(self.path)
+                self._db = _SQLite(str(self.path or database), busy_timeout_ms)
             self._migrate()
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._db.close()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Journal:
         return self
@@ -150,12 +161,20 @@ class Journal:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine on this journal (loading SQLAlchemy): for Alembic."""
+        if isinstance(self._db, _Server):
+            return self._db.engine
+        if self._engine is None:
+            self._engine = self._db.engine(self._busy_timeout_ms)
+        return self._engine
+
     # --- schema ---
 
     def _migrate(self) -> None:
-        with self.engine.connect() as conn:
-            if _current_revision(conn) == SCHEMA_HEAD:
-                return
+        if self._db.revision() == SCHEMA_HEAD:
+            return
         with self.engine.connect() as conn:
             _upgrade(conn)
 
@@ -169,76 +188,64 @@ class Journal:
     ) -> int:
         """Store a session (and any steps it has); returns its id. ``front_end`` is the one
         running a guided session that has just begun."""
-        row = _session_row(log, answers) | {"front_end": front_end}
-        with self._write() as conn:
-            query = sessions.insert().values(**row).returning(sessions.c.id)
-            session_id = int(conn.execute(query).scalar_one())
-            for step in log.steps:
-                conn.execute(steps.insert().values(**_step_row(session_id, step)))
+        with self._write() as sql:
+            session_id = sql.add_session(log, answers, front_end)
+            sql.add_steps((session_id, s) for s in log.steps)
         return session_id
 
     def add_many(self, logs: Sequence[SessionLog]) -> list[int]:
         """Store many sessions in one transaction (an import, a generated journal)."""
-        ids: list[int] = []
-        with self._write() as conn:
-            for log in logs:
-                query = sessions.insert().values(**_session_row(log, None)).returning(sessions.c.id)
-                ids.append(int(conn.execute(query).scalar_one()))
-            rows = [_step_row(i, s) for i, log in zip(ids, logs, strict=True) for s in log.steps]
-            if rows:
-                conn.execute(steps.insert(), rows)
+        with self._write() as sql:
+            ids = [sql.add_session(log, None, None) for log in logs]
+            sql.add_steps((i, s) for i, log in zip(ids, logs, strict=True) for s in log.steps)
         return ids
 
     def add_step(self, session_id: int, step: StepLog) -> None:
         """Record one step of a running session, at once, in its own transaction."""
-        with self._write() as conn:
-            conn.execute(steps.insert().values(**_step_row(session_id, step)))
-            conn.execute(
-                sessions.update()
-                .where(sessions.c.id == session_id)
-                .values(
-                    seconds=sessions.c.seconds + round(step.seconds),
-                    points=_points_after(conn, session_id),
-                )
+        with self._write() as sql:
+            sql.add_steps([(session_id, step)])
+            points = [p for (p,) in sql.rows(STEP_POINTS, {"id": session_id, "no": False})]
+            sql.run(
+                "UPDATE sessions SET seconds = seconds + :seconds, points = :points WHERE id = :id",
+                {
+                    "seconds": round(step.seconds),
+                    "points": ",".join(dict.fromkeys(points)),
+                    "id": session_id,
+                },
             )
 
     def interrupt_unfinished(self, front_end: str) -> int:
         """Mark as interrupted the sessions ``front_end`` began and never closed (its
         process was killed or restarted): each ends at its last completed step, or at its
         start when it has none. Returns how many there were."""
-        last_step = (
-            sa.select(sa.func.max(steps.c.completed_at))
-            .where(steps.c.session_id == sessions.c.id)
-            .scalar_subquery()
-        )
-        with self._write() as conn:
-            done = conn.execute(
-                sessions.update()
-                .where(sessions.c.front_end == front_end, sessions.c.ended_at.is_(None))
-                .values(
-                    ended_at=sa.func.coalesce(last_step, sessions.c.started_at),
-                    stop_reason="interrupted",
-                    complete=False,
-                )
-            )
-        return int(done.rowcount)
+        with self._write() as sql:
+            return sql.run(INTERRUPT, {"front_end": front_end, "no": False})
 
     def finish(self, session_id: int, **fields: Any) -> None:
         """Set the closing fields of a session (pain after, sensations, stop reason, …)."""
         self.update(session_id, **fields)
 
     def update(self, session_id: int, **fields: Any) -> None:
-        values = _session_values(fields)
-        with self._write() as conn:
-            done = conn.execute(sessions.update().where(sessions.c.id == session_id).values(values))
-            if done.rowcount == 0:
+        for key in fields:
+            if key not in EDITABLE:
+                raise ValueError(f"unknown session field {key!r}")
+        if not fields:
+            return
+        with self._write() as sql:
+            values = sql.values(
+                {k: ",".join(v) if k in ("points", "sensations") else v for k, v in fields.items()}
+            )
+            changes = ", ".join(f"{key} = :{key}" for key in values)
+            done = sql.run(
+                f"UPDATE sessions SET {changes} WHERE id = :id", values | {"id": session_id}
+            )
+            if done == 0:
                 raise NotFound(f"There is no session {session_id} in the journal.")
 
     def delete(self, session_id: int) -> None:
-        with self._write() as conn:
-            conn.execute(steps.delete().where(steps.c.session_id == session_id))
-            done = conn.execute(sessions.delete().where(sessions.c.id == session_id))
-            if done.rowcount == 0:
+        with self._write() as sql:
+            sql.run("DELETE FROM steps WHERE session_id = :id", {"id": session_id})
+            if sql.run("DELETE FROM sessions WHERE id = :id", {"id": session_id}) == 0:
                 raise NotFound(f"There is no session {session_id} in the journal.")
 
     # --- reading ---
@@ -259,67 +266,115 @@ class Journal:
         last: int | None = None,
     ) -> list[SessionLog]:
         """Sessions in time order, filtered by local day; ``last`` keeps the newest N."""
-        query = sa.select(sessions)
+        found = self.entries(since, until, ids=ids, with_steps=with_steps, last=last)
+        return [log for log, _ in found]
+
+    def entries(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        *,
+        ids: Sequence[int] = (),
+        with_steps: bool = False,
+        with_answers: bool = False,
+        last: int | None = None,
+    ) -> Iterator[tuple[SessionLog, dict[str, Any] | None]]:
+        """Like ``sessions``, each with its safety answers when ``with_answers`` (else
+        None), read as they are used, in one transaction: an export of the whole journal
+        holds one session at a time."""
+        chosen = SELECT_SESSIONS.replace(" FROM", ", answers FROM" if with_answers else " FROM")
+        where: list[str] = []
+        params: dict[str, Any] = {}
         if since:
-            query = query.where(sessions.c.day >= since)
+            where.append("day >= :since")
+            params["since"] = since
         if until:
-            query = query.where(sessions.c.day <= until)
+            where.append("day <= :until")
+            params["until"] = until
+        for n, session_id in enumerate(ids):
+            params[f"id{n}"] = session_id
         if ids:
-            query = query.where(sessions.c.id.in_(ids))
+            where.append(f"id IN ({', '.join(f':id{n}' for n in range(len(ids)))})")
+        if where:
+            chosen += " WHERE " + " AND ".join(where)
         if last is not None:
-            newest = query.order_by(sessions.c.started_at.desc(), sessions.c.id.desc()).limit(last)
-            query = sa.select(newest.subquery())
-        query = query.order_by("started_at", "id")
-        with _errors(self), self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-            by_session: dict[int, list[StepLog]] = {}
-            if with_steps and rows:
-                wanted = [r["id"] for r in rows]
-                step_rows = conn.execute(
-                    sa.select(steps)
-                    .where(steps.c.session_id.in_(wanted))
-                    .order_by(steps.c.session_id, steps.c.id)
-                ).mappings()
-                for s in step_rows:
-                    by_session.setdefault(s["session_id"], []).append(_step_log(s))
-        return [_session_log(r, by_session.get(r["id"], [])) for r in rows]
+            chosen += " ORDER BY started_at DESC, id DESC LIMIT :last"
+            params["last"] = last
+        with _errors(self), self._db.transaction(write=False) as sql:
+            params = sql.values(params)
+            rows = sql.each(f"SELECT * FROM ({chosen}) chosen ORDER BY started_at, id", params)
+            steps = sql.each(STEPS_OF_CHOSEN.format(chosen=chosen), params) if with_steps else None
+            step = next(steps, None) if steps else None
+            for row in rows:
+                logs: list[StepLog] = []
+                while step is not None and step[0] == row[0]:
+                    logs.append(_step_log(step))
+                    step = next(steps, None)  # type: ignore[arg-type]
+                answers = json.loads(row[-1]) if with_answers and row[-1] else None
+                yield _session_log(row, logs), answers
+
+    def pressures(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> dict[int, dict[str, int]]:
+        """For each session with timed steps done (not skipped), how many were done at
+        each pressure, the pressures in the order the session first used them: counted
+        here rather than by reading every step."""
+        query = (
+            "SELECT steps.session_id, steps.pressure, COUNT(*), MIN(steps.id) FROM steps "
+            "JOIN sessions ON sessions.id = steps.session_id "
+            "WHERE steps.pressure IS NOT NULL AND steps.pressure <> '' AND steps.skipped = :no"
+        )
+        if since:
+            query += " AND sessions.day >= :since"
+        if until:
+            query += " AND sessions.day <= :until"
+        query += " GROUP BY steps.session_id, steps.pressure ORDER BY steps.session_id, 4"
+        found: dict[int, dict[str, int]] = {}
+        with _errors(self), self._db.transaction(write=False) as sql:
+            params = sql.values({"no": False, "since": since, "until": until})
+            for session_id, pressure, count, _first in sql.rows(query, params):
+                found.setdefault(session_id, {})[pressure] = count
+        return found
 
     def answers(self, session_id: int) -> dict[str, Any] | None:
-        with _errors(self), self.engine.connect() as conn:
-            text = conn.execute(
-                sa.select(sessions.c.answers).where(sessions.c.id == session_id)
-            ).scalar()
-        return json.loads(text) if text else None
+        with _errors(self), self._db.transaction(write=False) as sql:
+            found = sql.rows("SELECT answers FROM sessions WHERE id = :id", {"id": session_id})
+        return json.loads(found[0][0]) if found and found[0][0] else None
 
     # --- events ---
 
     def add_event(self, event: Event) -> Event:
         """Record an event (a professional seen); returns it with its id."""
-        with self._write() as conn:
-            query = events.insert().values(**_event_row(event)).returning(events.c.id)
-            event_id = int(conn.execute(query).scalar_one())
-        return replace(event, id=event_id)
+        with self._write() as sql:
+            event_id = sql.rows(INSERT_EVENT, sql.values(_event_row(event)))[0][0]
+        return replace(event, id=int(event_id))
 
     def events(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Event]:
         """Events in time order, filtered by local day."""
-        query = sa.select(events).order_by(events.c.at, events.c.id)
+        query = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE 1 = 1"
         if since:
-            query = query.where(events.c.day >= since)
+            query += " AND day >= :since"
         if until:
-            query = query.where(events.c.day <= until)
-        with _errors(self), self.engine.connect() as conn:
-            return [_event(r) for r in conn.execute(query).mappings()]
+            query += " AND day <= :until"
+        with _errors(self), self._db.transaction(write=False) as sql:
+            found = sql.rows(
+                query + " ORDER BY at, id", sql.values({"since": since, "until": until})
+            )
+        return [
+            Event(id=i, uid=uid, kind=kind, at=_moment(at), day=_day(day), note=note)
+            for i, uid, kind, at, day, note in found
+        ]
 
     def cleared(self) -> list[dt.datetime]:
         """The moments a professional told the person to go on."""
-        query = sa.select(events.c.at).where(events.c.kind == "seen_professional")
-        with _errors(self), self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        query = "SELECT at FROM events WHERE kind = 'seen_professional'"
+        with _errors(self), self._db.transaction(write=False) as sql:
+            return [_moment(at) for (at,) in sql.rows(query)]
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._writing, _errors(self), self.engine.begin() as conn:
-            yield conn
+    def _write(self) -> Iterator[_Statements]:
+        with self._writing, _errors(self), self._db.transaction(write=True) as sql:
+            yield sql
         self.writes += 1
 
     def version(self) -> tuple[int, int, int] | None:
@@ -343,20 +398,20 @@ class Journal:
     def answers_by_session(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The safety answers stored with these sessions, for those that have them."""
         found: dict[int, dict[str, Any]] = {}
-        with _errors(self), self.engine.connect() as conn:
+        with _errors(self), self._db.transaction(write=False) as sql:
             for chunk in range(0, len(ids), 500):
-                rows = conn.execute(
-                    sa.select(sessions.c.id, sessions.c.answers).where(
-                        sessions.c.id.in_(ids[chunk : chunk + 500]),
-                        sessions.c.answers.is_not(None),
-                    )
+                some = {f"id{n}": i for n, i in enumerate(ids[chunk : chunk + 500])}
+                rows = sql.rows(
+                    f"SELECT id, answers FROM sessions WHERE id IN "
+                    f"({', '.join(f':{k}' for k in some)}) AND answers IS NOT NULL",
+                    some,
                 )
-                found.update({row.id: json.loads(row.answers) for row in rows})
+                found.update({i: json.loads(text) for i, text in rows})
         return found
 
     def import_sessions(
         self,
-        entries: Sequence[tuple[SessionLog, dict[str, Any] | None]],
+        entries: Iterable[tuple[SessionLog, dict[str, Any] | None]],
         new_events: Sequence[Event] = (),
         *,
         by_content: bool = False,
@@ -375,13 +430,14 @@ class Journal:
         same: Counter[tuple[Any, ...]] = Counter()
         if by_content:
             same.update(_content(log) for log in self.sessions())
-        with self._write() as conn:
-            known = set(conn.execute(sa.select(events.c.uid)).scalars())
+        with self._write() as sql:
+            known = {uid for (uid,) in sql.rows("SELECT uid FROM events")}
             for event in new_events:
                 if event.uid not in known:
                     known.add(event.uid)
-                    conn.execute(events.insert().values(**_event_row(event)))
-            seen = set(conn.execute(sa.select(sessions.c.uid)).scalars())
+                    sql.rows(INSERT_EVENT, sql.values(_event_row(event)))
+            seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions")}
+            steps: list[tuple[int, StepLog]] = []
             for log, answers in entries:
                 if log.uid is not None and log.uid in seen:
                     present += 1
@@ -390,17 +446,15 @@ class Journal:
                     same[_content(log)] -= 1
                     present += 1
                     continue
-                row = _session_row(log, answers)
-                seen.add(row["uid"])
-                row |= {
-                    "points": ",".join(log.points),
-                    "seconds": log.seconds,
-                }
-                query = sessions.insert().values(**row).returning(sessions.c.id)
-                session_id = int(conn.execute(query).scalar_one())
-                if log.steps:
-                    conn.execute(steps.insert(), [_step_row(session_id, s) for s in log.steps])
+                uid = log.uid or new_uid()
+                seen.add(uid)
+                session_id = sql.add_session(log, answers, None, exactly=True, uid=uid)
+                steps.extend((session_id, s) for s in log.steps)
+                if len(steps) >= IMPORT_BATCH:
+                    sql.add_steps(steps)
+                    steps.clear()
                 added += 1
+            sql.add_steps(steps)
         return added, present
 
 
@@ -424,7 +478,13 @@ def _content(log: SessionLog) -> tuple[Any, ...]:
     )
 
 
-def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, Any]:
+def _session_row(
+    log: SessionLog, answers: dict[str, Any] | None, front_end: str | None, exactly: bool
+) -> dict[str, Any]:
+    """A session's columns; unless ``exactly``, its points and seconds are those of its
+    steps when not given."""
+    points = log.points if exactly else log.points or points_pressed(log.steps)
+    seconds = log.seconds if exactly else log.seconds or round(sum(s.seconds for s in log.steps))
     return {
         "uid": log.uid or new_uid(),
         "started_at": log.started_at,
@@ -435,8 +495,8 @@ def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, A
         "answers": json.dumps(answers) if answers is not None else None,
         "pain_before": log.pain_before,
         "pain_after": log.pain_after,
-        "points": ",".join(log.points or points_pressed(log.steps)),
-        "seconds": log.seconds or round(sum(s.seconds for s in log.steps)),
+        "points": ",".join(points),
+        "seconds": seconds,
         "sensations": ",".join(log.sensations),
         "stop_reason": log.stop_reason,
         "stop_note": log.stop_note,
@@ -444,6 +504,7 @@ def _session_row(log: SessionLog, answers: dict[str, Any] | None) -> dict[str, A
         "ended_at": log.ended_at,
         "complete": log.complete,
         "pressure": log.pressure,
+        "front_end": front_end,
     }
 
 
@@ -451,95 +512,318 @@ def _event_row(e: Event) -> dict[str, Any]:
     return {"uid": e.uid, "kind": e.kind, "at": e.at, "day": e.day, "note": e.note}
 
 
-def _event(r: Any) -> Event:
-    return Event(id=r["id"], uid=r["uid"], kind=r["kind"], at=r["at"], day=r["day"], note=r["note"])
+def _moment(value: Any) -> dt.datetime:
+    """A stored moment (UTC, without its zone: text on SQLite, a datetime on a server)."""
+    if isinstance(value, str):
+        try:  # six times faster than parsing, then replacing the zone
+            return dt.datetime.fromisoformat(value + "+00:00")
+        except ValueError:
+            value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
 
 
-def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
-    allowed = {c.name for c in sessions.columns} - {"id", "uid", "answers", "front_end"}
-    values: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in allowed:
-            raise ValueError(f"unknown session field {key!r}")
-        values[key] = ",".join(value) if key in ("points", "sensations") else value
-    return values
-
-
-def _points_after(conn: Connection, session_id: int) -> str:
-    rows = conn.execute(
-        sa.select(steps.c.point)
-        .where(steps.c.session_id == session_id, steps.c.point.is_not(None), ~steps.c.skipped)
-        .order_by(steps.c.id)
-    ).scalars()
-    return ",".join(dict.fromkeys(rows))
-
-
-def _step_row(session_id: int, s: StepLog) -> dict[str, Any]:
-    return {
-        "session_id": session_id,
-        "position": s.position,
-        "step": s.step,
-        "step_id": s.step_id,
-        "point": s.point,
-        "side": s.side,
-        "pressure": s.pressure,
-        "planned_seconds": s.planned_seconds,
-        "seconds": s.seconds,
-        "skipped": s.skipped,
-        "completed_at": s.completed_at,
-    }
+def _day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _split(text: str | None) -> tuple[Any, ...]:
     return tuple(text.split(",")) if text else ()
 
 
-def _session_log(r: Any, step_logs: list[StepLog]) -> SessionLog:
+def _session_log(r: Sequence[Any], step_logs: list[StepLog]) -> SessionLog:
     return SessionLog(
-        id=r["id"],
-        started_at=r["started_at"],
-        day=r["day"],
-        protocol=r["protocol"],
-        source=r["source"],
-        uid=r["uid"],
-        decision=r["decision"],
-        pain_before=r["pain_before"],
-        pain_after=r["pain_after"],
-        points=_split(r["points"]),
-        seconds=r["seconds"],
+        id=r[0],
+        started_at=_moment(r[1]),
+        day=_day(r[2]),
+        protocol=r[3],
+        source=r[4],
+        uid=r[5],
+        decision=r[6],
+        pain_before=r[7],
+        pain_after=r[8],
+        points=_split(r[9]),
+        seconds=r[10],
         steps=tuple(step_logs),
-        sensations=_split(r["sensations"]),
-        stop_reason=r["stop_reason"],
-        stop_note=r["stop_note"],
-        note=r["note"],
-        ended_at=r["ended_at"],
-        complete=r["complete"],
-        pressure=r["pressure"],
+        sensations=_split(r[11]),
+        stop_reason=r[12],
+        stop_note=r[13],
+        note=r[14],
+        ended_at=None if r[15] is None else _moment(r[15]),
+        complete=bool(r[16]),
+        pressure=r[17],
     )
 
 
-def _step_log(s: Any) -> StepLog:
+def _step_log(s: Sequence[Any]) -> StepLog:
     return StepLog(
-        position=s["position"],
-        step=s["step"],
-        step_id=s["step_id"],
-        point=s["point"],
-        side=s["side"],
-        pressure=s["pressure"],
-        planned_seconds=s["planned_seconds"],
-        seconds=s["seconds"],
-        skipped=s["skipped"],
-        completed_at=s["completed_at"],
+        position=s[1],
+        step=s[2],
+        step_id=s[3],
+        point=s[4],
+        side=s[5],
+        pressure=s[6],
+        planned_seconds=s[7],
+        seconds=s[8],
+        skipped=bool(s[9]),
+        completed_at=_moment(s[10]),
     )
+
+
+# --- connections ----------------------------------------------------------------------
+
+
+class _Statements:
+    """The statements of one transaction, with parameters named ``:name`` and values
+    given as Python's (aware datetimes, dates, booleans): each database gets them as
+    it stores them."""
+
+    def __init__(self, connection: Any, sqlite: bool, pyformat: bool = False) -> None:
+        self._connection = connection
+        self._sqlite = sqlite
+        self._pyformat = pyformat
+
+    def _sql(self, query: str) -> str:
+        return _pyformat(query) if self._pyformat else query
+
+    def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: self.value(value) for key, value in params.items()}
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return self.moment(value)
+        if isinstance(value, dt.date):
+            return value.isoformat() if self._sqlite else value
+        if isinstance(value, bool) and self._sqlite:
+            return int(value)
+        return value
+
+    def moment(self, value: dt.datetime) -> Any:
+        """A moment as stored: in UTC without its zone; as text on SQLite."""
+        if value.tzinfo is None:
+            raise ValueError("journal times must be timezone-aware")
+        utc = value.astimezone(dt.UTC)
+        if self._sqlite:  # as SQLAlchemy writes it: 2026-03-02 06:30:00.000000
+            return utc.isoformat(" ", "microseconds").removesuffix("+00:00")
+        return utc.replace(tzinfo=None)
+
+    def cursor(self, query: str, params: Mapping[str, Any]) -> Any:
+        if self._sqlite:
+            return self._connection.execute(query, params)
+        cursor = self._connection.cursor()
+        cursor.execute(self._sql(query), params)
+        return cursor
+
+    def rows(self, query: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        return list(self.cursor(query, params or {}).fetchall())
+
+    def each(self, query: str, params: Mapping[str, Any]) -> Iterator[Any]:
+        cursor = self.cursor(query, params)
+        while chunk := cursor.fetchmany(1000):
+            yield from chunk
+
+    def run(self, query: str, params: Mapping[str, Any]) -> int:
+        return int(self.cursor(query, params).rowcount)
+
+    def add_session(
+        self,
+        log: SessionLog,
+        answers: dict[str, Any] | None,
+        front_end: str | None,
+        exactly: bool = False,
+        uid: str | None = None,
+    ) -> int:
+        row = _session_row(log, answers, front_end, exactly)
+        if uid is not None:
+            row["uid"] = uid
+        for key in ("started_at", "day", "ended_at", "complete"):
+            row[key] = None if row[key] is None else self.value(row[key])
+        return int(self.rows(INSERT_SESSION, row)[0][0])
+
+    def add_steps(self, steps: Iterable[tuple[int, StepLog]]) -> None:
+        """Steps of sessions stored (the session's id, the step), with one statement."""
+        rows = (
+            (
+                session_id,
+                s.position,
+                s.step,
+                s.step_id,
+                s.point,
+                s.side,
+                s.pressure,
+                s.planned_seconds,
+                s.seconds,
+                int(s.skipped) if self._sqlite else s.skipped,
+                self.moment(s.completed_at),
+            )
+            for session_id, s in steps
+        )
+        if self._sqlite:
+            self._connection.executemany(INSERT_STEP_ROWS, rows)
+            return
+        named = [dict(zip(STEP_COLUMNS, row, strict=True)) for row in rows]
+        if named:
+            self._connection.cursor().executemany(self._sql(INSERT_STEP), named)
+
+
+_PYFORMAT: dict[str, str] = {}
+
+
+def _pyformat(query: str) -> str:
+    """``:name`` as ``%(name)s``, for drivers that take that (psycopg)."""
+    if query not in _PYFORMAT:
+        _PYFORMAT[query] = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", query)
+    return _PYFORMAT[query]
+
+
+class _SQLite:
+    """Connections to a SQLite journal, kept for the next transaction; one shared
+    connection for a journal in memory (each connection would have its own)."""
+
+    def __init__(self, database: str, busy_timeout_ms: int) -> None:
+        self._database = database
+        self._busy_timeout_ms = busy_timeout_ms
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._memory: sqlite3.Connection | None = None
+        self._memory_lock = threading.Lock()
+        if database == ":memory:":
+            self._memory = _sqlite_connect(database, busy_timeout_ms)
+
+    def _take(self) -> sqlite3.Connection:
+        if self._memory is not None:
+            self._memory_lock.acquire()
+            return self._memory
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return _sqlite_connect(self._database, self._busy_timeout_ms)
+
+    def _give(self, conn: sqlite3.Connection) -> None:
+        if self._memory is not None:
+            self._memory_lock.release()
+            return
+        with self._lock:
+            self._idle.append(conn)
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool) -> Iterator[_Statements]:
+        """A transaction: a write one takes the write lock up front, so two writers queue
+        on the busy timeout instead of one failing at once when both try to upgrade a
+        read lock; a read one sees the journal as it was when it began."""
+        conn = self._take()
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield _Statements(conn, sqlite=True)
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            self._give(conn)
+
+    def revision(self) -> str | None:
+        with self.transaction(write=False) as sql:
+            if not sql.rows("SELECT name FROM sqlite_master WHERE name = 'alembic_version'"):
+                return None
+            found = sql.rows("SELECT version_num FROM alembic_version")
+        return found[0][0] if found else None
+
+    def engine(self, busy_timeout_ms: int) -> Engine:
+        """SQLAlchemy's engine on the same journal (on the same connection, in memory)."""
+        import sqlalchemy as sa
+
+        if self._memory is not None:
+            memory = self._memory
+            engine = sa.create_engine(
+                "sqlite://", creator=lambda: memory, poolclass=sa.pool.StaticPool
+            )
+        else:
+            engine = sa.create_engine(f"sqlite:///{self._database}")
+        _sqlite_setup(engine, busy_timeout_ms)
+        return engine
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+        if self._memory is not None:
+            self._memory.close()
+
+
+class _Server:
+    """A journal on a database server (PostgreSQL), through SQLAlchemy's pool."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        self.engine = sa.create_engine(url)
+        style = self.engine.dialect.paramstyle
+        if style not in ("named", "pyformat"):
+            raise AcupressError(
+                f"The database driver for {_scheme(url)} takes parameters as {style}; "
+                "acupress needs one that takes them by name (psycopg for PostgreSQL)."
+            )
+        self._pyformat = style == "pyformat"
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool) -> Iterator[_Statements]:
+        conn = self.engine.raw_connection()
+        try:
+            yield _Statements(conn, sqlite=False, pyformat=self._pyformat)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()  # back to the pool
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return _current_revision(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 # --- SQLite ---------------------------------------------------------------------------
 
+_SQLITE_URL = re.compile(r"sqlite(?:\+pysqlite)?://(?:/(?P<database>[^?]*))?")
 
-def _sqlite_file(url: sa.engine.URL) -> Path | None:
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+
+def _sqlite_database(url: str) -> str | None:
+    """The file of a SQLite URL (``:memory:`` for one in memory); None for a server's."""
+    if not url.startswith("sqlite"):
         return None
-    return Path(url.database).expanduser()
+    found = _SQLITE_URL.fullmatch(url)
+    if found is None:
+        raise AcupressError(
+            f"The journal's address {url} is not one acupress can open: give a SQLite file "
+            "as sqlite:///PATH, without options."
+        )
+    return found["database"] or ":memory:"
+
+
+def _sqlite_connect(database: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    # Transactions are begun by ``_SQLite.transaction``, not by the sqlite3 module.
+    conn = sqlite3.connect(
+        database, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        _sqlite_pragmas(conn, busy_timeout_ms)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _sqlite_pragmas(conn: Any, busy_timeout_ms: int) -> None:
+    cursor = conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    _wal(cursor, busy_timeout_ms)
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def _create_or_check(path: Path) -> None:
@@ -562,6 +846,8 @@ def _create(path: Path) -> None:
     files the same permissions): built and migrated under a temporary name beside it,
     then linked into place, which fails if another acupress got there first (its
     journal is then the one used)."""
+    import sqlalchemy as sa
+
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         if path.parent == paths.home():
@@ -615,14 +901,12 @@ def _upgrade(conn: Connection) -> None:
 
 
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+    """SQLAlchemy's connections set up as the journal's own (to build and migrate it)."""
+    import sqlalchemy as sa
+
     @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        _wal(cursor, busy_timeout_ms)
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
+        _sqlite_pragmas(dbapi_connection, busy_timeout_ms)
         # SQLAlchemy, not the sqlite3 module, decides when a transaction begins.
         dbapi_connection.isolation_level = None
 
@@ -637,7 +921,6 @@ def _wal(cursor: Any, busy_timeout_ms: int) -> None:
     """Switch a new journal to WAL mode (it stays so in the file). The switch needs the
     file to itself and SQLite does not wait for it, so when two processes open a new
     journal at once, the second retries until the first is done."""
-    import sqlite3
     import time
 
     deadline = time.monotonic() + busy_timeout_ms / 1000
@@ -653,43 +936,68 @@ def _wal(cursor: Any, busy_timeout_ms: int) -> None:
 
 
 def _current_revision(conn: Connection) -> str | None:
+    import sqlalchemy as sa
+
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _scheme(url: str) -> str:
+    return url.partition("://")[0]
+
+
+def _shown(url: str) -> str:
+    """A database URL without its password."""
+    return re.sub(r"^([^:/]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+# The DB-API's exceptions, by name, whichever driver raised them (and SQLAlchemy's, which
+# wrap them while a journal is made or migrated), most specific first.
+FAILURES = ("OperationalError", "IntegrityError", "DatabaseError")
+
+
+def _failure(e: BaseException) -> str | None:
+    names = {c.__name__ for c in type(e).__mro__}
+    return next((name for name in FAILURES if name in names), None)
+
+
 @contextlib.contextmanager
 def _errors(journal: Journal) -> Iterator[None]:
     """Database failures as one sentence saying what is wrong and what to do."""
-    where = journal.path or journal.url.render_as_string(hide_password=True)
+    where = journal.path or _shown(journal.url)
     try:
         yield
-    except sa.exc.OperationalError as e:
-        message = str(e.orig).lower()
-        if "locked" in message or "busy" in message:
-            raise Busy(
-                f"The journal {where} is busy: another acupress is writing to it. "
-                "Try again in a moment."
-            ) from None
-        if "unable to open" in message or "readonly" in message or "read-only" in message:
-            raise AcupressError(
-                f"Cannot open the journal {where} ({e.orig}); check its permissions."
-            ) from None
-        raise AcupressError(f"The journal {where} cannot be used ({e.orig}).") from None
     except OverflowError:
         raise NotFound(
             "There is no such session in the journal (the number is too large)."
         ) from None
-    except sa.exc.IntegrityError as e:
-        raise AcupressError(
-            f"The journal refused the record ({e.orig}); nothing was written."
-        ) from None
-    except sa.exc.DatabaseError as e:
-        raise AcupressError(
-            f"The journal {where} is damaged ({e.orig}). Move it aside (keep it, it may be "
-            "recoverable) and acupress will start a new one."
-        ) from None
     except ModuleNotFoundError as e:
         raise AcupressError(
-            f"The database driver for {journal.url.drivername} is not installed ({e.name})."
+            f"The database driver for {_scheme(journal.url)} is not installed ({e.name})."
+        ) from None
+    except Exception as e:
+        kind = _failure(e)
+        if kind is None:
+            raise
+        orig = getattr(e, "orig", None) or e
+        message = str(orig).lower()
+        if kind == "OperationalError":
+            if "locked" in message or "busy" in message:
+                raise Busy(
+                    f"The journal {where} is busy: another acupress is writing to it. "
+                    "Try again in a moment."
+                ) from None
+            if "unable to open" in message or "readonly" in message or "read-only" in message:
+                raise AcupressError(
+                    f"Cannot open the journal {where} ({orig}); check its permissions."
+                ) from None
+            raise AcupressError(f"The journal {where} cannot be used ({orig}).") from None
+        if kind == "IntegrityError":
+            raise AcupressError(
+                f"The journal refused the record ({orig}); nothing was written."
+            ) from None
+        raise AcupressError(
+            f"The journal {where} is damaged ({orig}). Move it aside (keep it, it may be "
+            "recoverable) and acupress will start a new one."
         ) from None

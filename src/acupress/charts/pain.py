@@ -1,12 +1,15 @@
 """Pain over time, as SVG for the progress report (and the web app): pain before and
 after sessions day by day, and sessions per week. Before and after differ in line style
-and marker shape as well as colour, so the chart reads in black and white."""
+and marker shape as well as colour, so the chart reads in black and white.
+
+A plot of more days than its width can show marks the means of each week (or month,
+quarter, year) instead, and says so on the plot and in its description."""
 
 from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from acupress.charts import svg
 from acupress.progress import DayPain
@@ -37,6 +40,7 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
     """Pain before (solid line, filled dots) and after (dashed line, hollow dots) sessions,
     0-10, one mark per day with sessions."""
     scored = [d for d in series if d.before is not None or d.after is not None]
+    marks, period = downsampled(scored)
     if scored:
         first, last = scored[0].day, scored[-1].day
         desc = (
@@ -46,6 +50,11 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
             + " "
             + _trend("after", [d.after for d in scored])
         )
+        if period:
+            desc += (
+                f" Too many days to mark one by one: each mark is the mean of a {period}'s "
+                f"days with sessions ({len(marks)} {period}s)."
+            )
     else:
         first = last = dt.date.today()
         desc = "No pain scores yet."
@@ -74,14 +83,19 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
             stroke_width=1,
         )
         svg.text(grid, LEFT - 8, y(score) + 4, str(score), size=11, anchor="end")
+    # Beyond a year, a day and month alone would not say which year.
+    label = "%d %b" if (last - first).days <= 366 else "%b %Y"
     for day in _date_ticks(first, last):
-        svg.text(grid, x(day), HEIGHT - BOTTOM + 18, f"{day:%d %b}", size=11, anchor="middle")
+        svg.text(grid, x(day), HEIGHT - BOTTOM + 18, day.strftime(label), size=11, anchor="middle")
     svg.text(root, LEFT, 22, "Pain (0-10) before and after sessions", size=14, weight="bold")
+    if period:
+        note = f"{period.capitalize()}ly means: each mark is the mean of a {period}'s days"
+        svg.text(root, LEFT, HEIGHT - 6, note + " with sessions", size=10)
     for attr, colour, dash, hollow, label, lx in (
         ("before", BEFORE, None, False, "before", WIDTH - 220),
         ("after", AFTER, "6 4", True, "after", WIDTH - 110),
     ):
-        points = [(x(d.day), y(v)) for d in scored if (v := getattr(d, attr)) is not None]
+        points = [(x(d.day), y(v)) for d in marks if (v := getattr(d, attr)) is not None]
         layer = svg.group(root, label)
         if len(points) > 1:
             line_attrs: dict[str, svg.Attr] = {"fill": "none", "stroke": colour, "stroke_width": 2}
@@ -93,6 +107,46 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
             _marker(layer, px, py, radius, colour, hollow)
         _legend(root, lx, 18, label, colour, dash, hollow)
     return svg.to_string(root)
+
+
+# Marks about 4 units apart across the plot at most: closer, they merge into a smear
+# (18,000 of them for thirty years) that costs seconds to print and shows nothing more.
+MARKS_SHOWN = 140
+PERIODS: tuple[tuple[str, Callable[[dt.date], Hashable]], ...] = (
+    ("week", lambda d: d - dt.timedelta(days=d.weekday())),
+    ("month", lambda d: (d.year, d.month)),
+    ("quarter", lambda d: (d.year, (d.month - 1) // 3)),
+    ("year", lambda d: d.year),
+)
+
+
+def downsampled(scored: Sequence[DayPain]) -> tuple[list[DayPain], str | None]:
+    """The days as they are when they fit (and None); else the means of the days in each
+    week, month, quarter or year, whichever is the first to fit, and its name. A mean is
+    marked at the middle of its first and last day."""
+    if len(scored) <= MARKS_SHOWN:
+        return list(scored), None
+    for name, key in PERIODS:
+        groups: dict[Hashable, list[DayPain]] = {}
+        for d in scored:
+            groups.setdefault(key(d.day), []).append(d)
+        if len(groups) <= MARKS_SHOWN or name == PERIODS[-1][0]:
+            return [_mean_day(days) for days in groups.values()], name
+    raise AssertionError("the last period always fits")
+
+
+def _mean_day(days: Sequence[DayPain]) -> DayPain:
+    def mean(values: list[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present) if present else None
+
+    first, last = days[0].day, days[-1].day
+    return DayPain(
+        day=first + (last - first) // 2,
+        sessions=sum(d.sessions for d in days),
+        before=mean([d.before for d in days]),
+        after=mean([d.after for d in days]),
+    )
 
 
 WEEKS_SHOWN = 26  # beyond half a year the bars get too thin to read

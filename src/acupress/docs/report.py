@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from acupress.progress import Flag, Progress, counts
@@ -45,12 +45,25 @@ class Report:
         return self.progress.flags
 
 
-def build(sessions: Sequence[SessionLog], progress: Progress, now: dt.datetime) -> Report:
-    """Everything the report shows, from the sessions (with their steps) and the progress
-    computed from them: the sessions done, like the progress figures."""
+def build(
+    sessions: Sequence[SessionLog],
+    progress: Progress,
+    now: dt.datetime,
+    pressures: Mapping[int, Mapping[str, int]] | None = None,
+) -> Report:
+    """Everything the report shows, from the sessions and the progress computed from
+    them: the sessions done, like the progress figures. The pressures of their timed
+    steps come from ``pressures`` (by session id: how many steps at each, as
+    ``Journal.pressures`` counts them), else from the sessions' steps."""
     from acupress.charts.pain import pain_chart, weekly_chart
 
     sessions = [s for s in sessions if counts(s, progress.today)]
+    pressed: Counter[str] = Counter()
+    for s in sessions:
+        if pressures is None:
+            pressed.update(st.pressure for st in s.steps if st.pressure and not st.skipped)
+        else:
+            pressed.update(pressures.get(s.id or 0, {}))
     minutes = [s.seconds / 60 for s in sessions if s.seconds]
     stopped = Counter(
         STOP_WORDS.get(s.stop_reason or "", "unfinished")
@@ -68,11 +81,7 @@ def build(sessions: Sequence[SessionLog], progress: Progress, now: dt.datetime) 
         stopped=tuple(stopped.most_common()),
         average_minutes=round(sum(minutes) / len(minutes), 1) if minutes else None,
         points=tuple(Counter(p for s in sessions for p in s.points).most_common()),
-        pressures=tuple(
-            Counter(
-                st.pressure for s in sessions for st in s.steps if st.pressure and not st.skipped
-            ).most_common()
-        ),
+        pressures=tuple(pressed.most_common()),
         sensations=tuple(Counter(x for s in sessions for x in s.sensations).most_common()),
         decisions=tuple(Counter(s.decision for s in sessions if s.decision).most_common()),
         increased_after=sum(1 for s in sessions if s.relief is not None and s.relief < 0),

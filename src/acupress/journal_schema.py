@@ -1,0 +1,96 @@
+"""The journal's tables as SQLAlchemy declares them: what Alembic's migrations build (and
+are checked against), for SQLite and PostgreSQL alike. ``journal`` runs its statements on
+these tables without importing this module, which loads SQLAlchemy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as UTC, the same on SQLite (which has no time zones) and
+    PostgreSQL."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("journal times must be timezone-aware")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+metadata = sa.MetaData()
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("day", sa.Date, nullable=False, index=True),
+    sa.Column("protocol", sa.String(100), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("decision", sa.String(20)),
+    sa.Column("answers", sa.Text),  # the safety answers the decision came from (JSON)
+    sa.Column("pain_before", sa.Integer),
+    sa.Column("pain_after", sa.Integer),
+    sa.Column("points", sa.String(200), nullable=False, default=""),
+    sa.Column("seconds", sa.Integer, nullable=False, default=0),
+    sa.Column("sensations", sa.String(100), nullable=False, default=""),
+    sa.Column("stop_reason", sa.String(20)),
+    sa.Column("stop_note", sa.Text, nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Column("complete", sa.Boolean, nullable=False, default=False),
+    sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
+    sa.Column("uid", sa.String(36), nullable=False, index=True, unique=True),
+    # Which front end runs a guided session ("terminal", "web"), so that each closes only
+    # the sessions it was running.
+    sa.Column("front_end", sa.String(10)),
+    sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
+    sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+)
+
+# Things that happened besides sessions: a professional saw the person and told them to
+# go on ("seen_professional"), which restarts the counts of the see-a-professional rules.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+steps = sa.Table(
+    "steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "session_id",
+        sa.Integer,
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("step_id", sa.String(100), nullable=False),
+    sa.Column("point", sa.String(20)),
+    sa.Column("side", sa.String(10)),
+    sa.Column("pressure", sa.String(10)),
+    sa.Column("planned_seconds", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("skipped", sa.Boolean, nullable=False),
+    sa.Column("completed_at", UTCDateTime, nullable=False),
+)
