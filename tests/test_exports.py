@@ -231,7 +231,7 @@ def test_a_session_whose_every_point_was_skipped_says_so() -> None:
 
 def test_the_json_dump_is_versioned_and_complete() -> None:
     doc = exports.journal_document(journal_entries(), PROFILE, NOW, tz=TZ)
-    assert (doc["format"], doc["version"]) == ("acupress-journal", 3)
+    assert (doc["format"], doc["version"]) == ("acupress-journal", 4)
     assert doc["exported_at"] == "2026-03-10T20:00:00+01:00"
     assert doc["profile"] == asdict(PROFILE)
     assert doc["profile"] | {"thumb_cm": 2.1, "minutes": 25, "partner": True} == doc["profile"]
@@ -267,7 +267,7 @@ def test_the_json_dump_reads_back_exactly() -> None:
     text = exports.journal_json(entries, PROFILE, NOW, tz=TZ)
     backup = read(text.encode())
     assert backup.profile == PROFILE
-    assert backup.version == 3
+    assert backup.version == 4
     assert backup.exported_at == NOW
     assert list(backup.entries) == entries
 
@@ -450,8 +450,8 @@ def test_a_file_of_another_format_is_refused() -> None:
 
 
 def test_a_newer_version_is_refused() -> None:
-    message = refused(document() | {"version": 4})
-    assert "made by a newer acupress (journal version 4; this one reads up to version 3" in message
+    message = refused(document() | {"version": 5})
+    assert "made by a newer acupress (journal version 5; this one reads up to version 4" in message
 
 
 def test_a_missing_or_ill_typed_field_is_named() -> None:
@@ -679,3 +679,49 @@ def test_an_older_file_restored_into_its_own_journal_adds_nothing(tmp_path: Path
                 )
         assert db.import_sessions(pairs, by_content=True) == (0, 4)
         assert len(db.sessions()) == 4
+
+
+def test_daily_ratings_are_fhir_observations_with_their_three_answers() -> None:
+    import uuid as uuid_module
+
+    from acupress.records import DailyRating
+
+    rating = DailyRating(
+        id=None,
+        uid=str(uuid_module.uuid4()),
+        day=dt.date(2026, 3, 2),
+        pain=6,
+        enjoyment=4,
+        activity=5,
+        rated_at=dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC),
+    )
+    bundle = exports.fhir_bundle([], ratings=[rating])
+    (entry,) = bundle["entry"]
+    observation = entry["resource"]
+    assert observation["valueQuantity"]["value"] == 5.0  # (6 + 4 + 5) / 3
+    assert observation["effectiveDateTime"] == "2026-03-02"
+    items = {c["code"]["text"]: c["valueInteger"] for c in observation["component"]}
+    assert items == {
+        "PEG item 1: average pain (0-10)": 6,
+        "PEG item 2: pain's interference with enjoyment of life (0-10)": 4,
+        "PEG item 3: pain's interference with general activity (0-10)": 5,
+    }
+    pain = observation["component"][0]["code"]["coding"][0]
+    assert (pain["system"], pain["code"]) == ("http://loinc.org", "72514-3")
+    again = exports.fhir_bundle([], ratings=[rating])["entry"][0]["resource"]["id"]
+    assert again == observation["id"]  # the same rating, the same observation
+
+
+def test_a_rating_in_an_import_is_checked_like_any() -> None:
+    doc = document()
+    doc["ratings"] = [
+        {
+            "uid": "8b2d5f8e-0f0e-4a55-9d5a-1d2c3b4a5f60",
+            "day": "2026-03-01",
+            "pain": 11,
+            "enjoyment": 2,
+            "activity": 2,
+            "rated_at": "2026-03-01T20:00:00+01:00",
+        }
+    ]
+    assert "ratings[0]: the pain answer must be a whole number from 0 to 10, not 11" in refused(doc)

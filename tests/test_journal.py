@@ -481,3 +481,49 @@ def test_a_sqlite_address_with_options_is_refused_in_one_sentence(tmp_path: Path
 def test_named_parameters_become_those_psycopg_takes() -> None:
     query = "SELECT a FROM t WHERE b = :b AND c::text = :c_1"
     assert journal._pyformat(query) == "SELECT a FROM t WHERE b = %(b)s AND c::text = %(c_1)s"
+
+
+def test_one_rating_a_day_and_the_first_is_kept(home: Path) -> None:
+    from acupress.records import DailyRating
+
+    def rating(day: dt.date, pain: int) -> DailyRating:
+        at = dt.datetime.combine(day, dt.time(21), dt.UTC)
+        return DailyRating(
+            id=None, uid=str(uuid.uuid4()), day=day, pain=pain, enjoyment=3, activity=4, rated_at=at
+        )
+
+    day = dt.date(2026, 3, 2)
+    with Journal() as db:
+        stored = db.add_rating(rating(day, 5))
+        with pytest.raises(AcupressError, match=r"2026-03-02 is already rated: one rating a day"):
+            db.add_rating(rating(day, 9))
+        db.add_rating(rating(day - dt.timedelta(days=1), 2))
+        assert [(r.day, r.pain) for r in db.ratings()] == [
+            (day - dt.timedelta(days=1), 2),
+            (day, 5),
+        ]
+        assert db.ratings(since=day) == [stored]
+
+
+def test_a_trial_is_kept_and_stopped_once(home: Path) -> None:
+    from acupress.records import TrialRecord
+
+    start = dt.date(2026, 3, 2)
+    trial = TrialRecord(
+        id=None,
+        uid=str(uuid.uuid4()),
+        start=start,
+        weeks=6,
+        seed=2**63 - 1,
+        created_at=dt.datetime.combine(start, dt.time(8), dt.UTC),
+    )
+    with Journal() as db:
+        db.add_trial(trial)
+        db.stop_trial(trial.uid, start + dt.timedelta(days=9), "Stopped: see a doctor.")
+        db.stop_trial(trial.uid, start + dt.timedelta(days=12), "later")
+        (kept,) = db.trials()
+    assert (kept.seed, kept.stopped_on, kept.stop_reason) == (
+        2**63 - 1,
+        start + dt.timedelta(days=9),
+        "Stopped: see a doctor.",
+    )

@@ -436,6 +436,8 @@ def export_journal(
     count = 0
     with open_journal() as db:
         happened = db.events(since, until) if everything else []
+        rated = db.ratings(since, until) if fmt != "csv" else []
+        tried = db.trials() if everything else []
 
         def logs() -> Iterator[exports.Entry]:
             # One session at a time, from the journal to the file.
@@ -450,15 +452,20 @@ def export_journal(
             data, what = exports.csv_text(e.session for e in logs()).encode("utf-8"), "CSV"
         elif fmt == "json":
             out = io.BytesIO()  # whose buffer becomes the bytes: the file is not held twice
-            for part in exports.journal_json_parts(logs(), me, now, events=happened):
+            parts = exports.journal_json_parts(
+                logs(), me, now, events=happened, ratings=rated, trials=tried
+            )
+            for part in parts:
                 out.write(part)
             data = out.getvalue()
             what = "JSON, for acupress import"
         else:
-            bundle = exports.fhir_bundle(e.session for e in logs())
-            observations = len(bundle.get("entry", []))
+            bundle = exports.fhir_bundle((e.session for e in logs()), ratings=rated)
+            observations = len(bundle.get("entry", [])) - len(rated)
             data = json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8")
-            what = f"FHIR R4 Bundle of {plural(observations, 'pain observation')}"
+            what = f"FHIR R4 Bundle of {plural(observations, 'pain observation')}" + (
+                f" and {plural(len(rated), 'daily rating')}" if rated else ""
+            )
     return Export(data=data, sessions=count, what=what)
 
 
@@ -484,6 +491,8 @@ def import_journal(data: bytes, name: str, restore_profile: bool, *, now: dt.dat
                 # whose sessions were given new uids since: such a session is known by
                 # its content.
                 by_content=backup.version < 3,
+                new_ratings=backup.ratings,
+                new_trials=backup.trials,
             )
     if backup.profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"

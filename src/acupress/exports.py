@@ -26,6 +26,7 @@ from acupress.errors import AcupressError
 from acupress.profile import Profile
 from acupress.protocol import Side
 from acupress.records import (
+    DailyRating,
     Event,
     EventKind,
     InvalidSession,
@@ -34,12 +35,15 @@ from acupress.records import (
     Source,
     StepLog,
     StopReason,
+    TrialRecord,
+    check_rating,
     check_session,
 )
 from acupress.safety import Level
 
 FORMAT = "acupress-journal"
-VERSION = 3  # 2: the pressure of a session logged by hand, and events; 3: session uids
+VERSION = 4  # 2: the pressure of a session logged by hand, and events; 3: session uids;
+# 4: the personal trial's daily ratings and trials
 
 Format = Literal["csv", "json", "fhir"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "fhir")
@@ -62,6 +66,8 @@ class Backup:
     profile: Profile | None
     entries: tuple[Entry, ...]
     events: tuple[Event, ...] = ()
+    ratings: tuple[DailyRating, ...] = ()
+    trials: tuple[TrialRecord, ...] = ()
 
 
 def format_for(filename: str) -> Format | None:
@@ -162,6 +168,8 @@ def journal_document(
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
     events: Sequence[Event] = (),
+    ratings: Sequence[DailyRating] = (),
+    trials: Sequence[TrialRecord] = (),
 ) -> dict[str, Any]:
     """The journal and profile as one versioned JSON value; times keep their full
     precision and carry the local offset."""
@@ -181,6 +189,29 @@ def journal_document(
             }
             for e in events
         ],
+        "ratings": [
+            {
+                "uid": r.uid,
+                "day": r.day.isoformat(),
+                "pain": r.pain,
+                "enjoyment": r.enjoyment,
+                "activity": r.activity,
+                "rated_at": r.rated_at.astimezone(tz).isoformat(),
+            }
+            for r in ratings
+        ],
+        "trials": [
+            {
+                "uid": t.uid,
+                "start": t.start.isoformat(),
+                "weeks": t.weeks,
+                "seed": t.seed,
+                "created_at": t.created_at.astimezone(tz).isoformat(),
+                "stopped_on": t.stopped_on.isoformat() if t.stopped_on else None,
+                "stop_reason": t.stop_reason,
+            }
+            for t in trials
+        ],
     }
 
 
@@ -190,10 +221,13 @@ def journal_json(
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
     events: Sequence[Event] = (),
+    ratings: Sequence[DailyRating] = (),
+    trials: Sequence[TrialRecord] = (),
 ) -> str:
     """``journal_document`` as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes
     it."""
-    return b"".join(journal_json_parts(entries, profile, now, tz, events)).decode("utf-8")
+    parts = journal_json_parts(entries, profile, now, tz, events, ratings, trials)
+    return b"".join(parts).decode("utf-8")
 
 
 def journal_json_parts(
@@ -202,12 +236,15 @@ def journal_json_parts(
     now: dt.datetime,
     tz: dt.tzinfo | None = None,
     events: Sequence[Event] = (),
+    ratings: Sequence[DailyRating] = (),
+    trials: Sequence[TrialRecord] = (),
 ) -> Iterator[bytes]:
     """``journal_json`` in UTF-8, a session at a time, so the journal need not be in
     memory at once: the same bytes, each session written by msgspec (many times faster
     than the json module's indenting encoder, which is pure Python)."""
-    head = journal_document((), profile, now, tz, events)
-    sessions, rest = head.pop("sessions"), head.pop("events")
+    head = journal_document((), profile, now, tz, events, ratings, trials)
+    sessions = head.pop("sessions")
+    tail = {key: head.pop(key) for key in ("events", "ratings", "trials")}
     assert sessions == []
     text = json.dumps(head, indent=2, ensure_ascii=False)
     yield text.removesuffix("\n}").encode("utf-8") + b',\n  "sessions": ['
@@ -216,8 +253,10 @@ def journal_json_parts(
         yield (b"\n    " if first else b",\n    ") + _indented(entry, tz)
         first = False
     yield b"]" if first else b"\n  ]"
-    text = json.dumps(rest, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-    yield b',\n  "events": ' + text.encode("utf-8") + b"\n}"
+    for key, value in tail.items():
+        text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        yield f',\n  "{key}": {text}'.encode()
+    yield b"\n}"
 
 
 def _indented(entry: Entry, tz: dt.tzinfo | None) -> bytes:
@@ -366,6 +405,25 @@ class _EventFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     note: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
+class _RatingFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    uid: uuid.UUID
+    day: dt.date
+    pain: int
+    enjoyment: int
+    activity: int
+    rated_at: Moment
+
+
+class _TrialFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    uid: uuid.UUID
+    start: dt.date
+    weeks: Annotated[int, msgspec.Meta(ge=2, le=52)]
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    created_at: Moment
+    stopped_on: dt.date | None
+    stop_reason: Annotated[str, msgspec.Meta(max_length=2000)] | None
+
+
 class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     format: str
     version: int
@@ -373,6 +431,8 @@ class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     profile: dict[str, Any] | None
     sessions: list[_SessionFile]
     events: list[_EventFile] = []  # from version 2
+    ratings: list[_RatingFile] = []  # from version 4
+    trials: list[_TrialFile] = []  # from version 4
 
 
 # The uid of a session from a file older than version 3 (which had none): derived from
@@ -442,12 +502,43 @@ def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection
     events = tuple(
         Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
     )
+    ratings = []
+    latest = (now + dt.timedelta(days=1)).date()  # an export made in a zone ahead
+    for i, r in enumerate(doc.ratings):
+        rating = DailyRating(
+            id=None,
+            uid=str(r.uid),
+            day=r.day,
+            pain=r.pain,
+            enjoyment=r.enjoyment,
+            activity=r.activity,
+            rated_at=r.rated_at,
+        )
+        try:
+            ratings.append(check_rating(rating, latest))
+        except AcupressError as e:
+            raise bad(f"ratings[{i}]: {_lower(str(e)).rstrip('.')}") from None
+    trials = tuple(
+        TrialRecord(
+            id=None,
+            uid=str(t.uid),
+            start=t.start,
+            weeks=t.weeks,
+            seed=t.seed,
+            created_at=t.created_at,
+            stopped_on=t.stopped_on,
+            stop_reason=t.stop_reason,
+        )
+        for t in doc.trials
+    )
     return Backup(
         version=doc.version,
         exported_at=doc.exported_at,
         profile=profile,
         entries=tuple(entries),
         events=events,
+        ratings=tuple(ratings),
+        trials=trials,
     )
 
 
@@ -552,13 +643,21 @@ def observation_id(s: SessionLog, moment: When) -> uuid.UUID:
     return uuid.uuid5(OBSERVATION_NAMESPACE, f"{start}|{s.protocol}|{s.source}|{moment}")
 
 
-def fhir_bundle(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> dict[str, Any]:
+def fhir_bundle(
+    sessions: Iterable[SessionLog],
+    tz: dt.tzinfo | None = None,
+    ratings: Iterable[DailyRating] = (),
+) -> dict[str, Any]:
     """A FHIR R4 Bundle (type collection) of pain Observations: one before and one after
-    each session, for the scores it has; validated with fhir.resources (R4B, whose
-    Bundle and Observation are R4's)."""
+    each session, for the scores it has, and one per daily PEG rating (its score, with
+    its three answers as components); validated with fhir.resources (R4B, whose Bundle
+    and Observation are R4's)."""
     from fhir.resources.R4B.bundle import Bundle
 
-    entries = []
+    entries = [
+        {"fullUrl": f"urn:uuid:{rating_observation_id(r)}", "resource": _peg_observation(r, tz)}
+        for r in ratings
+    ]
     for s in sessions:
         scores: tuple[tuple[When, int | None, dt.datetime], ...] = (
             ("before", s.pain_before, s.started_at),
@@ -579,6 +678,60 @@ def fhir_bundle(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> 
     )
     dumped: dict[str, Any] = json.loads(bundle.model_dump_json(exclude_none=True))
     return dumped
+
+
+# The daily PEG rating. No LOINC code was found for the PEG scale's score or for its
+# interference items, so they are coded in acupress's own system (and named in text);
+# the pain item is the 0-10 pain severity rating LOINC 72514-3, as the session scores.
+PEG_SYSTEM = "urn:acupress:peg"
+PEG_ITEMS_TEXT = {
+    "pain": "PEG item 1: average pain (0-10)",
+    "enjoyment": "PEG item 2: pain's interference with enjoyment of life (0-10)",
+    "activity": "PEG item 3: pain's interference with general activity (0-10)",
+}
+
+
+def rating_observation_id(r: DailyRating) -> uuid.UUID:
+    return uuid.uuid5(OBSERVATION_NAMESPACE, f"{r.uid}|peg")
+
+
+def _peg_observation(r: DailyRating, tz: dt.tzinfo | None) -> dict[str, Any]:
+    ident = rating_observation_id(r)
+
+    def item(name: str) -> dict[str, Any]:
+        coding = (
+            {"system": "http://loinc.org", "code": LOINC_PAIN, "display": LOINC_PAIN_DISPLAY}
+            if name == "pain"
+            else {"system": PEG_SYSTEM, "code": name, "display": PEG_ITEMS_TEXT[name]}
+        )
+        return {
+            "code": {"coding": [coding], "text": PEG_ITEMS_TEXT[name]},
+            "valueInteger": getattr(r, name),
+        }
+
+    return {
+        "resourceType": "Observation",
+        "id": str(ident),
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{ident}"}],
+        "status": "final",
+        "category": [
+            {"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}
+        ],
+        "code": {
+            "coding": [{"system": PEG_SYSTEM, "code": "score", "display": "PEG score (0-10)"}],
+            "text": "PEG score: the mean of pain, enjoyment of life and general activity (0-10)",
+        },
+        "effectiveDateTime": r.day.isoformat(),
+        "issued": r.rated_at.astimezone(tz).isoformat(timespec="seconds"),
+        "valueQuantity": {"value": round(r.score, 2), "unit": "score"},
+        "component": [item(name) for name in PEG_ITEMS_TEXT],
+        "note": [
+            {
+                "text": "Daily PEG rating of a personal trial of self-acupressure for low "
+                "back pain (Krebs EE et al., J Gen Intern Med 2009)."
+            }
+        ],
+    }
 
 
 def fhir_json(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> str:

@@ -32,19 +32,27 @@ from typing import TYPE_CHECKING, Any
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
-from acupress.records import Event, SessionLog, StepLog, new_uid, points_pressed
+from acupress.records import (
+    DailyRating,
+    Event,
+    SessionLog,
+    StepLog,
+    TrialRecord,
+    new_uid,
+    points_pressed,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_HEAD = "0003"  # the newest migration; Alembic is loaded only when a journal is behind
+SCHEMA_HEAD = "0004"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 
 def __getattr__(name: str) -> Any:
     """The tables as SQLAlchemy declares them (``metadata``, ``UTCDateTime``, …), loaded
     only when asked for: by the migrations, and by tests that compare them."""
-    if name in ("metadata", "UTCDateTime", "sessions", "steps", "events"):
+    if name in ("metadata", "UTCDateTime", "sessions", "steps", "events", "ratings", "trials"):
         from acupress import journal_schema
 
         return getattr(journal_schema, name)
@@ -87,9 +95,20 @@ STEP_COLUMNS = (
     "completed_at",
 )
 EVENT_COLUMNS = ("id", "uid", "kind", "at", "day", "note")
+RATING_COLUMNS = ("id", "uid", "day", "pain", "enjoyment", "activity", "rated_at")
+TRIAL_COLUMNS = (
+    "id",
+    "uid",
+    "start",
+    "weeks",
+    "seed",
+    "created_at",
+    "stopped_on",
+    "stop_reason",
+)
 # What a caller may change in a session (``update``).
 EDITABLE = frozenset(SESSION_COLUMNS) - {"id", "uid"}
-MOMENTS = frozenset({"started_at", "ended_at", "completed_at", "at"})
+MOMENTS = frozenset({"started_at", "ended_at", "completed_at", "at", "rated_at", "created_at"})
 
 
 def _insert(table: str, columns: Sequence[str], returning: bool = False) -> str:
@@ -106,6 +125,8 @@ INSERT_STEP = _insert("steps", STEP_COLUMNS)
 # dicts: half the time for the steps of a long journal).
 INSERT_STEP_ROWS = re.sub(r":\w+", "?", INSERT_STEP)
 INSERT_EVENT = _insert("events", EVENT_COLUMNS[1:], returning=True)
+INSERT_RATING = _insert("ratings", RATING_COLUMNS[1:], returning=True)
+INSERT_TRIAL = _insert("trials", TRIAL_COLUMNS[1:], returning=True)
 SELECT_SESSIONS = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions"
 STEPS_OF_CHOSEN = (
     f"SELECT {', '.join(f'steps.{c}' for c in STEP_COLUMNS)} FROM steps "
@@ -371,6 +392,54 @@ class Journal:
         with _errors(self), self._db.transaction(write=False) as sql:
             return [_moment(at) for (at,) in sql.rows(query)]
 
+    # --- the personal trial: ratings and trials ---
+
+    def add_rating(self, rating: DailyRating) -> DailyRating:
+        """Record a day's rating; a second one for the same day is refused."""
+        with self._write() as sql:
+            taken = sql.rows(
+                "SELECT 1 FROM ratings WHERE day = :day", sql.values({"day": rating.day})
+            )
+            if taken:
+                raise AcupressError(
+                    f"{rating.day} is already rated: one rating a day (acupress keeps the first)."
+                )
+            rating_id = sql.rows(INSERT_RATING, sql.values(_rating_row(rating)))[0][0]
+        return replace(rating, id=int(rating_id))
+
+    def ratings(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[DailyRating]:
+        """Ratings in day order, between two days (each optional)."""
+        query = f"SELECT {', '.join(RATING_COLUMNS)} FROM ratings WHERE 1 = 1"
+        if since:
+            query += " AND day >= :since"
+        if until:
+            query += " AND day <= :until"
+        with _errors(self), self._db.transaction(write=False) as sql:
+            found = sql.rows(query + " ORDER BY day", sql.values({"since": since, "until": until}))
+        return [_rating(row) for row in found]
+
+    def add_trial(self, trial: TrialRecord) -> TrialRecord:
+        with self._write() as sql:
+            trial_id = sql.rows(INSERT_TRIAL, sql.values(_trial_row(trial)))[0][0]
+        return replace(trial, id=int(trial_id))
+
+    def trials(self) -> list[TrialRecord]:
+        """Every trial, the newest last."""
+        query = f"SELECT {', '.join(TRIAL_COLUMNS)} FROM trials ORDER BY created_at, id"
+        with _errors(self), self._db.transaction(write=False) as sql:
+            return [_trial(row) for row in sql.rows(query)]
+
+    def stop_trial(self, uid: str, day: dt.date, reason: str) -> None:
+        """Stop a trial on ``day``, and say why; a trial already stopped keeps its stop."""
+        with self._write() as sql:
+            sql.run(
+                "UPDATE trials SET stopped_on = :day, stop_reason = :reason "
+                "WHERE uid = :uid AND stopped_on IS NULL",
+                sql.values({"day": day, "reason": reason, "uid": uid}),
+            )
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[_Statements]:
         with self._writing, _errors(self), self._db.transaction(write=True) as sql:
@@ -415,6 +484,8 @@ class Journal:
         new_events: Sequence[Event] = (),
         *,
         by_content: bool = False,
+        new_ratings: Sequence[DailyRating] = (),
+        new_trials: Sequence[TrialRecord] = (),
     ) -> tuple[int, int]:
         """Add the sessions not already in the journal (by uid: a session keeps its uid
         through export and import), with their steps and safety answers, and the events
@@ -436,6 +507,18 @@ class Journal:
                 if event.uid not in known:
                     known.add(event.uid)
                     sql.rows(INSERT_EVENT, sql.values(_event_row(event)))
+            # A day already rated keeps its rating (one rating a day); a trial is known by
+            # its uid.
+            rated = {_day(day) for (day,) in sql.rows("SELECT day FROM ratings")}
+            for rating in new_ratings:
+                if rating.day not in rated:
+                    rated.add(rating.day)
+                    sql.rows(INSERT_RATING, sql.values(_rating_row(rating)))
+            trial_uids = {uid for (uid,) in sql.rows("SELECT uid FROM trials")}
+            for trial in new_trials:
+                if trial.uid not in trial_uids:
+                    trial_uids.add(trial.uid)
+                    sql.rows(INSERT_TRIAL, sql.values(_trial_row(trial)))
             seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions")}
             steps: list[tuple[int, StepLog]] = []
             for log, answers in entries:
@@ -506,6 +589,41 @@ def _session_row(
         "pressure": log.pressure,
         "front_end": front_end,
     }
+
+
+def _rating_row(r: DailyRating) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in RATING_COLUMNS[1:]}
+
+
+def _rating(row: Sequence[Any]) -> DailyRating:
+    i, uid, day, pain, enjoyment, activity, rated_at = row
+    return DailyRating(
+        id=i,
+        uid=uid,
+        day=_day(day),
+        pain=pain,
+        enjoyment=enjoyment,
+        activity=activity,
+        rated_at=_moment(rated_at),
+    )
+
+
+def _trial_row(t: TrialRecord) -> dict[str, Any]:
+    return {name: getattr(t, name) for name in TRIAL_COLUMNS[1:]}
+
+
+def _trial(row: Sequence[Any]) -> TrialRecord:
+    i, uid, start, weeks, seed, created_at, stopped_on, stop_reason = row
+    return TrialRecord(
+        id=i,
+        uid=uid,
+        start=_day(start),
+        weeks=weeks,
+        seed=int(seed),
+        created_at=_moment(created_at),
+        stopped_on=_day(stopped_on) if stopped_on is not None else None,
+        stop_reason=stop_reason,
+    )
 
 
 def _event_row(e: Event) -> dict[str, Any]:

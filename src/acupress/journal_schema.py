@@ -72,6 +72,37 @@ events = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
 )
 
+# The daily rating of a personal trial: the PEG scale's three answers, one rating a day.
+ratings = sa.Table(
+    "ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("day", sa.Date, nullable=False, unique=True),
+    sa.Column("pain", sa.Integer, nullable=False),
+    sa.Column("enjoyment", sa.Integer, nullable=False),
+    sa.Column("activity", sa.Integer, nullable=False),
+    sa.Column("rated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("pain BETWEEN 0 AND 10", name="rating_pain_0_10"),
+    sa.CheckConstraint("enjoyment BETWEEN 0 AND 10", name="rating_enjoyment_0_10"),
+    sa.CheckConstraint("activity BETWEEN 0 AND 10", name="rating_activity_0_10"),
+)
+
+# A personal trial: its schedule is drawn again from (start, weeks, seed); it ends on its
+# last day, or earlier when the person or a safety decision stops it.
+trials = sa.Table(
+    "trials",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("weeks", sa.Integer, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("stopped_on", sa.Date),
+    sa.Column("stop_reason", sa.Text),
+)
+
 steps = sa.Table(
     "steps",
     metadata,

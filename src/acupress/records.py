@@ -128,6 +128,86 @@ def event_json(e: Event) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, kw_only=True)
+class DailyRating:
+    """A day's PEG rating, taken every day of a personal trial whether or not the person
+    practised: average pain, and how much pain interfered with enjoyment of life and
+    with general activity, each 0-10 (Krebs EE et al., J Gen Intern Med 2009)."""
+
+    id: int | None
+    uid: str
+    day: dt.date
+    pain: int
+    enjoyment: int
+    activity: int
+    rated_at: dt.datetime
+
+    @property
+    def score(self) -> float:
+        """The PEG score: the mean of the three answers (0-10, lower is better)."""
+        return (self.pain + self.enjoyment + self.activity) / 3
+
+
+PEG_ITEMS = ("pain", "enjoyment", "activity")
+
+
+def check_rating(rating: DailyRating, today: dt.date) -> DailyRating:
+    """A rating that can be right: each answer a whole number 0-10, a day from 2000 and
+    not after today."""
+    for name in PEG_ITEMS:
+        value = getattr(rating, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise AcupressError(
+                f"The {name} answer must be a whole number from 0 to 10, not {value!r}."
+            )
+    if rating.day > today:
+        raise AcupressError(f"{rating.day} is in the future: rate a day that has come.")
+    if rating.day < dt.date(2000, 1, 1):
+        raise AcupressError(f"{rating.day} is too long ago for a rating; check the year.")
+    return rating
+
+
+def rating_json(r: DailyRating) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "uid": r.uid,
+        "day": r.day.isoformat(),
+        "pain": r.pain,
+        "enjoyment": r.enjoyment,
+        "activity": r.activity,
+        "score": round(r.score, 2),
+        "rated_at": r.rated_at.astimezone().isoformat(timespec="seconds"),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrialRecord:
+    """A personal trial as the journal keeps it: its schedule is drawn again from its
+    start, length and seed; it ends on its last day, or when it was stopped."""
+
+    id: int | None
+    uid: str
+    start: dt.date
+    weeks: int
+    seed: int
+    created_at: dt.datetime
+    stopped_on: dt.date | None = None
+    stop_reason: str | None = None
+
+
+def trial_record_json(t: TrialRecord) -> dict[str, object]:
+    return {
+        "id": t.id,
+        "uid": t.uid,
+        "start": t.start.isoformat(),
+        "weeks": t.weeks,
+        "seed": t.seed,
+        "created_at": t.created_at.astimezone().isoformat(timespec="seconds"),
+        "stopped_on": t.stopped_on.isoformat() if t.stopped_on else None,
+        "stop_reason": t.stop_reason,
+    }
+
+
 def check_pain(value: int, what: str = "Pain") -> int:
     """A pain score on the 0-10 numeric rating scale."""
     if isinstance(value, bool) or not isinstance(value, int) or not PAIN_MIN <= value <= PAIN_MAX:

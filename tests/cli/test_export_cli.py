@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from acupress.journal import Journal
-from acupress.records import Event, SessionLog, StepLog
+from acupress.records import DailyRating, Event, SessionLog, StepLog, TrialRecord
 from tests.conftest import Result
 from tests.test_exports import ANSWERS, journal_entries
 
@@ -191,7 +191,7 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     if how == "not json":
         return json.dumps(doc).encode()[:-20]
     if how == "newer":
-        doc["version"] = 4
+        doc["version"] = 5
     elif how == "ill-typed":
         doc["sessions"][3]["seconds"] = "15 min"
     elif how == "pain 11":
@@ -217,7 +217,7 @@ def broken(doc: dict[str, Any], how: str) -> bytes:
     ("how", "message"),
     [
         ("not json", "it is not JSON"),
-        ("newer", "made by a newer acupress (journal version 4"),
+        ("newer", "made by a newer acupress (journal version 5"),
         ("ill-typed", "sessions[3].seconds: expected `int`, got `str`"),
         ("pain 11", "sessions[3].pain_after must be a pain score from 0 to 10, not 11"),
         ("missing", "sessions[3]: object missing required field `protocol`"),
@@ -450,9 +450,36 @@ def test_ten_years_of_journal_come_back_from_a_backup_exactly(
                     note=NOTES[n],
                 )
             )
+        for n in range(400):  # a daily rating on 400 days, and two trials
+            day = last_day - dt.timedelta(days=3 * n)
+            db.add_rating(
+                DailyRating(
+                    id=None,
+                    uid=str(uuid.uuid4()),
+                    day=day,
+                    pain=n % 11,
+                    enjoyment=(n * 3) % 11,
+                    activity=(n * 7) % 11,
+                    rated_at=dt.datetime.combine(day, dt.time(20, 30, 15, 123456), dt.UTC),
+                )
+            )
+        for n, stop in enumerate((None, "Stopped by you: moving house.")):
+            start = last_day - dt.timedelta(days=100 + 200 * n)
+            db.add_trial(
+                TrialRecord(
+                    id=None,
+                    uid=str(uuid.uuid4()),
+                    start=start,
+                    weeks=6 + 2 * n,
+                    seed=2**62 + n,
+                    created_at=dt.datetime.combine(start, dt.time(8), dt.UTC),
+                    stopped_on=start + dt.timedelta(days=20) if stop else None,
+                    stop_reason=stop,
+                )
+            )
     logs, answers = snapshot()
     with Journal() as db:
-        events = db.events()
+        events, ratings, trials = db.events(), db.ratings(), db.trials()
     assert len(logs) > 2000
     assert len({s.started_at for s in logs}) < len(logs)  # some start together
     assert {s.stop_reason for s in logs} >= set(STOPS)
@@ -473,6 +500,9 @@ def test_ten_years_of_journal_come_back_from_a_backup_exactly(
                 assert getattr(now, f.name) == getattr(was, f.name), (i, f.name)
     assert back_answers == answers
     assert [replace(e, id=None) for e in back_events] == [replace(e, id=None) for e in events]
+    with Journal() as db:
+        assert [replace(r, id=None) for r in db.ratings()] == [replace(r, id=None) for r in ratings]
+        assert [replace(x, id=None) for x in db.trials()] == [replace(x, id=None) for x in trials]
 
     r = run("import", str(backup))
     assert f"0 sessions added, {len(logs)} already in the journal." in r.out
