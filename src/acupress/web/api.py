@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from acupress import actions
-from acupress.errors import AcupressError, NotFound
+from acupress.errors import AcupressError, Conflict, NotFound
 from acupress.web import models, views
 from acupress.web.context import Context
 from acupress.web.live import Live, Moment
@@ -173,10 +173,6 @@ def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
     actions.check_usual_minutes(given.minutes)
     me = profile.update(lambda saved: replace(saved, **given.model_dump()))
     return settings_view(me)
-
-
-class Conflict(AcupressError):
-    """Not possible in the state things are in (a 409)."""
 
 
 @lru_cache(maxsize=64)

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
-from acupress.errors import AcupressError, Busy, NotFound
+from acupress.errors import AcupressError, Busy, Conflict, NotFound
 from acupress.web import api, models, pages
 from acupress.web.context import Options, make_context
 from acupress.web.limits import BodyLimit
@@ -64,7 +64,7 @@ def status_of(e: AcupressError) -> int:
         return 404
     if isinstance(e, Busy):
         return 503
-    if isinstance(e, api.Conflict):
+    if isinstance(e, Conflict):
         return 409
     return 400
 
