@@ -1,7 +1,8 @@
 """What the pages and the API do: one function for each thing a person asks, taking the
-app's context and plain values and giving back what views.py builds. The routes parse a
-request, call one of these and turn its result into an answer, so a page and its API
-call always agree. Errors are AcupressError (Conflict, NotFound, ...), one sentence."""
+app's context and plain values and giving back what views.py builds (a page's worth of it,
+or a file to send). The routes parse a request, call one of these and turn its result
+into an answer, so a page and its API call always agree. Errors are AcupressError
+(Conflict, NotFound, ...), one sentence each."""
 
 from __future__ import annotations
 
