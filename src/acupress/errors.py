@@ -26,3 +26,7 @@ class NotFound(AcupressError):
 
 class Busy(AcupressError):
     """The journal is busy with another writer: trying again in a moment will work."""
+
+
+class Conflict(AcupressError):
+    """Not possible in the state things are in (a session still running, no check today)."""

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
-from acupress.errors import AcupressError, Busy, NotFound
+from acupress.errors import AcupressError, Busy, Conflict, NotFound
 from acupress.web import api, models, pages
 from acupress.web.context import Options, make_context
 from acupress.web.limits import BodyLimit
@@ -64,7 +64,7 @@ def status_of(e: AcupressError) -> int:
         return 404
     if isinstance(e, Busy):
         return 503
-    if isinstance(e, api.Conflict):
+    if isinstance(e, Conflict):
         return 409
     return 400
 
@@ -85,14 +85,26 @@ def wants_json(request: Request) -> bool:
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    """Every failure as one sentence: JSON ``detail`` for the API, a page for people."""
+    """The errors FastAPI would answer in its own way, answered by ``handle_exception``
+    (anything else is caught by ``AnswerUnexpected``)."""
+    for kind in (AcupressError, StarletteHTTPException, RecursionError, RequestValidationError):
+        app.add_exception_handler(kind, handle_exception)
 
-    @app.exception_handler(AcupressError)
-    async def on_user_error(request: Request, e: AcupressError) -> Response:
-        return answer(request, status_of(e), str(e))
 
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, e: StarletteHTTPException) -> Response:
+async def handle_exception(request: Request, e: Exception) -> Response:
+    """Every failure as one sentence with its status: JSON ``detail`` for the API, a page
+    for people."""
+    status, detail = problem(request, e)
+    if wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status)
+    return pages.error_page(request, status, detail)
+
+
+def problem(request: Request, e: Exception) -> tuple[int, str]:
+    """The status and the sentence that answer ``e``."""
+    if isinstance(e, AcupressError):
+        return status_of(e), str(e)
+    if isinstance(e, StarletteHTTPException):
         detail = e.detail if isinstance(e.detail, str) else "The request was refused."
         if e.status_code == 404 and detail == "Not Found":
             detail = f"There is no page {request.url.path} here."
@@ -100,20 +112,17 @@ def add_error_handlers(app: FastAPI) -> None:
             detail = f"{request.method} is not allowed on {request.url.path}."
         if detail == UNREADABLE_BODY:
             detail = NESTED_TOO_DEEPLY if isinstance(e.__cause__, RecursionError) else NOT_JSON
-        return answer(request, e.status_code, detail)
-
-    @app.exception_handler(RecursionError)
-    async def on_nested_too_deeply(request: Request, _e: RecursionError) -> Response:
+        return e.status_code, detail
+    if isinstance(e, RecursionError):
         # Only a hostile body nests deep enough to exhaust the stack while it is read.
-        return answer(request, 400, NESTED_TOO_DEEPLY)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, e: RequestValidationError) -> Response:
+        return 400, NESTED_TOO_DEEPLY
+    if isinstance(e, RequestValidationError):
         errors = e.errors()
         if errors and errors[0].get("type") == "json_invalid":
             at = errors[0].get("loc", ("body", 0))[-1]
-            return answer(request, 422, NOT_JSON_AT.format(at=at))
-        return answer(request, 422, models.first_problem(errors))
+            return 422, NOT_JSON_AT.format(at=at)
+        return 422, models.first_problem(errors)
+    return 500, f"Unexpected error ({type(e).__name__}); nothing more was saved."
 
 
 class AnswerUnexpected:
@@ -144,16 +153,10 @@ class AnswerUnexpected:
                 raise
             request = Request(scope, receive)
             log.exception("unexpected error on %s %s", request.method, request.url.path)
-            detail = f"Unexpected error ({type(e).__name__}); nothing more was saved."
             try:
-                response = answer(request, 500, detail)
+                response = await handle_exception(request, e)
             except Exception:  # the error page itself fails: the sentence alone
                 log.exception("the error page failed too")
-                response = PlainTextResponse(detail, status_code=500)
+                status, detail = problem(request, e)
+                response = PlainTextResponse(detail, status_code=status)
             await response(scope, receive, send)
-
-
-def answer(request: Request, status: int, detail: str) -> Response:
-    if wants_json(request):
-        return JSONResponse({"detail": detail}, status_code=status)
-    return pages.error_page(request, status, detail)

@@ -12,10 +12,11 @@ closed loses nothing that was done."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from acupress import runner
@@ -131,6 +132,17 @@ class LiveSessions:
                 "restarted); the steps it completed are in the journal."
             )
         return live
+
+    def peek(self, session_id: int) -> Moment:
+        """Where a session is at this moment, worked out on a copy of it: the steps whose
+        time is up are passed on the copy only, so reading writes nothing."""
+        live = self.get(session_id)
+        with live.lock:
+            at = live.clock.elapsed()
+            session = copy.deepcopy(live.session)
+        session.advance(at)
+        shown = replace(live, session=session)
+        return Moment(live=shown, status=session.status(at), cues=())
 
     def act(
         self,

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import ErrorDetails
 
@@ -17,6 +18,7 @@ Minutes = Annotated[int, Field(ge=1, le=240)]
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
 SensationName = Literal["warmth", "ache", "tingling", "none"]
 StopReasonName = Literal["dizziness", "pain_increased", "no_time", "other"]
+SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A session's number.")]
 
 
 def first_problem(errors: Sequence[ErrorDetails]) -> str:

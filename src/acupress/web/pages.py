@@ -1,4 +1,5 @@
-"""The pages people use: server-rendered HTML over the same functions as the API. Forms
+"""The pages people use: server-rendered HTML over the same service functions as the API
+(service.py); each route reads the request, calls one of them and renders the page. Forms
 post back to their page; a mistake re-shows the form with one sentence saying what is
 wrong, and nothing is written."""
 
@@ -18,8 +19,9 @@ from acupress import actions
 from acupress.atlas import Pressure
 from acupress.errors import AcupressError
 from acupress.protocol import minutes_seconds
-from acupress.web import api, models, views
+from acupress.web import models, service
 from acupress.web.context import Context
+from acupress.web.models import SessionId
 from acupress.web.security import DOCS_POLICY, require_token, token_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +41,6 @@ NAV = (
     ("/take-away", "Take away"),
     ("/settings", "Settings"),
 )
-RELIEF_ROWS = 30  # the newest sessions in the relief table
 DONE = {
     "seen": "Recorded: a professional told you to go on. The counts start again from now.",
     "added": "Session logged.",
@@ -107,8 +108,7 @@ def pain(form: FormData, name: str, what: str) -> int:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    ctx = ctx_of(request)
-    return page(request, "home.html", today=api.today_view(ctx))
+    return page(request, "home.html", today=service.today(ctx_of(request)))
 
 
 @router.post("/seen-professional")
@@ -117,9 +117,9 @@ async def seen_professional(request: Request) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
     try:
-        actions.seen_professional(field(form, "note"), ctx.now(), ctx.journal())
+        service.seen_professional(ctx, field(form, "note"))
     except AcupressError as e:
-        return page(request, "home.html", 400, today=api.today_view(ctx), error=str(e))
+        return page(request, "home.html", 400, today=service.today(ctx), error=str(e))
     return RedirectResponse("/?done=seen", status_code=303)
 
 
@@ -128,23 +128,15 @@ async def seen_professional(request: Request) -> Response:
 
 @router.get("/points", response_class=HTMLResponse)
 def points(request: Request) -> Response:
-    ctx = ctx_of(request)
-    me = ctx.profile()
-    thumb = me.thumb_cm
-    decision = ctx.decision()
-    # The routine's order; today's changes only when a session is possible today.
-    allowed = decision if decision is not None and decision.session_allowed else None
-    plan, chosen = api.plan_now(ctx, me, allowed)
+    shown = service.atlas_page(ctx_of(request))
     return page(
         request,
         "points.html",
-        points=[
-            (views.point(p, thumb), api.point_svg(p.code, None, thumb)) for p in ctx.book.points
-        ],
-        overview=api.protocol_svg(ctx, "low-back", "body", thumb),
-        protocol=chosen,
-        plan=views.plan(plan, chosen, ctx.book, thumb),
-        thumb=thumb,
+        points=shown.points,
+        overview=shown.overview,
+        protocol=shown.protocol,
+        plan=shown.plan,
+        thumb=shown.thumb_cm,
     )
 
 
@@ -156,7 +148,7 @@ def check_page(request: Request, ctx: Context, status: int = 200, **values: Any)
         request,
         "check.html",
         status,
-        questions=api.check_questions(),
+        questions=service.questions(),
         codes=ctx.book.codes,
         **values,
     )
@@ -165,17 +157,14 @@ def check_page(request: Request, ctx: Context, status: int = 200, **values: Any)
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request) -> Response:
     ctx = ctx_of(request)
-    decision = ctx.decision()
-    return check_page(
-        request, ctx, decision=views.decision(decision) if decision else None, given={}
-    )
+    return check_page(request, ctx, decision=service.todays_decision(ctx), given={})
 
 
 @router.post("/check", response_class=HTMLResponse)
 async def check_post(request: Request) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
-    asked = api.check_questions()
+    asked = service.questions()
     raw: dict[str, Any] = {}
     given = {q.id: field(form, q.id) for q in asked} | {
         q.id: form.getlist(q.id) for q in asked if q.type == "points"
@@ -194,12 +183,10 @@ async def check_post(request: Request) -> Response:
                     raise AcupressError(f"'{q.text}' needs a number.") from None
             else:
                 raw[q.id] = [c for c in form.getlist(q.id) if isinstance(c, str) and c]
-        _answers, decision = actions.check(raw, ctx.book, ctx.today())
+        decision = service.check(ctx, raw)
     except AcupressError as e:
         return check_page(request, ctx, 400, decision=None, error=str(e), given=given)
-    return check_page(
-        request, ctx, decision=views.decision(decision), given=given, just_checked=True
-    )
+    return check_page(request, ctx, decision=decision, given=given, just_checked=True)
 
 
 # --- session --------------------------------------------------------------------------
@@ -207,19 +194,13 @@ async def check_post(request: Request) -> Response:
 
 @router.get("/session", response_class=HTMLResponse)
 def session_page(request: Request) -> Response:
-    ctx = ctx_of(request)
-    decision = ctx.decision()
-    me = ctx.profile()
-    plan = None
-    if decision is not None and decision.session_allowed:
-        found, chosen = api.plan_now(ctx, me, decision)
-        plan = views.plan(found, chosen, ctx.book, me.thumb_cm)
+    shown = service.session_page(ctx_of(request))
     return page(
         request,
         "session.html",
-        decision=views.decision(decision) if decision else None,
-        plan=plan,
-        settings=api.settings_view(me),
+        decision=shown.decision,
+        plan=shown.plan,
+        settings=shown.settings,
         sensations=("warmth", "ache", "tingling", "none"),
     )
 
@@ -232,10 +213,8 @@ def journal_values(ctx: Context, request: Request) -> dict[str, Any]:
     since = actions.parse_day(q["from"], "From") if q.get("from") else None
     until = actions.parse_day(q["to"], "To") if q.get("to") else None
     actions.day_range(since, until, ("From", "To"))
-    db = ctx.journal_if_any()
-    logs = [] if db is None else db.sessions(since, until)
     return {
-        "sessions": [(views.session(s), views.outcome(s)) for s in reversed(logs)],
+        "sessions": service.journal_rows(ctx, since, until),
         "since": since,
         "until": until,
         "today": ctx.today(),
@@ -297,8 +276,7 @@ async def journal_add(request: Request) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
     try:
-        log = views.manual(manual_from(form), ctx.now())
-        ctx.journal().add(log)
+        service.add_session(ctx, manual_from(form))
     except AcupressError as e:
         values = journal_values(ctx, request)
         return page(request, "journal.html", 400, error=str(e), given=dict(form), **values)
@@ -306,24 +284,30 @@ async def journal_add(request: Request) -> Response:
 
 
 @router.get("/journal/{session_id}/edit", response_class=HTMLResponse)
-def journal_edit_form(request: Request, session_id: api.SessionId) -> Response:
+def journal_edit_form(request: Request, session_id: SessionId) -> Response:
     ctx = ctx_of(request)
-    log = ctx.journal().get(session_id)
+    return edit_page(request, ctx, service.entry_to_edit(ctx, session_id))
+
+
+def edit_page(
+    request: Request, ctx: Context, entry: service.Entry, status: int = 200, **values: Any
+) -> Response:
     return page(
         request,
         "edit.html",
-        s=views.session(log),
-        local=log.started_at.astimezone(),
+        status,
+        s=entry.session,
+        local=entry.local,
         codes=ctx.book.codes,
         today=ctx.today(),
+        **values,
     )
 
 
 @router.post("/journal/{session_id}/edit", response_class=HTMLResponse)
-async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
+async def journal_edit(request: Request, session_id: SessionId) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
-    db = ctx.journal()
     try:
         at = field(form, "time")
         edit = actions.Edit(
@@ -341,25 +325,16 @@ async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
             minutes=actions.check_minutes(whole(form, "minutes", "Minutes", required=False)),
             note=actions.check_note(field(form, "note")),
         )
-        actions.edit_session(db, session_id, edit, ctx.now())
+        service.edit_session(ctx, session_id, edit)
     except AcupressError as e:
-        log = db.get(session_id)
-        return page(
-            request,
-            "edit.html",
-            400,
-            s=views.session(log),
-            local=log.started_at.astimezone(),
-            codes=ctx.book.codes,
-            today=ctx.today(),
-            error=str(e),
-        )
+        entry = service.entry_to_edit(ctx, session_id)
+        return edit_page(request, ctx, entry, 400, error=str(e))
     return RedirectResponse("/journal?done=edited", status_code=303)
 
 
 @router.post("/journal/{session_id}/delete")
-def journal_delete(request: Request, session_id: api.SessionId) -> Response:
-    api.delete_session(ctx_of(request), session_id)
+def journal_delete(request: Request, session_id: SessionId) -> Response:
+    service.delete_session(ctx_of(request), session_id)
     return RedirectResponse("/journal?done=deleted", status_code=303)
 
 
@@ -368,27 +343,16 @@ def journal_delete(request: Request, session_id: api.SessionId) -> Response:
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request) -> Response:
-    from acupress.charts.pain import pain_chart, weekly_chart
-
-    ctx = ctx_of(request)
-    db = ctx.journal_if_any()
-    result = ctx.progress()
-    relieved = [] if db is None else [s for s in db.sessions() if s.relief is not None]
-    me = ctx.profile()
-    decision = ctx.decision()
-    plan = None
-    if decision is None or decision.session_allowed:
-        found, chosen = api.plan_now(ctx, me, decision)
-        plan = views.plan(found, chosen, ctx.book, me.thumb_cm)
+    shown = service.progress_page(ctx_of(request))
     return page(
         request,
         "progress.html",
-        p=views.progress(result),
-        pain_svg=pain_chart(result.series) if result.series else None,
-        weekly_svg=weekly_chart(result.series) if result.series else None,
-        relief=[(views.session(s), s.relief) for s in reversed(relieved[-RELIEF_ROWS:])],
-        plan=plan,
-        decision=None if plan else views.decision(decision) if decision else None,
+        p=shown.progress,
+        pain_svg=shown.pain_svg,
+        weekly_svg=shown.weekly_svg,
+        relief=shown.relief,
+        plan=shown.plan,
+        decision=shown.decision,
     )
 
 
@@ -409,7 +373,7 @@ async def take_away_import(request: Request) -> Response:
             raise AcupressError("Choose a JSON export of acupress to import.")
         data = await upload.read()
         restore = field(form, "restore_profile") == "on"
-        done = api.import_file(data, upload.filename, restore, ctx_of(request).now())
+        done = service.import_file(ctx_of(request), data, upload.filename, restore)
     except AcupressError as e:
         return page(request, "take_away.html", 400, imported=None, error=str(e))
     return page(request, "take_away.html", imported=done)
@@ -431,13 +395,12 @@ def api_docs(request: Request) -> Response:
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> Response:
-    ctx = ctx_of(request)
-    return page(request, "settings.html", s=api.settings_view(ctx.profile()))
+    return page(request, "settings.html", s=service.settings(ctx_of(request)))
 
 
 @router.post("/settings", response_class=HTMLResponse)
 async def settings_post(request: Request) -> Response:
-    from acupress import profile
+    from acupress.profile import check_thumb_cm
 
     ctx = ctx_of(request)
     form = await request.form()
@@ -450,13 +413,13 @@ async def settings_post(request: Request) -> Response:
                 f"Thumb width must be a number of cm, not '{thumb_text[:20]}'."
             ) from None
         given = models.SettingsIn(
-            thumb_cm=profile.check_thumb_cm(thumb) if thumb is not None else None,
+            thumb_cm=check_thumb_cm(thumb) if thumb is not None else None,
             minutes=actions.check_usual_minutes(whole(form, "minutes", "Minutes", required=False)),
             partner=field(form, "partner") == "on",
             sound=field(form, "sound") == "on",
             speech=field(form, "speech") == "on",
         )
     except AcupressError as e:
-        return page(request, "settings.html", 400, s=api.settings_view(ctx.profile()), error=str(e))
-    api.save_settings(ctx, given)
+        return page(request, "settings.html", 400, s=service.settings(ctx), error=str(e))
+    service.save_settings(ctx, given)
     return RedirectResponse("/settings?done=settings", status_code=303)

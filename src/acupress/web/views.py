@@ -64,12 +64,12 @@ def step(
     s: PlannedStep,
     position: int,
     protocol: Protocol,
-    book: Atlas,
+    atlas: Atlas,
     thumb_cm: float | None,
     partner: bool,
 ) -> models.StepOut:
     source = next((x for x in protocol.steps if x.id == s.id), None)
-    found = book.get(s.point) if s.point else None
+    found = atlas.get(s.point) if s.point else None
     return models.StepOut(
         position=position,
         step=s.step,
@@ -90,7 +90,7 @@ def step(
     )
 
 
-def plan(p: Plan, protocol: Protocol, book: Atlas, thumb_cm: float | None) -> models.PlanOut:
+def plan(p: Plan, protocol: Protocol, atlas: Atlas, thumb_cm: float | None) -> models.PlanOut:
     return models.PlanOut(
         protocol=p.protocol,
         title=p.title,
@@ -98,20 +98,20 @@ def plan(p: Plan, protocol: Protocol, book: Atlas, thumb_cm: float | None) -> mo
         budget_seconds=p.budget_seconds,
         total_seconds=p.total_seconds,
         decision=p.decision,
-        steps=[step(s, i, protocol, book, thumb_cm, p.partner) for i, s in enumerate(p.steps)],
+        steps=[step(s, i, protocol, atlas, thumb_cm, p.partner) for i, s in enumerate(p.steps)],
         omitted=[f"{o.point}: {'; '.join(o.reasons)}" for o in p.omitted],
         notes=list(p.notes),
         rest_day=p.rest_day,
     )
 
 
-def live(moment: Moment, book: Atlas, thumb_cm: float | None, speed: float) -> models.LiveOut:
+def live(moment: Moment, atlas: Atlas, thumb_cm: float | None, speed: float) -> models.LiveOut:
     lv, st = moment.live, moment.status
     s = lv.session
     partner = lv.plan.partner
 
     def shown(ps: PlannedStep | None, position: int) -> models.StepOut | None:
-        return None if ps is None else step(ps, position, lv.protocol, book, thumb_cm, partner)
+        return None if ps is None else step(ps, position, lv.protocol, atlas, thumb_cm, partner)
 
     current = shown(st.step, st.index)
     assert current is not None

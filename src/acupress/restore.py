@@ -1,0 +1,25 @@
+"""Restoring a JSON export into the journal: the file is read whole, and refused in one
+sentence (nothing written) when it cannot be an acupress export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from acupress import actions
+from acupress.errors import AcupressError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+
+def import_file(
+    data: bytes, name: str, restore_profile: bool, *, now: dt.datetime
+) -> actions.Imported:
+    """Restore a JSON export, refusing whole a file nested too deeply to be one."""
+    try:
+        return actions.import_journal(data, name, restore_profile, now=now)
+    except RecursionError:
+        raise AcupressError(
+            f"{name} cannot be imported: it is nested too deeply to be an acupress export; "
+            "nothing was imported."
+        ) from None
