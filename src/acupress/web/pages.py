@@ -157,7 +157,7 @@ def check_page(request: Request, ctx: Context, status: int = 200, **values: Any)
         "check.html",
         status,
         questions=api.check_questions(),
-        codes=ctx.book.codes,
+        points=ctx.book.points,
         **values,
     )
 
@@ -239,7 +239,7 @@ def journal_values(ctx: Context, request: Request) -> dict[str, Any]:
         "since": since,
         "until": until,
         "today": ctx.today(),
-        "codes": ctx.book.codes,
+        "points": ctx.book.points,
     }
 
 
@@ -255,7 +255,7 @@ def journal_page(request: Request) -> Response:
             400,
             error=str(e),
             sessions=[],
-            codes=ctx.book.codes,
+            points=ctx.book.points,
             today=ctx.today(),
             given={},
         )
@@ -314,7 +314,7 @@ def journal_edit_form(request: Request, session_id: api.SessionId) -> Response:
         "edit.html",
         s=views.session(log),
         local=log.started_at.astimezone(),
-        codes=ctx.book.codes,
+        points=ctx.book.points,
         today=ctx.today(),
     )
 
@@ -350,7 +350,7 @@ async def journal_edit(request: Request, session_id: api.SessionId) -> Response:
             400,
             s=views.session(log),
             local=log.started_at.astimezone(),
-            codes=ctx.book.codes,
+            points=ctx.book.points,
             today=ctx.today(),
             error=str(e),
         )
