@@ -156,7 +156,13 @@ def test_html_claims_show_their_basis_and_source(html: str) -> None:
     assert ">Evidence</span> A heat pack after the session" in html
     assert "Source: French SD et al." in html
     assert ">Traditional</span> Morning sessions" in html
-    assert "<code>acupress profile --thumb-cm</code>" in html
+    assert "Save your thumb width once, and acupress gives every distance in cm too." in html
+
+
+def test_html_shows_words_in_backticks_as_code() -> None:
+    assert guides.inline_code("run `acupress guide` <now>") == (
+        "run <code>acupress guide</code> &lt;now&gt;"
+    )
 
 
 def test_html_escapes_content(routine: guides.Guide) -> None:

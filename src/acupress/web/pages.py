@@ -149,7 +149,7 @@ def check_page(request: Request, ctx: Context, status: int = 200, **values: Any)
         "check.html",
         status,
         questions=service.questions(),
-        codes=ctx.book.codes,
+        points=ctx.book.points,
         **values,
     )
 
@@ -218,7 +218,7 @@ def journal_values(ctx: Context, request: Request) -> dict[str, Any]:
         "since": since,
         "until": until,
         "today": ctx.today(),
-        "codes": ctx.book.codes,
+        "points": ctx.book.points,
     }
 
 
@@ -234,7 +234,7 @@ def journal_page(request: Request) -> Response:
             400,
             error=str(e),
             sessions=[],
-            codes=ctx.book.codes,
+            points=ctx.book.points,
             today=ctx.today(),
             given={},
         )
@@ -298,7 +298,7 @@ def edit_page(
         status,
         s=entry.session,
         local=entry.local,
-        codes=ctx.book.codes,
+        points=ctx.book.points,
         today=ctx.today(),
         **values,
     )

@@ -114,7 +114,7 @@
   }
 
   function fill(list, items) {
-    // Content may name a command in `backticks`: shown as code, everything else as text.
+    // Words of the content in `backticks` are shown as code, everything else as text.
     list.replaceChildren(...items.map((text) => {
       const li = document.createElement("li");
       text.split("`").forEach((part, i) => {
