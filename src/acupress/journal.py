@@ -45,7 +45,7 @@ from acupress.records import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_HEAD = "0004"  # the newest migration; Alembic is loaded only when a journal is behind
+SCHEMA_HEAD = "0005"  # the newest migration; Alembic is loaded only when a journal is behind
 BUSY_TIMEOUT_MS = 10_000
 
 

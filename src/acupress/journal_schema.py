@@ -30,6 +30,33 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
 
 metadata = sa.MetaData()
 
+
+def owner(table: str) -> sa.Column:  # type: ignore[type-arg]
+    """The account a row belongs to (1: the single-person app's own account)."""
+    return sa.Column(
+        "owner_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", name=f"{table}_owner", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+        server_default=sa.text("1"),
+    )
+
+
+# Who owns the rows of the journal. The single-person app has one account, number 1
+# ("local", role "local"), made by the migration; the server mode adds people and
+# practitioners, who sign in with a password.
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),  # local, person, practitioner
+    sa.Column("password_hash", sa.Text),  # Argon2id; none until the invitation is used
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("disabled_at", UTCDateTime),
+)
+
 sessions = sa.Table(
     "sessions",
     metadata,
@@ -55,6 +82,7 @@ sessions = sa.Table(
     # Which front end runs a guided session ("terminal", "web"), so that each closes only
     # the sessions it was running.
     sa.Column("front_end", sa.String(10)),
+    owner("sessions"),
     sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
     sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
 )
@@ -70,6 +98,7 @@ events = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
+    owner("events"),
 )
 
 # The daily rating of a personal trial: the PEG scale's three answers, one rating a day.
@@ -78,7 +107,7 @@ ratings = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("uid", sa.String(36), nullable=False, unique=True),
-    sa.Column("day", sa.Date, nullable=False, unique=True),
+    sa.Column("day", sa.Date, nullable=False),
     sa.Column("pain", sa.Integer, nullable=False),
     sa.Column("enjoyment", sa.Integer, nullable=False),
     sa.Column("activity", sa.Integer, nullable=False),
@@ -86,6 +115,8 @@ ratings = sa.Table(
     sa.CheckConstraint("pain BETWEEN 0 AND 10", name="rating_pain_0_10"),
     sa.CheckConstraint("enjoyment BETWEEN 0 AND 10", name="rating_enjoyment_0_10"),
     sa.CheckConstraint("activity BETWEEN 0 AND 10", name="rating_activity_0_10"),
+    owner("ratings"),
+    sa.UniqueConstraint("owner_id", "day", name="one_rating_a_day"),
 )
 
 # A personal trial: its schedule is drawn again from (start, weeks, seed); it ends on its
@@ -101,6 +132,7 @@ trials = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("stopped_on", sa.Date),
     sa.Column("stop_reason", sa.Text),
+    owner("trials"),
 )
 
 steps = sa.Table(
@@ -124,4 +156,159 @@ steps = sa.Table(
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("skipped", sa.Boolean, nullable=False),
     sa.Column("completed_at", UTCDateTime, nullable=False),
+    # What makes a step's record the same one if it is sent twice (two tabs, a retry, a
+    # queue of steps sent again when the network comes back): unique in its session.
+    sa.Column("key", sa.String(64)),
+    sa.UniqueConstraint("session_id", "key", name="one_record_per_step_key"),
+)
+
+
+# --- the server mode: sign-in, a person's own settings, running sessions, sharing ---
+
+# A one-time invitation: the invitee sets a password with it, before it expires.
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+)
+
+# A signed-in browser: revocable, with an idle and an absolute expiry.
+logins = sa.Table(
+    "logins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+# Failed sign-ins, by the name tried and by the address, for the growing delay.
+failed_logins = sa.Table(
+    "failed_logins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, index=True),
+    sa.Column("address", sa.String(64), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+# In the server mode, a person's profile and today's safety check (the single-person
+# app keeps them as files).
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("data", sa.Text, nullable=False),  # the profile as JSON
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+checks = sa.Table(
+    "checks",
+    metadata,
+    sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("answers", sa.Text, nullable=False),  # today's answers as JSON
+)
+
+# A guided session while it runs: its state lives here, so any worker can serve it and a
+# restart resumes it.
+live_sessions = sa.Table(
+    "live_sessions",
+    metadata,
+    sa.Column(
+        "session_id",
+        sa.Integer,
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "owner_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("state", sa.Text, nullable=False),  # the plan and the session's state as JSON
+    sa.Column("version", sa.Integer, nullable=False),  # raised at every change
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# A person shares their journal with a practitioner (read-only) until they stop.
+shares = sa.Table(
+    "shares",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "person_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "practitioner_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+# A code a practitioner gives a person, who enters it to share their journal with them.
+share_codes = sa.Table(
+    "share_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "practitioner_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Every time a practitioner opens a person's data: who, what, when (the person sees it).
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "person_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "practitioner_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("what", sa.String(200), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
 )

@@ -20,7 +20,7 @@ def upgrade() -> None:
         "ratings",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("uid", sa.String(36), nullable=False, unique=True),
-        sa.Column("day", sa.Date, nullable=False, unique=True),
+        sa.Column("day", sa.Date, nullable=False),
         sa.Column("pain", sa.Integer, nullable=False),
         sa.Column("enjoyment", sa.Integer, nullable=False),
         sa.Column("activity", sa.Integer, nullable=False),
