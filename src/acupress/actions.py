@@ -8,7 +8,6 @@ when the request cannot be done."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -103,15 +102,16 @@ def check(raw: Any, book: Atlas, today: dt.date) -> tuple[Answers, Decision]:
 
 def journal_exists() -> bool:
     """Whether there is a journal to read, without creating one (or importing SQL)."""
-    from acupress import paths
+    from acupress import paths, settings
 
-    return bool(os.environ.get("ACUPRESS_DATABASE_URL")) or (paths.home() / "journal.db").exists()
+    return bool(settings.given("database_url")) or (paths.home() / "journal.db").exists()
 
 
 def open_journal() -> Journal:
+    from acupress import settings
     from acupress.journal import Journal
 
-    return Journal()
+    return Journal(settings.database_url())
 
 
 def scratch_journal() -> Journal:

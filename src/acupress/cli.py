@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,7 +52,9 @@ def run(args: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:
-        if os.environ.get("ACUPRESS_DEBUG"):
+        from acupress import settings
+
+        if settings.given("debug"):
             raise
         return fail(
             f"Unexpected error ({type(e).__name__}: {e}); set ACUPRESS_DEBUG=1 for details.", 1

@@ -1,17 +1,19 @@
-"""Where acupress keeps the user's files: ``ACUPRESS_HOME`` or the platform's data directory."""
+"""Where acupress keeps the user's files: the ``home`` setting (``ACUPRESS_HOME``) or the
+platform's data directory."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from acupress import settings
 from acupress.errors import AcupressError
 
 
 def home() -> Path:
-    env = os.environ.get("ACUPRESS_HOME")
-    if env:
-        return Path(env).expanduser()
+    given = settings.given("home")
+    if given:
+        return Path(given).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir("acupress", appauthor=False))

@@ -1,0 +1,59 @@
+"""Settings: every one listed once with its variable, default and help; read through the
+list, and shown with where each value came from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from acupress import paths, settings
+from tests.conftest import Result
+
+Run = Callable[..., Result]
+
+
+def test_every_setting_has_a_name_a_variable_a_default_and_help() -> None:
+    names = [s.name for s in settings.SETTINGS]
+    assert names == ["home", "database_url", "debug"]
+    for s in settings.SETTINGS:
+        assert s.env == f"ACUPRESS_{s.name.upper()}"
+        assert s.default and s.help.endswith(".")
+
+
+def test_no_module_reads_the_environment_but_the_settings() -> None:
+    source = Path(settings.__file__).parent
+    readers = sorted(
+        str(p.relative_to(source))
+        for p in source.rglob("*.py")
+        if "os.environ" in p.read_text() or "getenv" in p.read_text()
+    )
+    # journal.py keeps its own fallback for callers that give no URL; reminders.py
+    # reads the system's TZ, not a setting of acupress.
+    assert readers == ["journal.py", "reminders.py", "settings.py"]
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACUPRESS_DEBUG", "")
+    assert settings.given("debug") is None
+    monkeypatch.setenv("ACUPRESS_DEBUG", "1")
+    assert settings.given("debug") == "1"
+
+
+def test_the_database_defaults_to_the_journal_in_the_data_directory(
+    monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    assert settings.database_url() == f"sqlite:///{home / 'journal.db'}"
+    monkeypatch.setenv("ACUPRESS_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert settings.database_url() == "sqlite:///elsewhere.db"
+
+
+def test_the_home_setting_is_where_the_files_go(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run: Run
+) -> None:
+    monkeypatch.setenv("ACUPRESS_HOME", str(tmp_path / "elsewhere"))
+    assert paths.home() == tmp_path / "elsewhere"
+    assert run("profile", "--thumb-cm", "2.1").code == 0
+    assert json.loads((tmp_path / "elsewhere" / "profile.json").read_text())["thumb_cm"] == 2.1
