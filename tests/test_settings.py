@@ -50,6 +50,29 @@ def test_the_database_defaults_to_the_journal_in_the_data_directory(
     assert settings.database_url() == "sqlite:///elsewhere.db"
 
 
+def test_settings_shows_each_value_and_where_it_came_from(run: Run, home: Path) -> None:
+    r = run("settings", "--json")
+    assert r.code == 0, r.err
+    found = {s["name"]: s for s in r.json()}
+    assert (found["home"]["value"], found["home"]["source"]) == (str(home), "environment")
+    assert found["home"]["env"] == "ACUPRESS_HOME"
+    assert found["database_url"] == {
+        "name": "database_url",
+        "value": f"sqlite:///{home / 'journal.db'}",
+        "source": "default",
+        "env": "ACUPRESS_DATABASE_URL",
+        "default": "journal.db in the data directory",
+        "help": "The journal's database, as an SQLAlchemy URL.",
+    }
+    assert (found["debug"]["value"], found["debug"]["source"]) == ("off", "default")
+
+
+def test_settings_as_a_table(run: Run) -> None:
+    r = run("settings")
+    assert r.code == 0, r.err
+    assert "ACUPRESS_HOME" in r.out and "database_url" in r.out and "default" in r.out
+
+
 def test_the_home_setting_is_where_the_files_go(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run: Run
 ) -> None:

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from acupress import contentfile
 from acupress.errors import NotFound
@@ -172,6 +172,15 @@ _CUN = re.compile(r"(\d+(?:\.\d+)?)\s*(B-)?cun\b")
 def cun_to_cm(cun: float, thumb_cm: float) -> float:
     """1 finger-cun is the width of the thumb at its middle joint."""
     return cun * thumb_cm
+
+
+def point_json(point: Point, thumb_cm: float | None) -> dict[str, Any]:
+    """A point as JSON; with a thumb width, its distance from the midline in cm too."""
+    found = asdict(point)
+    if thumb_cm is not None:
+        lateral = round(cun_to_cm(point.anchor.lateral_cun, thumb_cm), 1)
+        found["personal"] = {"thumb_cm": thumb_cm, "lateral_cm": lateral}
+    return found
 
 
 def personalise(text: str, thumb_cm: float | None) -> str:

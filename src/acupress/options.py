@@ -1,10 +1,12 @@
 """The command line's own words: option types that refuse a value in one sentence that
 says what to do, and click's complaints (a missing value, an unknown option or command,
-a stray argument) said the same way. The commands in ``cli`` are built from these."""
+a stray argument) said the same way; and the options several commands share. The
+commands in ``acupress.cli`` are built from these."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -197,3 +199,27 @@ class Group(Command, click.Group):
             hint = f"did you mean {close[0]}?" if close else f"see {where} --help."
             raise click.UsageError(f"{where} has no command '{shown(name)}': {hint}", ctx)
         return super().resolve_command(ctx, args)
+
+
+# --- options more than one command takes ----------------------------------------------
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+protocol_option = click.option(
+    "--protocol",
+    "protocol_name",
+    default="low-back",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A protocol name or a protocol file.",
+)
+
+
+def day_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from and --to: only the sessions between two days (each optional)."""
+    command = click.option(
+        "--to", "until", metavar="DATE", help="Only sessions on or before this day."
+    )(command)
+    return click.option(
+        "--from", "since", metavar="DATE", help="Only sessions on or after this day."
+    )(command)
