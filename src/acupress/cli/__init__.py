@@ -119,8 +119,6 @@ def main() -> None:
 def run(args: list[str] | None = None, app: App | None = None) -> int:
     """Run one command (``args``, else the process's own) with ``app`` (by default one
     on the real clock), and return its exit code."""
-    from acupress import settings
-
     if app is None:
         from acupress.app import App
 
@@ -142,6 +140,8 @@ def run(args: list[str] | None = None, app: App | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:
+        from acupress import settings
+
         if settings.given("debug"):
             raise
         return fail(
@@ -176,6 +176,37 @@ def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.
 
 
 def emit_json(value: Any) -> None:
-    import msgspec
+    """Print ``value`` (plain values and dataclasses) as JSON indented by two spaces."""
+    import json
 
-    click.echo(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=_fields, allow_nan=False)
+    except (TypeError, ValueError):
+        text = ""
+    if not text or _unusual_floats(text):
+        # A value json cannot write, or a float it writes unlike msgspec (1e-05 for
+        # 0.00001): msgspec, which the output has always followed, writes it instead.
+        import msgspec
+
+        text = msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+    click.echo(text)
+
+
+def _fields(value: Any) -> Any:
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # As msgspec writes it: the fields the object has (content left at a default
+        # by its file has none).
+        given = vars(value)
+        return {f.name: given[f.name] for f in dataclasses.fields(value) if f.name in given}
+    raise TypeError(f"{type(value).__name__} is not plain JSON")
+
+
+def _unusual_floats(text: str) -> bool:
+    """Whether the JSON ``text`` has a float in exponent form (json's, not msgspec's)."""
+    import re
+
+    # In indented JSON a number is alone on its line, after its key in an object.
+    number = r'^ *(?:"(?:[^"\\\n]|\\.)*": )?-?\d+(?:\.\d+)?[eE]'
+    return re.search(number, text, re.MULTILINE) is not None
