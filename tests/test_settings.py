@@ -30,9 +30,10 @@ def test_no_module_reads_the_environment_but_the_settings() -> None:
         for p in source.rglob("*.py")
         if "os.environ" in p.read_text() or "getenv" in p.read_text()
     )
-    # journal.py keeps its own fallback for callers that give no URL; reminders.py
-    # reads the system's TZ, not a setting of acupress.
-    assert readers == ["journal.py", "reminders.py", "settings.py"]
+    # journal.py keeps its own fallback for callers that give no URL; the others read
+    # the platform's variables, not settings of acupress: paths.py the XDG directories
+    # (as platformdirs does), reminders.py the system's TZ.
+    assert readers == ["journal.py", "paths.py", "reminders.py", "settings.py"]
 
 
 def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
