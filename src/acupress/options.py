@@ -153,8 +153,35 @@ class OneOf(click.ParamType[str]):
         return str(value)
 
 
+# Where click keeps the help option's value, clear of a parameter named "help".
+HELP_STORAGE = getattr(click.core, "_HELP_OPTION_STORAGE_NAME", "help")
+
+
+def show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
 class Command(click.Command):
     """A command that refuses stray words in acupress's words."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """click's help option, worded here: click looks its words up among the
+        translations on disk, which costs every command a millisecond at start-up."""
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._help_option is None:
+            self._help_option = click.Option(
+                [*names, HELP_STORAGE],
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                help="Show this message and exit.",
+                callback=show_help,
+            )
+        return self._help_option
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         allowed = ctx.allow_extra_args
