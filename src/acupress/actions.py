@@ -44,7 +44,9 @@ def load_protocol(name_or_path: str, atlas: Atlas) -> Protocol:
     return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), atlas)
 
 
-@dataclass(frozen=True, kw_only=True)
+# The records this module defines are read, never compared or printed: no generated
+# equality or repr, whose making is most of what defining a dataclass costs at start-up.
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Protocols:
     folder: Path  # where a person's own protocols go
     rows: list[dict[str, Any]]  # name, title, min_minutes, file, error (None when usable)
@@ -93,6 +95,8 @@ def decide(answers: Answers, atlas: Atlas) -> Decision:
 def combined(check: Decision | None, found: Progress) -> Decision | None:
     """Today's decision: the check's (None when not done today) together with the
     journal's standing flags (a professional to see, a session stopped today)."""
+    if not found.standing:
+        return check  # as today.decide has it, without loading the questions for it
     from acupress import safety, today
 
     return today.decide(check, found.flags, safety.default_screening())
@@ -279,7 +283,7 @@ def fitted_plan(
     )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class PlanNow:
     """The plan for now, or why there is none, with today's decision."""
 
@@ -322,7 +326,7 @@ def plan_now(
     return _fitted(app, chosen, profile, minutes, partner, decision)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class SessionNow(PlanNow):
     answers: Answers  # today's, kept with the session
 
@@ -572,7 +576,7 @@ def change_profile(
     return saved
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Edit:
     """What to change in a journal entry; None leaves a field as it is."""
 
@@ -631,7 +635,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Export:
     data: bytes
     sessions: int
@@ -675,7 +679,7 @@ def export_journal(
     return Export(data=text.encode("utf-8"), sessions=len(logs), what=what)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Imported:
     added: int
     present: int

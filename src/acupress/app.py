@@ -130,14 +130,15 @@ class App:
 
         today = self.today()
         db = self.journal_if_any()
-        if db is None:
-            return progress.analyse([], today, progress.default_rules())
-        version = db.version()
+        version = db.version() if db is not None else "no journal"
         key = (today, version)
         cached = self._progress
         if version is not None and cached is not None and cached[0] == key:
             return cached[1]
-        result = progress.from_journal(db, today)
+        if db is None:
+            result = progress.analyse([], today, progress.default_rules())
+        else:
+            result = progress.from_journal(db, today)
         self._progress = (key, result)
         return result
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 
-@dataclass(frozen=True, kw_only=True)
+# Read, never compared or printed: no generated equality or repr (their making is most
+# of what defining a dataclass costs, at every start-up).
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Setting:
     name: str
     env: str
@@ -55,7 +57,7 @@ def database_url() -> str:
     return given("database_url") or f"sqlite:///{paths.home() / 'journal.db'}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Current:
     """A setting with the value in force and where it came from."""
 

@@ -12,6 +12,7 @@ from acupress.options import Command, Whole, json_option, protocol_option
 
 if TYPE_CHECKING:
     from acupress.app import App
+    from acupress.safety import Answers
 
 
 @click.command(cls=Command)
@@ -36,15 +37,15 @@ def plan(
         acupress plan --minutes 15
         acupress plan --answers answers.json --partner --json
     """
-    from acupress.cli.check import read_answers
 
-    now = actions.plan_now(
-        app,
-        protocol_name,
-        minutes=minutes,
-        partner=partner,
-        answers=lambda: read_answers(app, answers_file) if answers_file is not None else None,
-    )
+    def given() -> Answers | None:
+        if answers_file is None:
+            return None
+        from acupress.cli.check import read_answers
+
+        return read_answers(app, answers_file)
+
+    now = actions.plan_now(app, protocol_name, minutes=minutes, partner=partner, answers=given)
     if now.refused and not as_json:
         from acupress import render
 
