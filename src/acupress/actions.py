@@ -48,6 +48,8 @@ def load_protocol(name_or_path: str, atlas: Atlas) -> Protocol:
 # equality or repr, whose making is most of what defining a dataclass costs at start-up.
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Protocols:
+    """Every protocol there is, and the folder where a person adds their own."""
+
     folder: Path  # where a person's own protocols go
     rows: list[dict[str, Any]]  # name, title, min_minutes, file, error (None when usable)
 
@@ -328,6 +330,8 @@ def plan_now(
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class SessionNow(PlanNow):
+    """What a guided session starts from: the plan for now, and the answers it keeps."""
+
     answers: Answers  # today's, kept with the session
 
 
@@ -637,6 +641,8 @@ def plural(n: int, word: str) -> str:
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Export:
+    """The journal exported: the file's bytes, how many sessions, and what it is."""
+
     data: bytes
     sessions: int
     what: str  # e.g. "CSV", "FHIR R4 Bundle of 12 pain observations"
@@ -681,6 +687,8 @@ def export_journal(
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Imported:
+    """What an import did: sessions added, sessions already there, and the profile."""
+
     added: int
     present: int
     profile: Literal["none_in_file", "restored", "kept"]

@@ -37,6 +37,8 @@ class Anchor:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Point:
+    """An acupressure point: its WHO location, how to find and press it, its cautions."""
+
     code: str
     pinyin: str
     hanzi: str
@@ -71,6 +73,8 @@ class Measure:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Atlas:
+    """The points of the routine, and the finger measures that find them."""
+
     point: tuple[Point, ...]
     measure: tuple[Measure, ...] = ()
     source_file: str = ""  # set on load, not read from the file

@@ -23,6 +23,8 @@ MINUTES_RANGE = (1, 240)
 
 @dataclass(frozen=True, kw_only=True)
 class Profile:
+    """A person's settings and what their last safety check found."""
+
     thumb_cm: float | None = None
     minutes: int | None = None
     partner: bool = False

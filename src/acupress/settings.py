@@ -14,6 +14,8 @@ from typing import Literal
 # of what defining a dataclass costs, at every start-up).
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Setting:
+    """A setting: its name, the variable that sets it, its default, what it does."""
+
     name: str
     env: str
     default: str  # in words, as the help and the README say it
