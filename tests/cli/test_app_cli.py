@@ -39,3 +39,15 @@ def test_the_check_is_kept_for_the_apps_today(
     later = MORNING + dt.timedelta(days=1)
     assert run("plan", "--json", now=later).json()["decision"] is None
     assert run("plan", "--json", now=MORNING).json()["decision"] == "go"
+
+
+def test_the_command_line_works_without_an_app_given(home: Path) -> None:
+    from click.testing import CliRunner
+
+    from acupress.cli import cli
+
+    done = CliRunner().invoke(cli, ["journal", "--json"])
+    assert (done.exit_code, done.output) == (0, "[]\n")
+    done = CliRunner().invoke(cli, ["plan", "--json", "--minutes", "20"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["budget_seconds"] == 1200

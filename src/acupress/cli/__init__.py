@@ -5,8 +5,10 @@ uses; every error a person can fix is handled here, once, as one sentence."""
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
@@ -161,7 +163,29 @@ NOTHING_READ = (
     "Nothing could be read: standard input is closed; give the answer as an option (see --help)."
 )
 
-pass_app = click.pass_obj  # a command's first argument: the App this run was given
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def pass_app(command: Callable[Concatenate[App, P], R]) -> Callable[P, R]:
+    """Give a command the App of this run as its first argument."""
+
+    def with_app(*args: P.args, **kwargs: P.kwargs) -> R:
+        return command(app_of(click.get_current_context()), *args, **kwargs)
+
+    return functools.update_wrapper(with_app, command)
+
+
+def app_of(ctx: click.Context) -> App:
+    """The App ``run`` gave this run; a caller of ``cli`` that gave none gets one on the
+    real clock, closed with the command."""
+    if ctx.obj is None:
+        from acupress.app import App
+
+        ctx.obj = App()
+        ctx.call_on_close(ctx.obj.close)
+    app: App = ctx.obj
+    return app
 
 
 def day_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:

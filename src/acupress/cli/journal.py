@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from acupress import actions
-from acupress.cli import day_range, emit_json, pass_app
+from acupress.cli import app_of, day_range, emit_json, pass_app
 from acupress.options import (
     Group,
     OneOf,
@@ -47,7 +47,7 @@ def journal(
     """
     if ctx.invoked_subcommand is not None:
         return
-    app: App = ctx.obj
+    app = app_of(ctx)
     first, end = day_range(since, until)
     logs = app.journal().sessions(first, end, last=last, with_steps=as_json)
     if as_json:
