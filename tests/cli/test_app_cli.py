@@ -51,3 +51,9 @@ def test_the_command_line_works_without_an_app_given(home: Path) -> None:
     done = CliRunner().invoke(cli, ["plan", "--json", "--minutes", "20"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["budget_seconds"] == 1200
+
+
+def test_a_note_too_long_is_refused_before_the_journal_is_made(run: Run, home: Path) -> None:
+    r = run("seen-professional", "--note", "x" * 2001)
+    assert (r.code, r.err) == (2, "Error: A note can be at most 2000 characters, not 2001.\n")
+    assert not (home / "journal.db").exists()

@@ -59,7 +59,8 @@ def seen_professional(app: App, note: str, as_json: bool) -> None:
     Example:
         acupress seen-professional --note "Dr Lee: carry on, gently"
     """
-    event = actions.seen_professional(note, app.now(), app.journal())
+    # The note is checked before the journal is opened (and made, for someone new).
+    event = actions.seen_professional(actions.check_note(note), app.now(), app.journal())
     if as_json:
         from acupress.records import event_json
 
