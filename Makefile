@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench mutate clean
+.PHONY: run test lint readme bench mutate clean
 
 $(BIN)/acupress: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/cog --check --check-fail-msg "run make readme" README.md
+
+# The README's command reference, generated from each command's --help.
+readme: $(VENV)/.test-deps
+	$(BIN)/cog -r README.md
 
 test: lint
 	$(BIN)/pytest -q

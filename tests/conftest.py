@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 
 from acupress import atlas, safety
+from acupress.app import App
 from acupress.cli import main
+from acupress.cli import run as run_command
 
 
 @pytest.fixture(autouse=True)
@@ -70,17 +73,21 @@ class Result:
 def run(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[..., Result]:
-    """Run the real entry point in-process, as the console script would."""
+    """Run the real entry point in-process, as the console script would; with ``now``, on
+    an app whose clock stands at that moment."""
 
     monkeypatch.setenv("COLUMNS", "200")  # a wide terminal, so lines are not wrapped
 
-    def invoke(*args: str, input: str | None = None) -> Result:
+    def invoke(*args: str, input: str | None = None, now: dt.datetime | None = None) -> Result:
         monkeypatch.setattr(sys, "argv", ["acupress", *args])
         monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
         capsys.readouterr()
         try:
-            main()
-            code = 0
+            if now is None:
+                main()
+                code = 0
+            else:
+                code = run_command(list(args), app=App(now=lambda: now))
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else 1
         captured = capsys.readouterr()

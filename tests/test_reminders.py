@@ -61,7 +61,7 @@ def test_days_are_read_in_any_spelling_and_kept_in_week_order(
 @pytest.mark.parametrize("text", ["mon,funday", "t", "mon,,x", ""])
 def test_a_bad_day_name_is_one_error_naming_it(text: str) -> None:
     with pytest.raises(AcupressError, match="--days"):
-        reminders.parse_days(text)
+        reminders.parse_days(text, "--days")
 
 
 def test_a_day_name_is_named_in_the_error() -> None:
@@ -72,7 +72,7 @@ def test_a_day_name_is_named_in_the_error() -> None:
 @pytest.mark.parametrize("text", ["25:00", "7h30", "07:60", "", "noon"])
 def test_a_bad_time_is_one_error_naming_it(text: str) -> None:
     with pytest.raises(AcupressError, match=f"--time must be a time like 07:30.*'{text}'"):
-        reminders.parse_time(text)
+        reminders.parse_time(text, "--time")
 
 
 def test_times_with_or_without_a_leading_zero() -> None:
@@ -82,7 +82,7 @@ def test_times_with_or_without_a_leading_zero() -> None:
 @pytest.mark.parametrize("name", ["Mars/Olympus", "a" * 300, "../../etc/passwd", ""])
 def test_an_unknown_zone_is_one_error(name: str) -> None:
     with pytest.raises(AcupressError) as e:
-        reminders.parse_zone(name)
+        reminders.parse_zone(name, "--tz")
     assert str(e.value) == f"--tz must be a time zone name like Europe/Paris, not '{name}'."
 
 

@@ -1,15 +1,19 @@
 """What a person does with acupress, as functions every front end calls: the command line
 and the web app both parse their input, call these, and show the result.
 
-Each function takes the moment it acts at (``today``, ``now``) as an argument, opens the
-journal or the profile only when it must, and raises AcupressError with one sentence
-when the request cannot be done."""
+Each function takes the moment it acts at (``today``, ``now``) as an argument, or the
+``App`` that has the clock, the content and the journal; it opens the journal or the
+profile only when it must, and raises AcupressError with one sentence when the request
+cannot be done. Nothing here knows the command line's flags: a caller names its own
+fields (``parse_day(text, "--date")``)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from acupress.errors import AcupressError
@@ -19,6 +23,7 @@ from acupress.records import NOTE_MAX as NOTE_MAX  # the web forms read it from 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from acupress.app import App
     from acupress.atlas import Atlas, Pressure
     from acupress.journal import Journal
     from acupress.profile import Profile
@@ -35,13 +40,43 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
 # --- protocols, today's check and the plan --------------------------------------------
 
 
-def load_protocol(name_or_path: str, book: Atlas) -> Protocol:
+def load_protocol(name_or_path: str, atlas: Atlas) -> Protocol:
     from acupress import paths, protocol
 
-    return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), book)
+    return protocol.load_file(protocol.resolve(name_or_path, paths.protocols_dir()), atlas)
 
 
-def saved_answers(book: Atlas, today: dt.date) -> Answers | None:
+# The records this module defines are read, never compared or printed: no generated
+# equality or repr, whose making is most of what defining a dataclass costs at start-up.
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class Protocols:
+    """Every protocol there is, and the folder where a person adds their own."""
+
+    folder: Path  # where a person's own protocols go
+    rows: list[dict[str, Any]]  # name, title, min_minutes, file, error (None when usable)
+
+
+def list_protocols(app: App) -> Protocols:
+    """Every protocol there is, with its title and shortest session, or, for a file
+    that cannot be used, what is wrong with it."""
+    from acupress import paths, protocol
+
+    rows: list[dict[str, Any]] = []
+    for name, path in app.protocols().items():
+        row: dict[str, Any] = {"name": name, "title": None, "min_minutes": None}
+        try:
+            p = protocol.load_file(path, app.atlas)
+            row |= {
+                "title": p.title,
+                "min_minutes": -(-protocol.minimum_seconds(p, app.atlas) // 60),
+            }
+        except AcupressError as e:
+            row["error"] = str(e)
+        rows.append(row | {"file": str(path), "error": row.get("error")})
+    return Protocols(folder=paths.protocols_dir(), rows=rows)
+
+
+def saved_answers(atlas: Atlas, today: dt.date) -> Answers | None:
     """The safety answers saved today, or None (no check today, or the questions changed
     since and it must be done again)."""
     from acupress import profile, safety
@@ -50,70 +85,95 @@ def saved_answers(book: Atlas, today: dt.date) -> Answers | None:
     if saved is None:
         return None
     try:
-        return safety.parse_answers(saved, safety.default_screening(), book)
+        return safety.parse_answers(saved, safety.default_screening(), atlas)
     except AcupressError:
         return None
 
 
-def decide(answers: Answers, book: Atlas) -> Decision:
+def decide(answers: Answers, atlas: Atlas) -> Decision:
     from acupress import safety
 
-    return safety.decide(answers, safety.default_screening(), book)
+    return safety.decide(answers, safety.default_screening(), atlas)
 
 
 def combined(check: Decision | None, found: Progress) -> Decision | None:
     """Today's decision: the check's (None when not done today) together with the
     journal's standing flags (a professional to see, a session stopped today)."""
+    if not found.standing:
+        return check  # as today.decide has it, without loading the questions for it
     from acupress import safety, today
 
     return today.decide(check, found.flags, safety.default_screening())
 
 
-def todays_decision(book: Atlas, today: dt.date, found: Progress | None = None) -> Decision | None:
+def todays_decision(atlas: Atlas, today: dt.date, found: Progress | None = None) -> Decision | None:
     """Today's decision from the check done today and the journal; None when the check
     has not been done today and nothing in the journal stops a session."""
-    answers = saved_answers(book, today)
-    check = None if answers is None else decide(answers, book)
+    answers = saved_answers(atlas, today)
+    check = None if answers is None else decide(answers, atlas)
     return combined(check, found if found is not None else progress_now(today))
 
 
-def record_check(answers: Answers, book: Atlas, today: dt.date) -> Decision:
+def record_check(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
     """Decide on today's answers and keep them (and what they found) for the day; returns
     the check's own decision (``combined`` adds the journal's)."""
     from acupress import profile, safety
 
-    decision = decide(answers, book)
+    decision = decide(answers, atlas)
     profile.save_check(safety.answers_to_json(answers), today, decision.rules)
     return decision
 
 
-def check_answers(answers: Answers, book: Atlas, today: dt.date) -> Decision:
+def check_answers(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
     """Keep today's answers, and return today's decision: the check's, with the journal's
     standing flags."""
-    decision = combined(record_check(answers, book, today), progress_now(today))
+    decision = combined(record_check(answers, atlas, today), progress_now(today))
     assert decision is not None
     return decision
 
 
-def check(raw: Any, book: Atlas, today: dt.date) -> tuple[Answers, Decision]:
+def check_now(app: App, answers: Answers) -> Decision:
+    """Keep today's answers, and return today's decision: the check's, with the journal's
+    standing flags."""
+    decision = combined(record_check(answers, app.atlas, app.today()), app.progress())
+    assert decision is not None
+    return decision
+
+
+def parse_answers(app: App, raw: Any) -> Answers:
+    """Answers by question id, each checked against its question."""
+    from acupress import safety
+
+    return safety.parse_answers(raw, app.screening, app.atlas)
+
+
+def answers_template(app: App) -> dict[str, dict[str, Any]]:
+    """An answers file to fill in: every question with its type and an empty answer."""
+    from acupress import safety
+
+    return safety.answers_template(app.screening, app.atlas)
+
+
+def check(raw: Any, atlas: Atlas, today: dt.date) -> tuple[Answers, Decision]:
     """The safety check from raw answers (a mapping of question id to answer)."""
     from acupress import safety
 
-    answers = safety.parse_answers(raw, safety.default_screening(), book)
-    return answers, check_answers(answers, book, today)
+    answers = safety.parse_answers(raw, safety.default_screening(), atlas)
+    return answers, check_answers(answers, atlas, today)
 
 
 def journal_exists() -> bool:
     """Whether there is a journal to read, without creating one (or importing SQL)."""
-    from acupress import paths
+    from acupress import paths, settings
 
-    return bool(os.environ.get("ACUPRESS_DATABASE_URL")) or (paths.home() / "journal.db").exists()
+    return bool(settings.given("database_url")) or (paths.home() / "journal.db").exists()
 
 
 def open_journal() -> Journal:
+    from acupress import settings
     from acupress.journal import Journal
 
-    return Journal()
+    return Journal(settings.database_url())
 
 
 def scratch_journal() -> Journal:
@@ -121,6 +181,32 @@ def scratch_journal() -> Journal:
     from acupress.journal import Journal
 
     return Journal("sqlite://")
+
+
+@contextlib.contextmanager
+def session_journal(app: App, kept: bool) -> Iterator[Journal]:
+    """Where a guided session is written: the journal when it is ``kept``, else a
+    journal in memory (a demonstration) gone at the end of the block."""
+    if kept:
+        yield app.journal()
+        return
+    with scratch_journal() as db:
+        yield db
+
+
+def demonstration_note(speed: float) -> str:
+    """What marks a sped-up session kept in the journal: its times are not real ones."""
+    return f"Demonstration at {speed:g} times the real speed: its times are compressed."
+
+
+@contextlib.contextmanager
+def _journal(opened: Callable[[], Journal] | None) -> Iterator[Journal]:
+    """The journal ``opened`` gives (kept open), else one opened for the block."""
+    if opened is not None:
+        yield opened()
+        return
+    with open_journal() as db:
+        yield db
 
 
 def progress_now(today: dt.date, db: Journal | None = None) -> Progress:
@@ -133,6 +219,12 @@ def progress_now(today: dt.date, db: Journal | None = None) -> Progress:
         return progress.analyse([], today, progress.default_rules())
     with open_journal() as db:
         return progress.from_journal(db, today)
+
+
+def journal_progress(app: App) -> Progress:
+    """The journal's progress today, the journal opened (and created) to read it."""
+    app.journal()
+    return app.progress()
 
 
 def adjustment(today: dt.date, db: Journal | None = None) -> Adjustment:
@@ -164,8 +256,8 @@ def seen_professional(note: str, now: dt.datetime, db: Journal | None = None) ->
 
 def fitted_plan(
     chosen: Protocol,
-    book: Atlas,
-    me: Profile,
+    atlas: Atlas,
+    profile: Profile,
     minutes: int | None,
     partner: bool | None,
     decision: Decision | None,
@@ -176,36 +268,137 @@ def fitted_plan(
 
     from acupress import protocol
 
-    with_partner = me.partner if partner is None else partner
-    if minutes is None and me.minutes is not None:
-        shortest = math.ceil(protocol.minimum_seconds(chosen, book, with_partner) / 60)
-        if me.minutes < shortest:
+    with_partner = profile.partner if partner is None else partner
+    if minutes is None and profile.minutes is not None:
+        shortest = math.ceil(protocol.minimum_seconds(chosen, atlas, with_partner) / 60)
+        if profile.minutes < shortest:
             raise AcupressError(
-                f"Your usual session length in your profile ({me.minutes} minutes) is shorter "
+                f"Your usual session length in your profile ({profile.minutes} minutes) is shorter "
                 f"than the shortest {chosen.name} session ({shortest} minutes): change it to "
                 f"{shortest} or more (acupress profile --minutes {shortest}, or Settings)."
             )
     return protocol.plan(
         chosen,
-        book,
-        minutes or me.minutes or chosen.default_minutes,
+        atlas,
+        minutes or profile.minutes or chosen.default_minutes,
         decision,
         partner=with_partner,
         adjustment=adjusted,
     )
 
 
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class PlanNow:
+    """The plan for now, or why there is none, with today's decision."""
+
+    protocol: Protocol
+    decision: Decision | None
+    fitted: Plan | AcupressError
+
+    @property
+    def refused(self) -> Decision | None:
+        """Today's decision when it rules a session out: shown before the refusal."""
+        d = self.decision
+        return d if d is not None and not d.session_allowed else None
+
+    def plan(self) -> Plan:
+        """The plan; raises why there is none."""
+        if isinstance(self.fitted, AcupressError):
+            raise self.fitted
+        return self.fitted
+
+
+def plan_now(
+    app: App,
+    protocol_name: str,
+    *,
+    minutes: int | None,
+    partner: bool | None,
+    answers: Callable[[], Answers | None],
+) -> PlanNow:
+    """The session to do now: the protocol fitted to the time (given, else the
+    profile's) and to today's decision, from the ``answers`` given (kept as today's
+    check) or those saved today, with the journal's flags and adjustment."""
+    chosen = app.protocol(protocol_name)
+    profile = app.profile()
+    found = app.progress()
+    given = answers()
+    if given is not None:
+        decision = combined(record_check(given, app.atlas, app.today()), found)
+    else:
+        decision = todays_decision(app.atlas, app.today(), found)
+    return _fitted(app, chosen, profile, minutes, partner, decision)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class SessionNow(PlanNow):
+    """What a guided session starts from: the plan for now, and the answers it keeps."""
+
+    answers: Answers  # today's, kept with the session
+
+
+def session_now(
+    app: App,
+    protocol_name: str,
+    *,
+    minutes: int | None,
+    partner: bool | None,
+    answers: Callable[[], Answers | None],
+    ask: Callable[[], Answers],
+) -> SessionNow:
+    """What a guided session starts from. A standing flag of the journal that stops
+    sessions refuses it before any question; otherwise today's answers (given, else
+    saved today, else asked through ``ask``) are kept for the day, and the plan is
+    fitted to the decision they make with the journal."""
+    chosen = app.protocol(protocol_name)
+    profile = app.profile()
+    found = app.progress()
+    stands = combined(None, found)
+    given: Answers | None = {}
+    decision = stands
+    if stands is None or stands.session_allowed:
+        given = answers()
+        if given is None:
+            given = saved_answers(app.atlas, app.today())
+        if given is None:
+            given = ask()
+        decision = combined(record_check(given, app.atlas, app.today()), found)
+    now = _fitted(app, chosen, profile, minutes, partner, decision)
+    return SessionNow(
+        protocol=now.protocol, decision=now.decision, fitted=now.fitted, answers=given or {}
+    )
+
+
+def _fitted(
+    app: App,
+    chosen: Protocol,
+    profile: Profile,
+    minutes: int | None,
+    partner: bool | None,
+    decision: Decision | None,
+) -> PlanNow:
+    try:
+        fitted: Plan | AcupressError = fitted_plan(
+            chosen, app.atlas, profile, minutes, partner, decision, app.progress().adjustment
+        )
+    except AcupressError as e:
+        fitted = e
+    return PlanNow(protocol=chosen, decision=decision, fitted=fitted)
+
+
 # --- the journal ----------------------------------------------------------------------
 
 
-def parse_day(text: str, what: str = "--date") -> dt.date:
+def parse_day(text: str, what: str) -> dt.date:
+    """A day written as 2026-03-01; ``what`` names the field in the message."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise AcupressError(f"{what} must be a date like 2026-03-01, not '{text}'.") from None
 
 
-def parse_clock_time(text: str, what: str = "--time") -> dt.time:
+def parse_clock_time(text: str, what: str) -> dt.time:
+    """A time written as 07:30; ``what`` names the field in the message."""
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
@@ -215,9 +408,9 @@ def parse_clock_time(text: str, what: str = "--time") -> dt.time:
 def parse_points(text: str) -> tuple[str, ...]:
     from acupress import atlas
 
-    book = atlas.default()
+    points = atlas.default()
     codes = [c for c in text.replace(" ", ",").split(",") if c]
-    return tuple(dict.fromkeys(book.get(c).code for c in codes))
+    return tuple(dict.fromkeys(points.get(c).code for c in codes))
 
 
 def parse_sensations(text: str) -> tuple[Sensation, ...]:
@@ -236,8 +429,10 @@ def parse_sensations(text: str) -> tuple[Sensation, ...]:
 
 
 def day_range(
-    since: dt.date | None, until: dt.date | None, names: tuple[str, str] = ("--from", "--to")
+    since: dt.date | None, until: dt.date | None, names: tuple[str, str] = ("from", "to")
 ) -> tuple[dt.date | None, dt.date | None]:
+    """The days from ``since`` to ``until`` (each optional), refused when reversed;
+    ``names`` are how the caller calls the two."""
     if since and until and since > until:
         raise AcupressError(f"{names[0]} {since} is after {names[1]} {until}: nothing could match.")
     return since, until
@@ -324,13 +519,13 @@ def check_minutes(minutes: int | None) -> int | None:
     return minutes
 
 
-def shortest_minutes(chosen: Protocol, book: Atlas) -> int:
+def shortest_minutes(chosen: Protocol, atlas: Atlas) -> int:
     """A protocol's shortest session in whole minutes, alone or with a partner."""
     import math
 
     from acupress import protocol
 
-    low = max(protocol.minimum_seconds(chosen, book, partner) for partner in (False, True))
+    low = max(protocol.minimum_seconds(chosen, atlas, partner) for partner in (False, True))
     return math.ceil(low / 60)
 
 
@@ -342,9 +537,9 @@ def check_usual_minutes(minutes: int | None, protocol_name: str = "low-back") ->
     if check_minutes(minutes) is None:
         return None
     assert minutes is not None
-    book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
-    shortest = shortest_minutes(chosen, book)
+    points = atlas.default()
+    chosen = load_protocol(protocol_name, points)
+    shortest = shortest_minutes(chosen, points)
     if minutes < shortest:
         raise AcupressError(
             f"The shortest {chosen.name} session is {shortest} minutes: give a usual session "
@@ -353,7 +548,41 @@ def check_usual_minutes(minutes: int | None, protocol_name: str = "low-back") ->
     return minutes
 
 
-@dataclass(frozen=True, kw_only=True)
+def store_session(db: Journal, log: SessionLog) -> SessionLog:
+    """Add a checked session to the journal; returns it as stored."""
+    return db.get(db.add(log))
+
+
+def change_profile(
+    app: App,
+    *,
+    thumb_cm: float | None = None,
+    minutes: int | None = None,
+    partner: bool | None = None,
+    sound: bool | None = None,
+    speech: bool | None = None,
+) -> Profile:
+    """The profile, with the changes given checked and saved (None leaves a field as
+    it is); returns it as saved."""
+    from dataclasses import replace
+
+    from acupress import profile
+
+    saved = app.profile()
+    changes: dict[str, Any] = {}
+    if thumb_cm is not None:
+        changes["thumb_cm"] = profile.check_thumb_cm(thumb_cm)
+    if minutes is not None:
+        changes["minutes"] = check_usual_minutes(minutes)
+    for name, value in (("partner", partner), ("sound", sound), ("speech", speech)):
+        if value is not None:
+            changes[name] = value
+    if changes:
+        saved = profile.update(lambda current: replace(current, **changes))
+    return saved
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Edit:
     """What to change in a journal entry; None leaves a field as it is."""
 
@@ -412,17 +641,24 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Export:
+    """The journal exported: the file's bytes, how many sessions, and what it is."""
+
     data: bytes
     sessions: int
     what: str  # e.g. "CSV", "FHIR R4 Bundle of 12 pain observations"
 
 
 def export_journal(
-    fmt: ExportFormat, since: dt.date | None, until: dt.date | None, now: dt.datetime
+    fmt: ExportFormat,
+    since: dt.date | None,
+    until: dt.date | None,
+    now: dt.datetime,
+    journal: Callable[[], Journal] | None = None,
 ) -> Export:
-    """The journal as CSV, a complete JSON backup, or a FHIR R4 Bundle."""
+    """The journal as CSV, a complete JSON backup, or a FHIR R4 Bundle. ``journal``
+    gives the journal to read (by default, one opened for it)."""
     import io
     import json
 
@@ -432,9 +668,9 @@ def export_journal(
         raise AcupressError(f"The export format must be csv, json or fhir, not '{fmt}'.")
     day_range(since, until)
     everything = fmt == "json"
-    me = profile.load() if everything and profile.profile_path().exists() else None
+    saved = profile.load() if everything and profile.profile_path().exists() else None
     count = 0
-    with open_journal() as db:
+    with _journal(journal) as db:
         happened = db.events(since, until) if everything else []
         rated = db.ratings(since, until) if fmt != "csv" else []
         tried = db.trials() if everything else []
@@ -453,7 +689,7 @@ def export_journal(
         elif fmt == "json":
             out = io.BytesIO()  # whose buffer becomes the bytes: the file is not held twice
             parts = exports.journal_json_parts(
-                logs(), me, now, events=happened, ratings=rated, trials=tried
+                logs(), saved, now, events=happened, ratings=rated, trials=tried
             )
             for part in parts:
                 out.write(part)
@@ -469,21 +705,31 @@ def export_journal(
     return Export(data=data, sessions=count, what=what)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Imported:
+    """What an import did: sessions added, sessions already there, and the profile."""
+
     added: int
     present: int
     profile: Literal["none_in_file", "restored", "kept"]
 
 
-def import_journal(data: bytes, name: str, restore_profile: bool, *, now: dt.datetime) -> Imported:
+def import_journal(
+    data: bytes,
+    name: str,
+    restore_profile: bool,
+    *,
+    now: dt.datetime,
+    journal: Callable[[], Journal] | None = None,
+) -> Imported:
     """Restore a JSON export; sessions already in the journal (by their uid) are skipped.
-    A bad file, or one bad session in it, is refused whole, before anything is written."""
+    A bad file, or one bad session in it, is refused whole, before anything is written.
+    ``journal`` gives the journal to restore into (by default, one opened for it)."""
     from acupress import atlas, exports, profile
 
     with exports.uncollected():
         backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
-        with open_journal() as db:
+        with _journal(journal) as db:
             added, present = db.import_sessions(
                 ((e.session, e.answers) for e in backup.entries),
                 backup.events,
@@ -509,15 +755,22 @@ def guide_html(protocol_name: str, thumb_cm: float | None) -> str:
     from acupress import atlas, equipment, safety
     from acupress.docs import guide as guides
 
-    book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
-    handout = guides.build(chosen, book, safety.default_screening(), equipment.default(), thumb_cm)
+    points = atlas.default()
+    chosen = load_protocol(protocol_name, points)
+    handout = guides.build(
+        chosen, points, safety.default_screening(), equipment.default(), thumb_cm
+    )
     return guides.render_html(handout)
 
 
-def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) -> tuple[str, int]:
+def report_html(
+    since: dt.date | None,
+    until: dt.date | None,
+    now: dt.datetime,
+    journal: Callable[[], Journal] | None = None,
+) -> tuple[str, int]:
     """The one-page progress report for a clinician, as HTML, and how many sessions it
-    covers."""
+    covers. ``journal`` gives the journal to read (by default, one opened for it)."""
     from acupress import progress
     from acupress.docs import report as reports
 
@@ -525,7 +778,7 @@ def report_html(since: dt.date | None, until: dt.date | None, now: dt.datetime) 
     if until is not None and until < EARLIEST_DAY:
         raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
     today = min(until, now.date()) if until else now.date()
-    with open_journal() as db:
+    with _journal(journal) as db:
         logs = db.sessions(since, until)
         # Of steps, the progress needs those of the newest session with an outcome, and
         # the report how many were done at each pressure.
@@ -565,8 +818,8 @@ def reminders_calendar(
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
     if start is not None:
         reminders.check_start(start, now.astimezone(chosen_zone).date())
-    book = atlas.default()
-    chosen = load_protocol(protocol_name, book)
+    points = atlas.default()
+    chosen = load_protocol(protocol_name, points)
     plan = reminders.schedule(
         at=at,
         days=days,
@@ -575,5 +828,5 @@ def reminders_calendar(
         zone=chosen_zone,
         rest_day=rest_day,
     )
-    points = [f"{code} {book.get(code).pinyin}" for code in chosen.points]
-    return reminders.calendar(plan, now=now, title=chosen.title, points=points), plan
+    named = [f"{code} {points.get(code).pinyin}" for code in chosen.points]
+    return reminders.calendar(plan, now=now, title=chosen.title, points=named), plan

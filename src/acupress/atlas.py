@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from acupress import contentfile
 from acupress.errors import NotFound
@@ -37,6 +37,8 @@ class Anchor:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Point:
+    """An acupressure point: its WHO location, how to find and press it, its cautions."""
+
     code: str
     pinyin: str
     hanzi: str
@@ -71,6 +73,8 @@ class Measure:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Atlas:
+    """The points of the routine, and the finger measures that find them."""
+
     point: tuple[Point, ...]
     measure: tuple[Measure, ...] = ()
     source_file: str = ""  # set on load, not read from the file
@@ -108,14 +112,14 @@ def unknown_point_message(code: str, known: tuple[str, ...]) -> str:
     return f"Unknown point '{shown}': {hint}"
 
 
-_CODE = re.compile(r"([A-Z]+)(\d+)")
+_CODE = r"([A-Z]+)(\d+)"  # compiled (and cached by re) when a code is not found
 
 
 def closest_codes(code: str, known: tuple[str, ...]) -> list[str]:
     """Points of the same meridian nearest by number (BL24 → BL23, BL25), else by spelling."""
-    m = _CODE.fullmatch(code)
+    m = re.fullmatch(_CODE, code)
     if m:
-        matches = (_CODE.fullmatch(c) for c in known)
+        matches = (re.fullmatch(_CODE, c) for c in known)
         same = sorted((abs(int(k[2]) - int(m[2])), k[0]) for k in matches if k and k[1] == m[1])
         if same:
             return [c for distance, c in same if distance <= same[0][0] + 1][:3]
@@ -172,6 +176,26 @@ _CUN = re.compile(r"(\d+(?:\.\d+)?)\s*(B-)?cun\b")
 def cun_to_cm(cun: float, thumb_cm: float) -> float:
     """1 finger-cun is the width of the thumb at its middle joint."""
     return cun * thumb_cm
+
+
+def point_json(point: Point, thumb_cm: float | None) -> dict[str, Any]:
+    """A point as JSON; with a thumb width, its distance from the midline in cm too."""
+    found: dict[str, Any] = as_loaded(point)
+    if thumb_cm is not None:
+        lateral = round(cun_to_cm(point.anchor.lateral_cun, thumb_cm), 1)
+        found["personal"] = {"thumb_cm": thumb_cm, "lateral_cm": lateral}
+    return found
+
+
+def as_loaded(value: Any) -> Any:
+    """Content as plain values: each record with the fields it was loaded with (one the
+    file leaves out, at its default, is left out here too), tuples as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        given = vars(value)
+        return {f.name: as_loaded(given[f.name]) for f in fields(value) if f.name in given}
+    if isinstance(value, tuple | list):
+        return [as_loaded(v) for v in value]
+    return value
 
 
 def personalise(text: str, thumb_cm: float | None) -> str:

@@ -25,8 +25,9 @@ from acupress.errors import AcupressError, ContentError
 
 T = TypeVar("T")
 
-_PATH = re.compile(r"^(?P<problem>.*?)(?: - at `(?P<where>\$[^`]*)`)?$", re.DOTALL)
-_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+# Patterns for error messages only: compiled (and cached by re) when one is made.
+_PATH = r"^(?P<problem>.*?)(?: - at `(?P<where>\$[^`]*)`)?$"
+_STEP = r"\.(\w+)|\[(\d+)\]"
 _ID_KEYS = ("code", "id", "name")
 
 
@@ -118,7 +119,7 @@ def unknown_field(raw: Any, tp: Any, where: str) -> tuple[str, str] | None:
 
 def content_error(path: Path, raw: Any, message: str) -> ContentError:
     """Turn a msgspec message (``Expected `int`, got `str` - at `$.point[1].x```) into ours."""
-    m = _PATH.match(message)
+    m = re.match(_PATH, message, re.DOTALL)
     assert m is not None  # the pattern matches any string
     problem = m["problem"].replace("`", "'")
     problem = problem[0].lower() + problem[1:] if problem else problem
@@ -141,7 +142,7 @@ def describe(raw: Any, where: str) -> tuple[str | None, str | None]:
     entry: str | None = None
     field: str | None = None
     table: str | None = None
-    for key, index in _STEP.findall(where):
+    for key, index in re.findall(_STEP, where):
         if key:
             if entry is not None and field is None:
                 field = key
@@ -169,9 +170,9 @@ def entry_label(table: str, index: int, item: Any) -> str:
 
 
 def cache_dir() -> Path:
-    import platformdirs
+    from acupress import paths
 
-    return Path(platformdirs.user_cache_dir("acupress", appauthor=False)) / "content"
+    return paths.platform_dir("cache") / "content"
 
 
 def _cache_key(path: Path, type_: type[Any], depends: tuple[Path, ...]) -> tuple[Any, ...] | None:
@@ -180,7 +181,7 @@ def _cache_key(path: Path, type_: type[Any], depends: tuple[Path, ...]) -> tuple
     try:
         source = str(path.resolve())
         files = (source, *map(str, depends), sys.modules[type_.__module__].__file__ or "")
-        stamps = tuple((os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files)
+        stamps = tuple((st.st_size, st.st_mtime_ns) for st in map(os.stat, files))
     except (OSError, KeyError):
         return None
     return (__version__, source, type_.__qualname__, stamps)

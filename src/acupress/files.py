@@ -1,6 +1,7 @@
 """Writing files, for both front ends: whole or not at all, under a lock where writers
 read, change and save the same file, and, for a file a person names with ``--out``,
-through a link, straight into a device or a pipe, and never over anything else."""
+through a link, straight into a device or a pipe, and never over anything else (or to
+standard output for ``-``), in the format its name tells."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import errno
 import fcntl
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +111,47 @@ def write_out(name: str, data: bytes, *, private: bool = False) -> None:
     else:
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a socket"
         raise AcupressError(f"{name} is {kind}, not a file: give --out a file name.")
+
+
+def write_output(name: str, data: bytes, *, private: bool = False) -> None:
+    """Write the file a person named (see ``write_out``), or standard output for '-',
+    the bytes as they are (a PDF is not text)."""
+    if name != "-":
+        write_out(name, data, private=private)
+        return
+    out = sys.stdout
+    if out is None:
+        return
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(data.decode("utf-8", "replace"))
+        out.flush()
+        return
+    out.flush()  # what was printed before comes first
+    binary.write(data)
+    binary.flush()
+
+
+def format_of(name: str, given: str | None, formats: dict[str, str], option: bool) -> str:
+    """The output format: as given with --format, else from the file's extension
+    (``formats`` maps extensions to formats, the preferred extension of each first)."""
+    choices = list(dict.fromkeys(formats.values()))
+    if given is not None:
+        if given.lower() not in choices:
+            raise AcupressError(f"--format must be {_either(choices)}, not '{given}'.")
+        return given.lower()
+    suffix = Path(name).suffix.lower()
+    if suffix not in formats:
+        preferred = [next(e for e, f in formats.items() if f == c) for c in choices]
+        raise AcupressError(
+            f"Cannot tell the format from '{name}': use a {_either(preferred)} file"
+            + (", or --format." if option else ".")
+        )
+    return formats[suffix]
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def folder_beside(name: str, ending: str) -> Path:

@@ -146,7 +146,9 @@ IMPORT_BATCH = 2000  # steps written at a time by an import
 
 
 def database_url() -> str:
-    return os.environ.get("ACUPRESS_DATABASE_URL") or f"sqlite:///{paths.home() / 'journal.db'}"
+    from acupress import settings
+
+    return settings.database_url()
 
 
 class Journal:

@@ -1,10 +1,12 @@
 """The command line's own words: option types that refuse a value in one sentence that
 says what to do, and click's complaints (a missing value, an unknown option or command,
-a stray argument) said the same way. The commands in ``cli`` are built from these."""
+a stray argument) said the same way; and the options several commands share. The
+commands in ``acupress.cli`` are built from these."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -151,8 +153,35 @@ class OneOf(click.ParamType[str]):
         return str(value)
 
 
+# Where click keeps the help option's value, clear of a parameter named "help".
+HELP_STORAGE = getattr(click.core, "_HELP_OPTION_STORAGE_NAME", "help")
+
+
+def show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
 class Command(click.Command):
     """A command that refuses stray words in acupress's words."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """click's help option, worded here: click looks its words up among the
+        translations on disk, which costs every command a millisecond at start-up."""
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._help_option is None:
+            self._help_option = click.Option(
+                [*names, HELP_STORAGE],
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                help="Show this message and exit.",
+                callback=show_help,
+            )
+        return self._help_option
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         allowed = ctx.allow_extra_args
@@ -197,3 +226,27 @@ class Group(Command, click.Group):
             hint = f"did you mean {close[0]}?" if close else f"see {where} --help."
             raise click.UsageError(f"{where} has no command '{shown(name)}': {hint}", ctx)
         return super().resolve_command(ctx, args)
+
+
+# --- options more than one command takes ----------------------------------------------
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+protocol_option = click.option(
+    "--protocol",
+    "protocol_name",
+    default="low-back",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A protocol name or a protocol file.",
+)
+
+
+def day_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from and --to: only the sessions between two days (each optional)."""
+    command = click.option(
+        "--to", "until", metavar="DATE", help="Only sessions on or before this day."
+    )(command)
+    return click.option(
+        "--from", "since", metavar="DATE", help="Only sessions on or after this day."
+    )(command)

@@ -1,20 +1,45 @@
-"""Where acupress keeps the user's files: ``ACUPRESS_HOME`` or the platform's data directory."""
+"""Where acupress keeps the user's files: the ``home`` setting (``ACUPRESS_HOME``) or the
+platform's data directory."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import Literal
 
+from acupress import settings
 from acupress.errors import AcupressError
 
 
 def home() -> Path:
-    env = os.environ.get("ACUPRESS_HOME")
-    if env:
-        return Path(env).expanduser()
+    given = settings.given("home")
+    if given:
+        return Path(given).expanduser()
+    return platform_dir("data")
+
+
+def platform_dir(kind: Literal["data", "cache"]) -> Path:
+    """The platform's user data or cache directory for acupress, as platformdirs finds
+    it. On Linux, in the usual case (an absolute HOME, and an XDG variable either unset
+    or absolute), it is worked out here as platformdirs does it there, which saves every
+    command importing it."""
+    variable, below = XDG[kind]
+    xdg = os.environ.get(variable, "")
+    home = os.environ.get("HOME", "")
+    usual = sys.platform == "linux" and "ANDROID_DATA" not in os.environ
+    if usual and os.path.isabs(xdg):
+        return Path(xdg, "acupress")
+    if usual and not xdg and os.path.isabs(home):
+        return Path(os.path.expanduser(below), "acupress")
     import platformdirs
 
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir("acupress", appauthor=False))
     return Path(platformdirs.user_data_dir("acupress", appauthor=False))
+
+
+XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "cache": ("XDG_CACHE_HOME", "~/.cache")}
 
 
 def protocols_dir() -> Path:

@@ -23,6 +23,8 @@ MINUTES_RANGE = (1, 240)
 
 @dataclass(frozen=True, kw_only=True)
 class Profile:
+    """A person's settings and what their last safety check found."""
+
     thumb_cm: float | None = None
     minutes: int | None = None
     partner: bool = False
@@ -159,9 +161,9 @@ def save(profile: Profile) -> None:
 def update(change: Callable[[Profile], Profile]) -> Profile:
     """Read the profile, change it and save it as one step; returns the profile saved."""
     with _changing():
-        me = change(load())
-        _write(profile_path(), asdict(me))
-    return me
+        changed = change(load())
+        _write(profile_path(), asdict(changed))
+    return changed
 
 
 def save_check(
@@ -172,8 +174,8 @@ def save_check(
     with _changing():
         _write(check_path(), {"date": today.isoformat(), "answers": answers})
         if conditions is not None:
-            me = replace(load(), conditions=conditions, checked_on=today.isoformat())
-            _write(profile_path(), asdict(me))
+            checked = replace(load(), conditions=conditions, checked_on=today.isoformat())
+            _write(profile_path(), asdict(checked))
 
 
 def todays_answers(today: dt.date) -> dict[str, Any] | None:

@@ -47,6 +47,8 @@ FlagDecision = Literal["see_clinician", "not_today"]
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class FlagText:
+    """The words and weight of a journal flag, as progress.toml gives them."""
+
     title: str
     advice: str
     source: str
@@ -57,6 +59,8 @@ class FlagText:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class GentleStart:
+    """How light pressure stays while someone is new: below this many sessions."""
+
     sessions_below: int
     pressure: Pressure
     reason: str
@@ -64,12 +68,16 @@ class GentleStart:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class AfterIncrease:
+    """How much shorter the next session is after one that left more pain."""
+
     time_factor: float
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Rules:
+    """The guide's rules for reading a journal, with their thresholds (progress.toml)."""
+
     baseline_sessions: int
     recent_days: int
     meaningful_points: float
@@ -137,6 +145,8 @@ def check(rules: Rules, path: Path) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class Flag:
+    """Something the journal shows that a person should know or act on."""
+
     id: FlagId
     title: str
     advice: str
@@ -187,6 +197,8 @@ class Change:
 
 @dataclass(frozen=True, kw_only=True)
 class Progress:
+    """The journal read by the rules: figures, flags and the next session's adjustment."""
+
     today: dt.date
     sessions: int
     days: int

@@ -23,6 +23,8 @@ MAX_MINUTES = 240
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Posture:
+    """A position for a step: alone, with a partner, and what replaces it when ruled out."""
+
     text: str
     partner: str = ""
     instead: str | None = None  # the posture to use when this one is ruled out
@@ -39,6 +41,8 @@ class InPosture:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Step:
+    """One step of a protocol: a point (or none), its posture, technique and time range."""
+
     number: int
     id: str
     title: str
@@ -78,17 +82,23 @@ class Tip:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Mistake:
+    """A common mistake the guide warns about."""
+
     text: str
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Trouble:
+    """A problem someone may meet, and what to do about it."""
+
     problem: str
     solution: str
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Protocol:
+    """A routine as data: its steps, postures, tips, mistakes, troubleshooting, claims."""
+
     name: str
     title: str
     summary: str
@@ -237,12 +247,16 @@ class PlannedStep:
 
 @dataclass(frozen=True, kw_only=True)
 class Omission:
+    """A point left out of today's plan, and why."""
+
     point: str
     reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
+    """The session to do now: its timed steps, what is left out, and notes."""
+
     protocol: str
     title: str
     partner: bool
@@ -269,6 +283,8 @@ class Adjustment:
 
 @dataclass(frozen=True, kw_only=True)
 class _Item:
+    """A step on one side, as planning orders and times it."""
+
     step: Step
     side: Side | None
 

@@ -53,8 +53,9 @@ class Schedule:
 # --- parsing what a person types ------------------------------------------------------
 
 
-def parse_days(text: str) -> tuple[Weekday, ...]:
-    """'mon,tue,sat' (or 'mo', 'monday', any case) as weekdays in week order."""
+def parse_days(text: str, what: str = "The days") -> tuple[Weekday, ...]:
+    """'mon,tue,sat' (or 'mo', 'monday', any case) as weekdays in week order; ``what``
+    names the field in the message."""
     chosen: set[Weekday] = set()
     for word in (w.strip().lower() for w in text.replace(" ", ",").split(",")):
         if not word:
@@ -62,11 +63,11 @@ def parse_days(text: str) -> tuple[Weekday, ...]:
         matches = [WEEK[i] for i, name in enumerate(DAY_NAMES) if _names_day(word, name)]
         if len(matches) != 1:
             raise AcupressError(
-                f"--days takes days of the week like mon,wed,fri; '{word}' is not one."
+                f"{what} takes days of the week like mon,wed,fri; '{word}' is not one."
             )
         chosen.add(matches[0])
     if not chosen:
-        raise AcupressError("--days needs at least one day of the week, e.g. mon,wed,fri.")
+        raise AcupressError(f"{what} needs at least one day of the week, e.g. mon,wed,fri.")
     return tuple(d for d in WEEK if d in chosen)
 
 
@@ -75,22 +76,23 @@ def _names_day(word: str, name: str) -> bool:
     return len(word) >= 2 and name.startswith(word)
 
 
-def parse_time(text: str) -> dt.time:
-    """'07:30' or '7:30' (24-hour clock)."""
+def parse_time(text: str, what: str = "The time") -> dt.time:
+    """'07:30' or '7:30' (24-hour clock); ``what`` names the field in the message."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise AcupressError(f"--time must be a time like 07:30 (24-hour clock), not '{text}'.")
+        raise AcupressError(f"{what} must be a time like 07:30 (24-hour clock), not '{text}'.")
     return dt.time(int(match[1]), int(match[2]))
 
 
-def parse_zone(name: str) -> ZoneInfo:
+def parse_zone(name: str, what: str = "The time zone") -> ZoneInfo:
+    """A time zone by its IANA name; ``what`` names the field in the message."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise AcupressError(
-            f"--tz must be a time zone name like Europe/Paris, not '{name}'."
+            f"{what} must be a time zone name like Europe/Paris, not '{name}'."
         ) from None
 
 

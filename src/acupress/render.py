@@ -1,5 +1,6 @@
 """Rich renderables for the terminal: the atlas, a decision, a plan. Imported only by the
-commands that draw, so ``acupress --help`` does not pay for rich."""
+commands that draw, so ``acupress --help`` does not pay for rich; and the atlas's views
+need no more than the atlas (planning is imported by the views that show a plan)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,20 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from acupress.atlas import Atlas, Point, cun_to_cm, personalise
-from acupress.protocol import minutes_seconds, side_words, warnings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from acupress.protocol import Plan, Protocol
     from acupress.records import SessionLog
     from acupress.safety import Decision, Question
+    from acupress.settings import Current
 
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides", "midline": "midline"}
 DECISION_STYLE = {
@@ -29,6 +31,17 @@ DECISION_STYLE = {
     "modified": "bold cyan",
     "go": "bold green",
 }
+
+
+def console() -> Console:
+    # Content is shown as written: no markup or emoji codes are read from it.
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def show(*renderables: RenderableType) -> None:
+    out = console()
+    for r in renderables:
+        out.print(r)
 
 
 def points_table(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
@@ -80,6 +93,8 @@ def measures(atlas: Atlas, thumb_cm: float | None) -> RenderableType:
 def point_panel(p: Point, thumb_cm: float | None) -> RenderableType:
     from rich.panel import Panel
 
+    from acupress.protocol import minutes_seconds
+
     def say(text: str) -> str:
         return personalise(text, thumb_cm)
 
@@ -102,6 +117,28 @@ def point_panel(p: Point, thumb_cm: float | None) -> RenderableType:
         body.add_row("Differs from the how-to", Text(p.guide_differs, style="yellow"))
     title = f"{p.code} {p.pinyin} {p.hanzi} — {p.english}"
     return Panel(body, title=title, title_align="left", border_style="cyan")
+
+
+def protocols_table(rows: Sequence[dict[str, Any]], folder: Path) -> RenderableType:
+    """The protocols, each with its title and shortest session, or what is wrong with it."""
+    table = Table(title=f"Protocols (add your own in {folder})", title_justify="left")
+    for col in ("name", "title", "from (min)", "file"):
+        table.add_column(col)
+    for r in rows:
+        title = Text(f"cannot be used: {r['error']}", style="red") if r["error"] else r["title"]
+        table.add_row(r["name"], title, str(r["min_minutes"] or "—"), r["file"])
+    return table
+
+
+def settings_table(found: Sequence[Current]) -> RenderableType:
+    """Each setting: its value now, where that came from, what it does."""
+    table = Table(title="Settings (each set by its environment variable)", title_justify="left")
+    for col in ("name", "value", "from", "what it does"):
+        table.add_column(col)
+    for c in found:
+        source = c.setting.env if c.source == "environment" else "default"
+        table.add_row(c.setting.name, c.value, source, c.setting.help)
+    return table
 
 
 def questions_table(questions: tuple[Question, ...]) -> RenderableType:
@@ -139,6 +176,8 @@ def decision_panel(d: Decision) -> RenderableType:
 
 
 def plan_view(plan: Plan) -> RenderableType:
+    from acupress.protocol import minutes_seconds
+
     who = " with a partner" if plan.partner else ""
     table = Table(
         title=f"{plan.title}{who}: {minutes_seconds(plan.total_seconds)} "
@@ -274,6 +313,8 @@ def session_screen(
 ) -> RenderableType:
     """The live screen of a guided session: what to do now, how long, what comes next."""
     from rich.panel import Panel
+
+    from acupress.protocol import minutes_seconds, side_words, warnings
 
     current = status.step
     step = next(s for s in protocol.steps if s.id == current.id)

@@ -27,6 +27,8 @@ Answers = dict[str, Answer]
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Question:
+    """A screening question: its id, type, words and the numbers it allows."""
+
     id: str
     type: QuestionType
     text: str
@@ -62,6 +64,8 @@ class Condition:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Rule:
+    """A safety rule: the answers it applies to, the decision it makes, and why."""
+
     id: str
     when: tuple[Condition, ...]
     decision: Level
@@ -78,12 +82,16 @@ class Rule:
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Outcome:
+    """The title and words of a decision."""
+
     title: str
     text: str
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Screening:
+    """The safety check as data: its questions, rules and the words of each decision."""
+
     question: tuple[Question, ...]
     rule: tuple[Rule, ...]
     decision: dict[Level, Outcome]  # every level but see_clinician, whose words ...
@@ -103,6 +111,8 @@ class Screening:
 
 @dataclass(frozen=True, kw_only=True)
 class Decision:
+    """What the check decides: whether a session may go ahead, and with what changes."""
+
     decision: Level
     title: str
     text: str

@@ -115,7 +115,10 @@ def commands() -> list[tuple[tuple[str, ...], click.Command]]:
         if isinstance(command, click.Group):
             if command.invoke_without_command:
                 found.append((words, command))
-            for name, sub in command.commands.items():
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None
                 walk((*words, name), sub)
         elif words != ("serve",):
             found.append((words, command))

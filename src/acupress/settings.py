@@ -1,0 +1,105 @@
+"""Every setting acupress reads from its environment, listed once: its name, the
+environment variable that sets it, its default and what it does. Code reads a setting
+through ``given`` (never ``os.environ`` itself), and ``acupress settings`` shows them all
+with where each value came from."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+
+# Read, never compared or printed: no generated equality or repr (their making is most
+# of what defining a dataclass costs, at every start-up).
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class Setting:
+    """A setting: its name, the variable that sets it, its default, what it does."""
+
+    name: str
+    env: str
+    default: str  # in words, as the help and the README say it
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        name="home",
+        env="ACUPRESS_HOME",
+        default="the platform's user data directory (~/.local/share/acupress on Linux)",
+        help="The data directory: journal, profile, today's answers, your protocols, the "
+        "web app's key.",
+    ),
+    Setting(
+        name="database_url",
+        env="ACUPRESS_DATABASE_URL",
+        default="journal.db in the data directory",
+        help="The journal's database, as an SQLAlchemy URL.",
+    ),
+    Setting(
+        name="debug",
+        env="ACUPRESS_DEBUG",
+        default="off",
+        help="Any value shows an unexpected error's traceback instead of one sentence.",
+    ),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def given(name: str) -> str | None:
+    """The value set in the environment for the setting ``name``, or None when it is
+    unset or empty (the default applies)."""
+    return os.environ.get(BY_NAME[name].env) or None
+
+
+def database_url() -> str:
+    """The journal's database: as set, else journal.db in the data directory."""
+    from acupress import paths
+
+    return given("database_url") or f"sqlite:///{paths.home() / 'journal.db'}"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class Current:
+    """A setting with the value in force and where it came from."""
+
+    setting: Setting
+    value: str
+    source: Literal["environment", "default"]
+
+
+def current() -> tuple[Current, ...]:
+    """Every setting with its value now (a default worked out as it would be used)."""
+    found = []
+    for s in SETTINGS:
+        value = given(s.name)
+        if value is None:
+            found.append(Current(setting=s, value=default(s.name), source="default"))
+        else:
+            found.append(Current(setting=s, value=value, source="environment"))
+    return tuple(found)
+
+
+def default(name: str) -> str:
+    """The value a setting has when its variable is not set, as it would be used."""
+    from acupress import paths
+
+    if name == "home":
+        return str(paths.home())
+    if name == "database_url":
+        return database_url()
+    return "off"
+
+
+def settings_json(found: tuple[Current, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "name": c.setting.name,
+            "value": c.value,
+            "source": c.source,
+            "env": c.setting.env,
+            "default": c.setting.default,
+            "help": c.setting.help,
+        }
+        for c in found
+    ]
