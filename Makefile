@@ -3,17 +3,43 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint readme bench mutate clean
+.PHONY: run test lint readme bench mutate lock upgrade clean
 
-$(BIN)/acupress: pyproject.toml
+# What is installed comes from the lock files in requirements/ (exact versions, with
+# hashes), made from pyproject.toml by `make lock`; `pip check` then says if pyproject.toml
+# asks for something the lock does not have yet.
+LOCKED = $(BIN)/pip install --quiet --require-hashes --no-deps -r
+STALE = the lock files in requirements/ are older than pyproject.toml's dependencies: run make lock
+
+$(BIN)/acupress: pyproject.toml requirements/run.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(LOCKED) requirements/run.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(STALE)"; exit 1; }
 	touch $@
 
-$(VENV)/.test-deps: $(BIN)/acupress
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-deps: $(BIN)/acupress requirements/test.txt
+	$(LOCKED) requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e '.[test]'
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(STALE)"; exit 1; }
 	touch $@
+
+$(VENV)/.lock-deps: $(BIN)/acupress
+	$(BIN)/pip install --quiet 'pip-tools>=7.4'
+	touch $@
+
+# The lock files, remade from pyproject.toml: `make lock` after changing a dependency
+# (versions already locked stay), `make upgrade` to move everything to the newest versions
+# pyproject.toml allows, and run the whole suite on them.
+COMPILE = $(BIN)/pip-compile --quiet --all-build-deps --generate-hashes --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.lock-deps
+	$(COMPILE) $(UPGRADE) --extra test -o requirements/test.txt pyproject.toml
+	$(COMPILE) -c requirements/test.txt -o requirements/run.txt pyproject.toml
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+	$(MAKE) test
 
 $(VENV)/.mutate-deps: $(VENV)/.test-deps
 	$(BIN)/pip install --quiet -e '.[mutate]'
