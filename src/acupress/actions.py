@@ -272,10 +272,14 @@ def fitted_plan(
     if minutes is None and profile.minutes is not None:
         shortest = math.ceil(protocol.minimum_seconds(chosen, atlas, with_partner) / 60)
         if profile.minutes < shortest:
+            too_short = (
+                f"Your usual session length ({profile.minutes} minutes) is shorter than the "
+                f"shortest {chosen.name} session ({shortest} minutes): change it to {shortest} "
+                "or more"
+            )
             raise AcupressError(
-                f"Your usual session length in your profile ({profile.minutes} minutes) is shorter "
-                f"than the shortest {chosen.name} session ({shortest} minutes): change it to "
-                f"{shortest} or more (acupress profile --minutes {shortest}, or Settings)."
+                f"{too_short} (acupress profile --minutes {shortest}).",
+                web=f"{too_short} in Settings.",
             )
     return protocol.plan(
         chosen,
@@ -750,15 +754,16 @@ def import_journal(
     return Imported(added=added, present=present, profile=outcome)
 
 
-def guide_html(protocol_name: str, thumb_cm: float | None) -> str:
-    """The printable guide of a protocol, as HTML (print it, or turn it into a PDF)."""
+def guide_html(protocol_name: str, thumb_cm: float | None, *, for_web: bool = False) -> str:
+    """The printable guide of a protocol, as HTML (print it, or turn it into a PDF);
+    ``for_web`` when the web app serves it."""
     from acupress import atlas, equipment, safety
     from acupress.docs import guide as guides
 
     points = atlas.default()
     chosen = load_protocol(protocol_name, points)
     handout = guides.build(
-        chosen, points, safety.default_screening(), equipment.default(), thumb_cm
+        chosen, points, safety.default_screening(), equipment.default(), thumb_cm, for_web=for_web
     )
     return guides.render_html(handout)
 

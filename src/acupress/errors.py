@@ -4,10 +4,20 @@
 class AcupressError(Exception):
     """A user-facing error: bad input, a broken file, a refused request.
 
-    The CLI prints the message alone (no traceback) and exits with ``exit_code``.
+    The CLI prints the message alone (no traceback) and exits with ``exit_code``. When
+    the way to fix it differs between the front ends (a command in the terminal, a page
+    on the web), ``web`` is the web's wording; the message is the terminal's.
     """
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, web: str | None = None) -> None:
+        super().__init__(message)
+        self.web = web
+
+    def on_web(self) -> str:
+        """The sentence the web shows."""
+        return self.web if self.web is not None else str(self)
 
 
 class ContentError(AcupressError):

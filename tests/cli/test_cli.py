@@ -374,9 +374,8 @@ def test_a_too_short_session_length_saved_earlier_is_named_as_the_profiles(
     r = run("plan")
     assert r.code == 2
     assert r.err == (
-        "Error: Your usual session length in your profile (10 minutes) is shorter than the "
-        "shortest low-back session (14 minutes): change it to 14 or more "
-        "(acupress profile --minutes 14, or Settings).\n"
+        "Error: Your usual session length (10 minutes) is shorter than the shortest "
+        "low-back session (14 minutes): change it to 14 or more (acupress profile --minutes 14).\n"
     )
     assert run("plan", "--minutes", "20").code == 0
 

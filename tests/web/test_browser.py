@@ -428,6 +428,7 @@ VIEWS = [
     View("points", "/points"),
     View("journal", "/journal", with_data),
     View("journal-edit", "/journal/1/edit", with_data),
+    View("journal-delete", "/journal/1/delete", with_data),
     View("progress", "/progress", with_data),
     View("take-away", "/take-away"),
     View("settings", "/settings"),

@@ -286,8 +286,15 @@ def test_journal_edit_and_delete_through_forms(client: TestClient) -> None:
     assert (s.pain_before, s.pain_after, s.day.isoformat()) == (7, 2, "2026-02-28")
     bad = post(client, "/journal/1/edit", {"day": "2026-02-28", "pain_before": "99"})
     assert bad.status_code == 400
+    assert 'href="/journal/1/delete"' in client.get("/journal").text
+    asked = client.get("/journal/1/delete")  # asks first, and asking deletes nothing
+    assert asked.status_code == 200
+    assert "Saturday 28 February 2026 at 08:15, pain 7 → 2" in asked.text
+    assert "This cannot be undone." in asked.text
+    assert client.get("/journal/1/edit").status_code == 200
     assert post(client, "/journal/1/delete", {}).status_code == 303
     assert client.get("/journal/1/edit").status_code == 404
+    assert client.get("/journal/1/delete").status_code == 404
 
 
 def test_deleting_a_running_session_is_refused_with_a_page(client: TestClient) -> None:
@@ -424,3 +431,15 @@ def test_the_session_page_shows_a_rest_day_and_offers_to_go_on_anyway(
     assert "Today is a rest day" in page
     assert 'name="on_rest_day" value="yes"' in page and "Start a session anyway" in page
     assert "Do a session anyway" in client.get("/").text
+
+
+def test_web_texts_name_no_terminal_command(client: TestClient) -> None:
+    """The guide and the pages the web serves tell a person what to do on the web, not
+    which command to type in a terminal."""
+    guide = client.get("/api/guide.html").text
+    assert "Measure your thumb width to see every distance in cm (give it in Settings)." in guide
+    for path in ("/", "/check", "/points", "/journal", "/progress", "/settings", "/take-away"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert not re.search(r"acupress [a-z]+ --|`acupress ", page.text), path
+    assert "acupress profile" not in guide and "acupress chart" not in guide

@@ -308,7 +308,10 @@ def test_journal_on_a_phone_shows_each_session_whole(serve: Serve, new_page: New
     journal = next(v for v in VIEWS if v.name == "journal")
     page, _ = show(journal, serve, new_page, width=320, height=700)
     newest = page.locator("table.journal tbody tr").first
-    for part in (newest.get_by_text("stopped: no time (the bus)"), newest.locator("button")):
+    for part in (
+        newest.get_by_text("stopped: no time (the bus)"),
+        newest.get_by_role("link", name="Delete session"),
+    ):
         box = part.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
     expect(page.locator("table.journal thead th").first).not_to_be_in_viewport()

@@ -55,3 +55,17 @@ def test_the_settings_form_refuses_it_and_keeps_what_was_saved(
     assert page.status_code == 400
     assert TOO_SHORT in page.text
     assert (home / "profile.json").read_text() == saved
+
+
+def test_a_profile_too_short_from_elsewhere_is_fixed_in_settings_not_a_command(
+    client: TestClient, home: Path
+) -> None:
+    """A usual length saved before the routine grew (or by hand) stops planning; the web
+    says where to change it on the web, not which terminal command to type."""
+    (home / "profile.json").write_text('{"minutes": 10}')
+    refused = client.get("/api/plan")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "Your usual session length (10 minutes) is shorter than the shortest "
+        "low-back session (14 minutes): change it to 14 or more in Settings."
+    }

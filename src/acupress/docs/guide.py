@@ -129,6 +129,7 @@ class Guide:
     troubleshooting: tuple[Trouble, ...]
     differences: tuple[Difference, ...]
     sources: tuple[str, ...]
+    for_web: bool = False  # served by the web app: say where the thumb width is set there
 
     @property
     def personalised(self) -> bool:
@@ -144,9 +145,12 @@ def build(
     screening: Screening,
     equipment: Equipment,
     thumb_cm: float | None = None,
+    *,
+    for_web: bool = False,
 ) -> Guide:
     """Everything the handout says, from the protocol, the atlas, the safety rules and the
-    equipment list; distances in cun also in cm when the thumb width is known."""
+    equipment list; distances in cun also in cm when the thumb width is known. A guide
+    ``for_web`` tells how to give the thumb width on the web rather than in a terminal."""
     from acupress import charts
     from acupress.charts.draw import where
     from acupress.protocol import MAX_MINUTES, minimum_seconds, plan, warnings
@@ -195,6 +199,7 @@ def build(
         protocol=protocol.name,
         minutes=(-(-low // 60), high // 60),
         thumb_cm=thumb_cm,
+        for_web=for_web,
         overview=charts.protocol_chart(
             protocol, atlas, "body", thumb_cm, chart_id="chart-overview"
         ),

@@ -103,7 +103,7 @@ async def handle_exception(request: Request, e: Exception) -> Response:
 def problem(request: Request, e: Exception) -> tuple[int, str]:
     """The status and the sentence that answer ``e``."""
     if isinstance(e, AcupressError):
-        return status_of(e), str(e)
+        return status_of(e), e.on_web()
     if isinstance(e, StarletteHTTPException):
         detail = e.detail if isinstance(e.detail, str) else "The request was refused."
         if e.status_code == 404 and detail == "Not Found":

@@ -119,7 +119,7 @@ async def seen_professional(request: Request) -> Response:
     try:
         service.seen_professional(ctx, field(form, "note"))
     except AcupressError as e:
-        return page(request, "home.html", 400, today=service.today(ctx), error=str(e))
+        return page(request, "home.html", 400, today=service.today(ctx), error=e.on_web())
     return RedirectResponse("/?done=seen", status_code=303)
 
 
@@ -185,7 +185,7 @@ async def check_post(request: Request) -> Response:
                 raw[q.id] = [c for c in form.getlist(q.id) if isinstance(c, str) and c]
         decision = service.check(ctx, raw)
     except AcupressError as e:
-        return check_page(request, ctx, 400, decision=None, error=str(e), given=given)
+        return check_page(request, ctx, 400, decision=None, error=e.on_web(), given=given)
     return check_page(request, ctx, decision=decision, given=given, just_checked=True)
 
 
@@ -232,7 +232,7 @@ def journal_page(request: Request) -> Response:
             request,
             "journal.html",
             400,
-            error=str(e),
+            error=e.on_web(),
             sessions=[],
             points=ctx.book.points,
             today=ctx.today(),
@@ -279,7 +279,7 @@ async def journal_add(request: Request) -> Response:
         service.add_session(ctx, manual_from(form))
     except AcupressError as e:
         values = journal_values(ctx, request)
-        return page(request, "journal.html", 400, error=str(e), given=dict(form), **values)
+        return page(request, "journal.html", 400, error=e.on_web(), given=dict(form), **values)
     return RedirectResponse("/journal?done=added", status_code=303)
 
 
@@ -328,8 +328,16 @@ async def journal_edit(request: Request, session_id: SessionId) -> Response:
         service.edit_session(ctx, session_id, edit)
     except AcupressError as e:
         entry = service.entry_to_edit(ctx, session_id)
-        return edit_page(request, ctx, entry, 400, error=str(e))
+        return edit_page(request, ctx, entry, 400, error=e.on_web())
     return RedirectResponse("/journal?done=edited", status_code=303)
+
+
+@router.get("/journal/{session_id}/delete", response_class=HTMLResponse)
+def journal_delete_form(request: Request, session_id: SessionId) -> Response:
+    """Ask before deleting: what the session was, and that it cannot be undone."""
+    ctx = ctx_of(request)
+    entry = service.entry_to_edit(ctx, session_id)
+    return page(request, "delete.html", s=entry.session, local=entry.local)
 
 
 @router.post("/journal/{session_id}/delete")
@@ -375,7 +383,7 @@ async def take_away_import(request: Request) -> Response:
         restore = field(form, "restore_profile") == "on"
         done = service.import_file(ctx_of(request), data, upload.filename, restore)
     except AcupressError as e:
-        return page(request, "take_away.html", 400, imported=None, error=str(e))
+        return page(request, "take_away.html", 400, imported=None, error=e.on_web())
     return page(request, "take_away.html", imported=done)
 
 
@@ -420,6 +428,6 @@ async def settings_post(request: Request) -> Response:
             speech=field(form, "speech") == "on",
         )
     except AcupressError as e:
-        return page(request, "settings.html", 400, s=service.settings(ctx), error=str(e))
+        return page(request, "settings.html", 400, s=service.settings(ctx), error=e.on_web())
     service.save_settings(ctx, given)
     return RedirectResponse("/settings?done=settings", status_code=303)

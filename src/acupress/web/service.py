@@ -422,7 +422,7 @@ def export(
 
 def guide(ctx: Context, fmt: Literal["html", "pdf"]) -> File:
     """The printable guide, with the charts (and distances in cm when known)."""
-    html = actions.guide_html("low-back", ctx.profile().thumb_cm)
+    html = actions.guide_html("low-back", ctx.profile().thumb_cm, for_web=True)
     return document(html, fmt, "acupress-guide.pdf")
 
 
