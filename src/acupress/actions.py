@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -647,7 +647,8 @@ def plural(n: int, word: str) -> str:
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Export:
-    """The journal exported: the file's bytes, how many sessions, and what it is."""
+    """The journal exported: the file's bytes (none when they were given to ``write``),
+    how many sessions, and what it is."""
 
     data: bytes
     sessions: int
@@ -660,12 +661,13 @@ def export_journal(
     until: dt.date | None,
     now: dt.datetime,
     journal: Callable[[], Journal] | None = None,
+    *,
+    write: Callable[[Iterable[bytes]], None] | None = None,
 ) -> Export:
     """The journal as CSV, a complete JSON backup, or a FHIR R4 Bundle. ``journal``
-    gives the journal to read (by default, one opened for it)."""
-    import io
-    import json
-
+    gives the journal to read (by default, one opened for it). With ``write``, the file
+    is handed to it a part at a time, a session at a time from the journal, so that a
+    long journal is never in memory whole; without, the bytes are returned."""
     from acupress import exports, profile
 
     if fmt not in EXPORT_FORMATS:
@@ -673,7 +675,8 @@ def export_journal(
     day_range(since, until)
     everything = fmt == "json"
     saved = profile.load() if everything and profile.profile_path().exists() else None
-    count = 0
+    count = observations = 0
+    kept: list[bytes] = []
     with _journal(journal) as db:
         happened = db.events(since, until) if everything else []
         rated = db.ratings(since, until) if fmt != "csv" else []
@@ -681,32 +684,31 @@ def export_journal(
 
         def logs() -> Iterator[exports.Entry]:
             # One session at a time, from the journal to the file.
-            nonlocal count
+            nonlocal count, observations
             for s, answers in db.entries(
                 since, until, with_steps=everything, with_answers=everything
             ):
                 count += 1
+                observations += (s.pain_before is not None) + (s.pain_after is not None)
                 yield exports.Entry(session=s, answers=answers)
 
         if fmt == "csv":
-            data, what = exports.csv_text(e.session for e in logs()).encode("utf-8"), "CSV"
+            parts = exports.csv_parts(e.session for e in logs())
         elif fmt == "json":
-            out = io.BytesIO()  # whose buffer becomes the bytes: the file is not held twice
             parts = exports.journal_json_parts(
                 logs(), saved, now, events=happened, ratings=rated, trials=tried
             )
-            for part in parts:
-                out.write(part)
-            data = out.getvalue()
-            what = "JSON, for acupress import"
         else:
-            bundle = exports.fhir_bundle((e.session for e in logs()), ratings=rated)
-            observations = len(bundle.get("entry", [])) - len(rated)
-            data = json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8")
-            what = f"FHIR R4 Bundle of {plural(observations, 'pain observation')}" + (
-                f" and {plural(len(rated), 'daily rating')}" if rated else ""
-            )
-    return Export(data=data, sessions=count, what=what)
+            parts = exports.fhir_parts((e.session for e in logs()), ratings=rated)
+        (write or kept.extend)(parts)
+    if fmt == "csv":
+        what = "CSV"
+    elif fmt == "json":
+        what = "JSON, for acupress import"
+    else:
+        what = f"FHIR R4 Bundle of {plural(observations, 'pain observation')}"
+        what += f" and {plural(len(rated), 'daily rating')}" if rated else ""
+    return Export(data=b"".join(kept), sessions=count, what=what)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)

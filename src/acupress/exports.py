@@ -104,10 +104,22 @@ CSV_HEADER = (
 def csv_text(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> str:
     """One row per session, dates and times in the local zone (``tz``, else the
     computer's), for a spreadsheet."""
+    return b"".join(csv_parts(sessions, tz)).decode("utf-8")
+
+
+CSV_ROWS_PER_PART = 500
+
+
+def csv_parts(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> Iterator[bytes]:
+    """``csv_text`` in UTF-8, some rows at a time."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for s in sessions:
+    for n, s in enumerate(sessions, 1):
+        if n % CSV_ROWS_PER_PART == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
         local = s.started_at.astimezone(tz)
         writer.writerow(
             (
@@ -126,7 +138,7 @@ def csv_text(sessions: Iterable[SessionLog], tz: dt.tzinfo | None = None) -> str
                 _text(s.note),
             )
         )
-    return out.getvalue()
+    yield out.getvalue().encode("utf-8")
 
 
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) would
@@ -648,36 +660,50 @@ def fhir_bundle(
     tz: dt.tzinfo | None = None,
     ratings: Iterable[DailyRating] = (),
 ) -> dict[str, Any]:
-    """A FHIR R4 Bundle (type collection) of pain Observations: one before and one after
-    each session, for the scores it has, and one per daily PEG rating (its score, with
-    its three answers as components); validated with fhir.resources (R4B, whose Bundle
-    and Observation are R4's)."""
-    from fhir.resources.R4B.bundle import Bundle
+    """``fhir_parts`` read back: the Bundle as a dict."""
+    bundle: dict[str, Any] = json.loads(b"".join(fhir_parts(sessions, tz, ratings)))
+    return bundle
 
-    entries = [
-        {"fullUrl": f"urn:uuid:{rating_observation_id(r)}", "resource": _peg_observation(r, tz)}
-        for r in ratings
-    ]
-    for s in sessions:
-        scores: tuple[tuple[When, int | None, dt.datetime], ...] = (
-            ("before", s.pain_before, s.started_at),
-            ("after", s.pain_after, _ended(s)),
-        )
-        for moment, score, at in scores:
-            if score is None:
-                continue
-            ident = observation_id(s, moment)
-            entries.append(
-                {
-                    "fullUrl": f"urn:uuid:{ident}",
-                    "resource": _observation(s, moment, score, at, ident, tz),
-                }
+
+def fhir_parts(
+    sessions: Iterable[SessionLog],
+    tz: dt.tzinfo | None = None,
+    ratings: Iterable[DailyRating] = (),
+) -> Iterator[bytes]:
+    """A FHIR R4 Bundle (type collection) of pain Observations, as indented JSON in UTF-8,
+    an observation at a time: one before and one after each session, for the scores it
+    has, and one per daily PEG rating (its score, with its three answers as components).
+    Each Observation is validated with fhir.resources (R4B, whose Bundle and Observation
+    are R4's) before it is written."""
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.observation import Observation
+
+    Bundle.model_validate({"resourceType": "Bundle", "type": "collection"})
+
+    def entry(ident: uuid.UUID, resource: dict[str, Any]) -> bytes:
+        Observation.model_validate(resource)
+        encoded = msgspec.json.encode({"fullUrl": f"urn:uuid:{ident}", "resource": resource})
+        return msgspec.json.format(encoded, indent=2).replace(b"\n", b"\n    ")
+
+    def entries() -> Iterator[bytes]:
+        for r in ratings:
+            yield entry(rating_observation_id(r), _peg_observation(r, tz))
+        for s in sessions:
+            scores: tuple[tuple[When, int | None, dt.datetime], ...] = (
+                ("before", s.pain_before, s.started_at),
+                ("after", s.pain_after, _ended(s)),
             )
-    bundle = Bundle.model_validate(
-        {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    )
-    dumped: dict[str, Any] = json.loads(bundle.model_dump_json(exclude_none=True))
-    return dumped
+            for moment, score, at in scores:
+                if score is not None:
+                    ident = observation_id(s, moment)
+                    yield entry(ident, _observation(s, moment, score, at, ident, tz))
+
+    yield b'{\n  "resourceType": "Bundle",\n  "type": "collection"'
+    first = True
+    for part in entries():
+        yield (b',\n  "entry": [\n    ' if first else b",\n    ") + part
+        first = False
+    yield b"\n}" if first else b"\n  ]\n}"
 
 
 # The daily PEG rating. No LOINC code was found for the PEG scale's score or for its
@@ -735,7 +761,7 @@ def _peg_observation(r: DailyRating, tz: dt.tzinfo | None) -> dict[str, Any]:
 
 
 def fhir_json(sessions: Sequence[SessionLog], tz: dt.tzinfo | None = None) -> str:
-    return json.dumps(fhir_bundle(sessions, tz), indent=2, ensure_ascii=False)
+    return b"".join(fhir_parts(sessions, tz)).decode("utf-8")
 
 
 def _ended(s: SessionLog) -> dt.datetime:

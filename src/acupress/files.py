@@ -11,18 +11,27 @@ import fcntl
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from acupress.errors import AcupressError
 
 PRIVATE = 0o600
 
+# What is written: the bytes, or the bytes a part at a time (a long export streams from
+# the journal to the file, so it need not be in memory at once).
+Data = bytes | Iterable[bytes]
 
-def write_atomic(path: Path, data: bytes, mode: int = PRIVATE, name: str | None = None) -> None:
+
+def _parts(data: Data) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
+
+
+def write_atomic(path: Path, data: Data, mode: int = PRIVATE, name: str | None = None) -> None:
     """Replace the regular file ``path`` with ``data``: a reader sees the old file or the
-    new one, never a part. A failed write leaves the old file as it was and no temporary
-    file behind. ``name`` is how errors show the file (default: ``path``)."""
+    new one, never a part. A failed write (the disk, or whatever makes the parts of
+    ``data`` failing) leaves the old file as it was and no temporary file behind. ``name``
+    is how errors show the file (default: ``path``)."""
     import tempfile  # here, not above: it costs every command's start-up a few ms
 
     try:
@@ -31,7 +40,8 @@ def write_atomic(path: Path, data: bytes, mode: int = PRIVATE, name: str | None 
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                for part in _parts(data):
+                    f.write(part)
                 f.flush()
                 os.fchmod(f.fileno(), mode)
                 os.fsync(f.fileno())
@@ -83,7 +93,7 @@ def named(name: str) -> Path:
         ) from None
 
 
-def write_out(name: str, data: bytes, *, private: bool = False) -> None:
+def write_out(name: str, data: Data, *, private: bool = False) -> None:
     """Write the file a person named with ``--out``. A regular file (or a new one) is
     replaced whole; a link is followed to its file and stays; a device or a named pipe
     is written straight into, as the shell's ``>`` would; anything else is refused.
@@ -113,7 +123,7 @@ def write_out(name: str, data: bytes, *, private: bool = False) -> None:
         raise AcupressError(f"{name} is {kind}, not a file: give --out a file name.")
 
 
-def write_output(name: str, data: bytes, *, private: bool = False) -> None:
+def write_output(name: str, data: Data, *, private: bool = False) -> None:
     """Write the file a person named (see ``write_out``), or standard output for '-',
     the bytes as they are (a PDF is not text)."""
     if name != "-":
@@ -124,11 +134,17 @@ def write_output(name: str, data: bytes, *, private: bool = False) -> None:
         return
     binary = getattr(out, "buffer", None)
     if binary is None:
-        out.write(data.decode("utf-8", "replace"))
+        import codecs
+
+        text = codecs.getincrementaldecoder("utf-8")("replace")  # a part may end mid-letter
+        for part in _parts(data):
+            out.write(text.decode(part))
+        out.write(text.decode(b"", final=True))
         out.flush()
         return
     out.flush()  # what was printed before comes first
-    binary.write(data)
+    for part in _parts(data):
+        binary.write(part)
     binary.flush()
 
 
@@ -173,13 +189,14 @@ def folder_beside(name: str, ending: str) -> Path:
     return folder
 
 
-def _write_into(path: Path, data: bytes, name: str) -> None:
+def _write_into(path: Path, data: Data, name: str) -> None:
     """Write into a device or a pipe where it is: it cannot be replaced, and a pipe's
     reader is waiting on this one."""
     try:
         # No O_CREAT: should the node go meanwhile, this fails rather than make a file.
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CLOEXEC), "wb") as f:
-            f.write(data)
+            for part in _parts(data):
+                f.write(part)
     except OSError as e:
         raise cannot_write(name, e) from None
 

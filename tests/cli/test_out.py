@@ -301,3 +301,24 @@ def test_a_new_file_follows_the_umask(run: Run, umask: int, mode: int) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(os.stat("new.svg").st_mode) == mode
+
+
+def test_an_export_that_fails_while_streaming_keeps_the_old_file(in_tmp: Path) -> None:
+    """A long export is written as it is read from the journal: a failure after the first
+    parts (here, the journal's) leaves the file that was there, and no temporary file."""
+    from acupress import files
+    from acupress.errors import AcupressError
+
+    old = b"yesterday's backup\n"
+    Path("backup.json").write_bytes(old)
+
+    def parts() -> Iterator[bytes]:
+        yield b'{"format": "acupress-journal", '
+        raise AcupressError("The journal is busy.")
+
+    with pytest.raises(AcupressError, match=r"^The journal is busy\.$"):
+        files.write_out("backup.json", parts(), private=True)
+    assert Path("backup.json").read_bytes() == old
+    assert leftovers(in_tmp) == []
+    files.write_out("backup.json", iter([b"one ", b"", b"two"]), private=True)
+    assert Path("backup.json").read_bytes() == b"one two"

@@ -49,9 +49,13 @@ def export(app: App, fmt: str | None, out_path: str, since: str | None, until: s
         )
     first, end = day_range(since, until)
     done = actions.export_journal(
-        cast("ExportFormat", chosen), first, end, app.now(), journal=app.journal
+        cast("ExportFormat", chosen),
+        first,
+        end,
+        app.now(),
+        journal=app.journal,
+        write=lambda parts: files.write_output(out_path, parts, private=True),
     )
-    files.write_output(out_path, done.data, private=True)
     where = "standard output" if out_path == "-" else out_path
     click.echo(
         f"Exported {actions.plural(done.sessions, 'session')} to {where} ({done.what}).",
