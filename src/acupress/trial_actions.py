@@ -118,9 +118,7 @@ def stop(app: App, reason: str = "") -> TrialRecord:
     reason = " ".join(reason.split())
     if len(reason) > STOP_REASON_MAX:
         raise AcupressError(f"The reason is too long: at most {STOP_REASON_MAX} characters.")
-    running = current(app)
-    if running is None:
-        raise NotFound("There is no trial running to stop.")
+    running = running_trial(app)
     said = f"You stopped it: {reason}" if reason else "You stopped it."
     app.journal().stop_trial(running.uid, app.today(), said)
     return latest(app.journal()) or running
@@ -138,6 +136,14 @@ def end_of(record: TrialRecord) -> dt.date:
     from acupress.trial import WEEK
 
     return record.start + dt.timedelta(days=WEEK * record.weeks - 1)
+
+
+def running_trial(app: App) -> TrialRecord:
+    """The trial running today; NotFound when none is."""
+    found = current(app)
+    if found is None:
+        raise NotFound("There is no trial running to stop.")
+    return found
 
 
 def current(app: App) -> TrialRecord | None:
