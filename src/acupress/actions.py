@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from acupress.records import Event, Sensation, SessionLog
     from acupress.reminders import Schedule, Weekday
     from acupress.safety import Answers, Decision
+    from acupress.trial import Schedule as TrialSchedule
 
 ExportFormat = Literal["csv", "json", "fhir"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
@@ -810,9 +811,12 @@ def reminders_calendar(
     protocol_name: str,
     rest_day: bool,
     now: dt.datetime,
+    trial: TrialSchedule | None = None,
+    rate_at: dt.time = dt.time(20, 0),
 ) -> tuple[bytes, Schedule]:
     """Calendar reminders (.ics) for sessions on the chosen days; returns the file and
-    its schedule. Without a zone, this computer's (or the current UTC offset)."""
+    its schedule. Without a zone, this computer's (or the current UTC offset). With a
+    personal trial, its weeks and a daily rating reminder too."""
     from acupress import atlas, profile, reminders
 
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
@@ -829,4 +833,7 @@ def reminders_calendar(
         rest_day=rest_day,
     )
     named = [f"{code} {points.get(code).pinyin}" for code in chosen.points]
-    return reminders.calendar(plan, now=now, title=chosen.title, points=named), plan
+    data = reminders.calendar(
+        plan, now=now, title=chosen.title, points=named, trial=trial, rate_at=rate_at
+    )
+    return data, plan

@@ -138,11 +138,11 @@ def end_of(record: TrialRecord) -> dt.date:
     return record.start + dt.timedelta(days=WEEK * record.weeks - 1)
 
 
-def running_trial(app: App) -> TrialRecord:
-    """The trial running today; NotFound when none is."""
+def running_trial(app: App, purpose: str = "to stop") -> TrialRecord:
+    """The trial running today; NotFound, naming what it was wanted for, when none is."""
     found = current(app)
     if found is None:
-        raise NotFound("There is no trial running to stop.")
+        raise NotFound(f"There is no trial running {purpose}.")
     return found
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
+import icalendar
 import pytest
 
 from tests.conftest import Result
@@ -163,3 +165,49 @@ def test_a_check_that_sends_to_a_doctor_stops_the_trial(
     assert r.code in (0, 1)
     shown = run("trial", "status", now=on(2)).out
     assert "Your trial was stopped on 2026-03-04. Safety comes first: See a doctor" in shown
+
+
+def test_a_session_in_a_usual_care_week_says_so_and_counts_as_a_deviation(
+    run: Run, answers_file: Callable[..., Path]
+) -> None:
+    # Seed 0 begins with a usual-care week; the session runs on the real clock.
+    assert run("trial", "start", "--weeks", "6", "--seed", "0", "--yes").code == 0
+    answers = str(answers_file())
+    asked = run("session", "--answers", answers, "--pain-before", "5", input="n\n")
+    assert asked.code == 1
+    assert "a usual-care week: no acupressure this week" in asked.out
+    assert "no session today" in asked.err
+    assert run("journal", "--json").json() == []
+    done = run(
+        "session", "--auto", "--answers", answers, "--speed", "1000", "--keep",
+        "--minutes", "15", "--pain-before", "5", "--pain-after", "3",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    assert "recorded as a deviation" in done.out
+    shown = run("trial", "result", "--json").json()
+    assert shown["deviations"] == [dt.date.today().isoformat()]
+
+
+def test_reminders_with_the_trial_mark_its_weeks_and_skip_usual_care_mornings(
+    run: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "trial.ics"
+    none = run("remind", "--out", str(out), "--trial", now=on(0))
+    assert none.code == 2 and "no trial running to add" in none.err and not out.exists()
+    start(run)
+    r = run("remind", "--out", str(out), "--trial", "--tz", "Europe/Paris",
+            "--start", "2026-03-02", now=on(0))  # fmt: skip
+    assert r.code == 0, r.err
+    assert "rating reminder at 20:00 every day until 2026-04-12" in r.out
+    events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert "Trial week 2 of 6: usual-care week: no acupressure" in summaries
+    assert "Trial week 1 of 6: acupressure week: your routine on your usual days" in summaries
+    (rating,) = [e for e in events if "Rate your day" in str(e["SUMMARY"])]
+    assert rating["RRULE"]["COUNT"] == [42]
+    (sessions,) = [e for e in events if "morning session" in str(e["SUMMARY"])]
+    excluded = sessions["EXDATE"]
+    lists = excluded if isinstance(excluded, list) else [excluded]
+    skipped = {d.dt.date() for x in lists for d in x.dts}
+    assert dt.date(2026, 3, 9) in skipped and dt.date(2026, 3, 2) not in skipped
+    assert len(skipped) == 18  # three usual-care weeks of six mornings
