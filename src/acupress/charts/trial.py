@@ -83,18 +83,18 @@ def trial_chart(
             stroke_width=1,
         )
     grid = svg.group(root, "grid")
-    for score in range(0, 11, 2):
+    for tick in range(0, 11, 2):
         svg.el(
             grid,
             "line",
             x1=LEFT,
-            y1=y(score),
+            y1=y(tick),
             x2=WIDTH - RIGHT,
-            y2=y(score),
+            y2=y(tick),
             stroke="#d9d9d9",
             stroke_width=1,
         )
-        svg.text(grid, LEFT - 8, y(score) + 4, str(score), size=11, anchor="end")
+        svg.text(grid, LEFT - 8, y(tick) + 4, str(tick), size=11, anchor="end")
     for p in schedule.periods[:: max(1, schedule.weeks // 6)]:
         svg.text(
             grid, x(p.start), HEIGHT - BOTTOM + 18, f"{p.start:%d %b}", size=11, anchor="start"
