@@ -232,3 +232,17 @@ def test_missing_ratings_are_reported_in_the_result(app: App, clock: Clock) -> N
     assert found.result.verdict == "too_early"
     assert found.result.counts.missing > 0
     assert f"{found.result.counts.missing} of the" in found.sentence
+
+
+def test_the_clinician_report_has_a_trial_section_with_its_chart_and_limits(
+    app: App, clock: Clock
+) -> None:
+    html, _ = actions.report_html(None, None, app.now(), journal=app.journal)
+    assert "Personal trial" not in html
+    started(app)
+    trial_actions.rate(app, 5, 5, 5)
+    clock.go(START + dt.timedelta(days=3))
+    html, _ = actions.report_html(None, None, app.now(), journal=app.journal)
+    assert "Personal trial (N-of-1): 6 weeks, 02 Mar 2026 to 12 Apr 2026" in html
+    assert "Too early to tell" in html and 'id="report-trial"' in html
+    assert "not blinded" in html

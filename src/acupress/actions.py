@@ -772,7 +772,7 @@ def report_html(
 ) -> tuple[str, int]:
     """The one-page progress report for a clinician, as HTML, and how many sessions it
     covers. ``journal`` gives the journal to read (by default, one opened for it)."""
-    from acupress import progress
+    from acupress import progress, trial_actions
     from acupress.docs import report as reports
 
     day_range(since, until)
@@ -791,8 +791,9 @@ def report_html(
         if known:
             logs[known[-1]] = db.get(logs[known[-1]].id or 0)
         pressures = db.pressures(since, until)
+        found = trial_actions.report_outcome(db, today)
     result = progress.analyse(logs, today, progress.default_rules())
-    return reports.render_html(reports.build(logs, result, now, pressures)), len(logs)
+    return reports.render_html(reports.build(logs, result, now, pressures, found)), len(logs)
 
 
 def to_pdf(html: str) -> bytes:

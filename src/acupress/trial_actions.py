@@ -219,20 +219,23 @@ def schedule_of(record: TrialRecord) -> Schedule:
 def status(app: App) -> Status | None:
     """Where the newest trial stands today (None when there has been none); a trial
     that safety stops is stopped here first."""
-    from acupress import trial
-
     record = safety_stop(app)
     if record is None:
         return None
+    return status_in(app.journal_if_any(), record, app.today())
+
+
+def status_in(db: Journal | None, record: TrialRecord, today: dt.date) -> Status:
+    """Where ``record`` stands on ``today``, as the journal has it."""
+    from acupress import trial
+
     planned = schedule_of(record)
-    today = app.today()
-    todo = trial.what_to_do(planned, today, rules())
     return Status(
         record=record,
         schedule=planned,
         day=trial.week_of(planned, today),
-        todo=todo,
-        rated_today=rated(app.journal_if_any(), today),
+        todo=trial.what_to_do(planned, today, rules()),
+        rated_today=rated(db, today),
         today=today,
     )
 
@@ -299,12 +302,23 @@ class Outcome:
 def outcome(app: App) -> Outcome:
     """The newest trial's result today; NotFound when there has been no trial. A
     stopped trial is analysed up to the day it stopped."""
-    from acupress import trial
-
     found = status(app)
     if found is None:
         raise NotFound("There is no trial yet: start one with `acupress trial start`.")
-    db = app.journal()
+    return outcome_of(app.journal(), found)
+
+
+def report_outcome(db: Journal, today: dt.date) -> Outcome | None:
+    """The newest trial's result on ``today`` for a report (None without one)."""
+    record = latest(db)
+    if record is None:
+        return None
+    return outcome_of(db, status_in(db, record, today))
+
+
+def outcome_of(db: Journal, found: Status) -> Outcome:
+    from acupress import trial
+
     planned = found.schedule
     last = min(found.today, planned.end)
     if found.record.stopped_on is not None:
