@@ -88,7 +88,7 @@ def propose(app: App, weeks: int, seed: int | None = None) -> Schedule:
     if running is not None:
         raise Conflict(
             f"A trial is already running (since {running.start}, until {end_of(running)}): "
-            "one trial at a time; stop it first with `acupress trial stop`."
+            "one trial at a time: stop it first to start another."
         )
     return trial.schedule(app.today(), weeks, new_seed() if seed is None else seed, rules())
 
@@ -304,7 +304,7 @@ def outcome(app: App) -> Outcome:
     stopped trial is analysed up to the day it stopped."""
     found = status(app)
     if found is None:
-        raise NotFound("There is no trial yet: start one with `acupress trial start`.")
+        raise NotFound("There is no trial yet: start one first.")
     return outcome_of(app.journal(), found)
 
 

@@ -12,7 +12,7 @@ from acupress.charts import svg
 from acupress.trial import Schedule
 
 WIDTH, HEIGHT = 640.0, 270.0
-LEFT, RIGHT, TOP, BOTTOM = 44.0, 16.0, 52.0, 40.0
+LEFT, RIGHT, TOP, BOTTOM = 44.0, 16.0, 60.0, 40.0
 SCORE = "#1d4f91"
 ACUPRESSURE = "#e3ecf7"
 HATCH = "#b7c9e2"
