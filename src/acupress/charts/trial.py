@@ -12,7 +12,7 @@ from acupress.charts import svg
 from acupress.trial import Schedule
 
 WIDTH, HEIGHT = 640.0, 270.0
-LEFT, RIGHT, TOP, BOTTOM = 44.0, 16.0, 60.0, 40.0
+LEFT, RIGHT, TOP, BOTTOM = 44.0, 16.0, 74.0, 40.0
 SCORE = "#1d4f91"
 ACUPRESSURE = "#e3ecf7"
 HATCH = "#b7c9e2"
@@ -115,8 +115,10 @@ def trial_chart(
         svg.el(line, "circle", cx=x(day), cy=y(score), r=3, fill=SCORE)
 
     svg.text(root, LEFT, 18, "Daily PEG score (0-10, lower is better)", size=14, weight="bold")
-    svg.el(root, "rect", x=WIDTH - 300, y=24, width=14, height=10, fill=f"url(#{chart_id}-hatch)")
-    svg.text(root, WIDTH - 282, 33, "A: acupressure week", size=11)
-    svg.el(root, "rect", x=WIDTH - 150, y=24, width=14, height=10, fill=svg.PAPER, stroke=svg.FAINT)
-    svg.text(root, WIDTH - 132, 33, "U: usual care", size=11)
+    # The legend on its own row under the title, wide apart: the phone's larger type
+    # must not run one label into the other.
+    svg.el(root, "rect", x=LEFT, y=28, width=14, height=10, fill=f"url(#{chart_id}-hatch)")
+    svg.text(root, LEFT + 18, 37, "A: acupressure week", size=11)
+    svg.el(root, "rect", x=LEFT + 300, y=28, width=14, height=10, fill=svg.PAPER, stroke=svg.FAINT)
+    svg.text(root, LEFT + 318, 37, "U: usual care", size=11)
     return svg.to_string(root)
