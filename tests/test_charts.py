@@ -505,3 +505,19 @@ def test_the_dates_of_a_plot_longer_than_a_year_say_their_year() -> None:
 
     assert "01 Jan" in dates(300)
     assert "Jan 2024" in dates(800) and "01 Jan" not in dates(800)
+
+
+def test_the_trial_chart_shades_acupressure_weeks_and_breaks_at_a_missing_day() -> None:
+    from acupress import trial
+    from acupress.charts.trial import trial_chart
+
+    planned = trial.schedule(dt.date(2026, 3, 2), 4, 2)  # acupressure, usual care, ...
+    scores = [(planned.start + dt.timedelta(days=n), 5.0) for n in range(28) if n != 10]
+    drawn = ET.fromstring(trial_chart(planned, scores, chart_id="t"))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    hatched = drawn.findall(".//s:g[@data-label='weeks']/s:rect", ns)
+    assert len(hatched) == 2  # the two acupressure weeks
+    assert len(drawn.findall(".//s:g[@data-label='scores']/s:path", ns)) == 2
+    assert len(drawn.findall(".//s:g[@data-label='scores']/s:circle", ns)) == 27
+    desc = drawn.find("s:desc", ns)
+    assert desc is not None and "27 of 28 days rated" in (desc.text or "")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from acupress.records import Event, Sensation, SessionLog
     from acupress.reminders import Schedule, Weekday
     from acupress.safety import Answers, Decision
+    from acupress.trial import Schedule as TrialSchedule
 
 ExportFormat = Literal["csv", "json", "fhir"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
@@ -778,7 +779,7 @@ def report_html(
 ) -> tuple[str, int]:
     """The one-page progress report for a clinician, as HTML, and how many sessions it
     covers. ``journal`` gives the journal to read (by default, one opened for it)."""
-    from acupress import progress
+    from acupress import progress, trial_actions
     from acupress.docs import report as reports
 
     day_range(since, until)
@@ -797,8 +798,9 @@ def report_html(
         if known:
             logs[known[-1]] = db.get(logs[known[-1]].id or 0)
         pressures = db.pressures(since, until)
+        found = trial_actions.report_outcome(db, today)
     result = progress.analyse(logs, today, progress.default_rules())
-    return reports.render_html(reports.build(logs, result, now, pressures)), len(logs)
+    return reports.render_html(reports.build(logs, result, now, pressures, found)), len(logs)
 
 
 def to_pdf(html: str) -> bytes:
@@ -817,9 +819,12 @@ def reminders_calendar(
     protocol_name: str,
     rest_day: bool,
     now: dt.datetime,
+    trial: TrialSchedule | None = None,
+    rate_at: dt.time = dt.time(20, 0),
 ) -> tuple[bytes, Schedule]:
     """Calendar reminders (.ics) for sessions on the chosen days; returns the file and
-    its schedule. Without a zone, this computer's (or the current UTC offset)."""
+    its schedule. Without a zone, this computer's (or the current UTC offset). With a
+    personal trial, its weeks and a daily rating reminder too."""
     from acupress import atlas, profile, reminders
 
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
@@ -836,4 +841,7 @@ def reminders_calendar(
         rest_day=rest_day,
     )
     named = [f"{code} {points.get(code).pinyin}" for code in chosen.points]
-    return reminders.calendar(plan, now=now, title=chosen.title, points=named), plan
+    data = reminders.calendar(
+        plan, now=now, title=chosen.title, points=named, trial=trial, rate_at=rate_at
+    )
+    return data, plan

@@ -22,6 +22,10 @@ from acupress.errors import AcupressError
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    import icalendar
+
+    from acupress.trial import Schedule as TrialSchedule
+
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEK: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -233,9 +237,17 @@ def description(s: Schedule, points: Sequence[str]) -> str:
 
 
 def calendar(
-    s: Schedule, *, now: dt.datetime, title: str = "Acupressure", points: Sequence[str] = ()
+    s: Schedule,
+    *,
+    now: dt.datetime,
+    title: str = "Acupressure",
+    points: Sequence[str] = (),
+    trial: TrialSchedule | None = None,
+    rate_at: dt.time = dt.time(20, 0),
 ) -> bytes:
     """The schedule as an RFC 5545 calendar: one weekly recurring event with an alarm.
+    With a personal ``trial``: no session reminder on its usual-care days, an all-day
+    event for each of its weeks saying which kind it is, and a daily rating reminder.
 
     DTSTART carries the zone's name (TZID, with its VTIMEZONE) when it has one; a zone
     without a name (a bare UTC offset) is written in UTC, days shifted if need be."""
@@ -280,6 +292,8 @@ def calendar(
         "description", "Time for your acupressure session: safety check first (acupress check)."
     )
     event.add_component(alarm)
+    if trial is not None:
+        _add_trial(cal, event, s, trial, rate_at, now)
     cal.add_component(event)
     if _zone_name(s.zone) is not None:
         # The zone's rules for the years the reminders will run, not its whole history.
@@ -289,6 +303,69 @@ def calendar(
         )
     ics: bytes = cal.to_ical()
     return ics
+
+
+def _add_trial(
+    cal: icalendar.Calendar,
+    sessions: icalendar.Event,
+    s: Schedule,
+    trial: TrialSchedule,
+    rate_at: dt.time,
+    now: dt.datetime,
+) -> None:
+    import icalendar
+
+    named = _zone_name(s.zone) is not None
+
+    def moment(day: dt.date, at: dt.time) -> dt.datetime:
+        local = dt.datetime.combine(day, at, tzinfo=s.zone)
+        return local if named else local.astimezone(dt.UTC)
+
+    skipped = [
+        moment(p.start + dt.timedelta(days=n), s.at)
+        for p in trial.periods
+        if p.arm == "usual_care"
+        for n in range(7)
+        if WEEK[(p.start + dt.timedelta(days=n)).weekday()] in s.days
+        and p.start + dt.timedelta(days=n) >= s.start
+    ]
+    if skipped:
+        sessions.add("exdate", skipped)
+    for p in trial.periods:
+        week = icalendar.Event()
+        week.add(
+            "uid",
+            f"{uuid.uuid5(UID_NAMESPACE, f'trial {trial.start} {trial.seed} {p.week}')}@acupress",
+        )
+        week.add("dtstamp", now.astimezone(dt.UTC))
+        week.add("dtstart", p.start)
+        week.add("dtend", p.end + dt.timedelta(days=1))
+        if p.arm == "acupressure":
+            what = "acupressure week: your routine on your usual days"
+        else:
+            what = "usual-care week: no acupressure"
+        week.add("summary", f"Trial week {p.week} of {trial.weeks}: {what}")
+        week.add("description", "Rate your day every day: 'acupress rate'.")
+        week.add("transp", "TRANSPARENT")
+        cal.add_component(week)
+    rating = icalendar.Event()
+    rating.add("uid", f"{uuid.uuid5(UID_NAMESPACE, f'rating {trial.start} {trial.seed}')}@acupress")
+    rating.add("dtstamp", now.astimezone(dt.UTC))
+    rating.add("dtstart", moment(trial.start, rate_at))
+    rating.add("duration", dt.timedelta(minutes=2))
+    rating.add("rrule", {"freq": "daily", "count": trial.weeks * 7})
+    rating.add("summary", "Rate your day (PEG): acupress rate")
+    rating.add(
+        "description",
+        "Three questions, 0-10: pain today, and how much it interfered with enjoying life "
+        "and with general activity. Every day of your trial, whether or not you practised.",
+    )
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", dt.timedelta(0))
+    alarm.add("description", "Rate your day: acupress rate")
+    rating.add_component(alarm)
+    cal.add_component(rating)
 
 
 def _offset(moment: dt.datetime) -> str:

@@ -34,6 +34,10 @@ NO_KEYBOARD = (
     "The guided session needs a keyboard, but standard input is closed; run it with --auto "
     "(with --pain-before N and --pain-after N)."
 )
+USUAL_CARE_UNASKED = (
+    "Today is in a usual-care week of your trial and standard input is closed, so nobody "
+    "can choose a session anyway; run it with --auto to do one (it is recorded as a deviation)."
+)
 REST_DAY_UNASKED = (
     "Today is a rest day and standard input is closed, so nobody can choose a session "
     "anyway; give --on-rest-day to do one."
@@ -95,6 +99,8 @@ def run(app: App, asked: Request) -> Done:
             raise NoSessionToday(
                 "Today is a rest day: no session (give --on-rest-day to do one anyway)."
             )
+    if asked.keep or asked.speed == 1:
+        usual_care_week(app, asked.auto)
     if ready.decision is not None and ready.decision.decision == "modified" and not asked.auto:
         render.show(render.decision_panel(ready.decision))
     before = asked.before
@@ -158,6 +164,23 @@ def run(app: App, asked: Request) -> Done:
         stored = db.get(session_id)
         found = actions.progress_now(app.today(), db)
     return Done(stored=None if demo and not asked.keep else stored, progress=found)
+
+
+def usual_care_week(app: App, auto: bool) -> None:
+    """In a usual-care week of a personal trial, say that a session is a deviation; go on
+    only when the person chooses to (or runs without questions)."""
+    from acupress import trial_actions
+
+    notice = trial_actions.usual_care_notice(app)
+    if notice is None:
+        return
+    click.echo(notice)
+    if auto:
+        return
+    with unless_closed(USUAL_CARE_UNASKED):
+        anyway = click.confirm("Do a session anyway?", default=False)
+    if not anyway:
+        raise NoSessionToday("A usual-care week of your trial: no session today.")
 
 
 # --- questions ------------------------------------------------------------------------

@@ -52,6 +52,7 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 Reason = Literal["not_started", "running", "too_few_pairs"]
 When = Literal["before", "during", "after"]
 WEEK = 7  # days in a period
+PEG = ("pain", "enjoyment", "activity")  # the three answers of a rating
 
 
 # --- content --------------------------------------------------------------------------
@@ -100,6 +101,8 @@ class TrialRules:
     meaningful: float  # PEG points
     margin: float  # helps: the interval's lower end is above this many points lower
     limits: tuple[str, ...]
+    agreement: tuple[str, ...]  # what a person agrees to do, shown before a trial starts
+    questions: dict[str, str]  # the PEG's three questions, by answer: pain, enjoyment, activity
     source: dict[str, str]
     arm: dict[str, ArmText]  # by arm: every arm, no other
     when: WhenText
@@ -176,6 +179,7 @@ def check(rules: TrialRules, path: Path) -> None:
         raise fail(None, "meaningful", "must be above 0")
     if not rules.margin >= 0:
         raise fail(None, "margin", "must be 0 or more")
+    _check_keys(path, "questions", rules.questions, PEG)
     _check_keys(path, "arm", rules.arm, ARMS)
     _check_keys(path, "verdict", rules.verdict, VERDICTS)
     for arm in ARMS:

@@ -393,6 +393,11 @@ def modified(server: Served) -> None:
     check_via_api(server, osteoporosis=True, varicose_veins_or_clot_history=True)
 
 
+def in_a_trial(server: Served) -> None:
+    server.api.post("/api/trial", {"weeks": 6, "seed": 2})
+    server.api.post("/api/ratings", {"pain": 5, "enjoyment": 4, "activity": 6})
+
+
 def running(page: Page, server: Served) -> None:
     choose_pain(page, "pain_before", 6)
     page.get_by_role("button", name="Start the session").click()
@@ -432,6 +437,10 @@ VIEWS = [
     View("progress", "/progress", with_data),
     View("take-away", "/take-away"),
     View("settings", "/settings"),
+    View("trial-new", "/trial"),
+    View("trial", "/trial", in_a_trial),
+    View("rate", "/rate"),
+    View("trial-result", "/trial/result", in_a_trial),
     View("not-found", "/no-such-page"),
 ]
 

@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "to your journal."),
     "protocols": ("protocols", "List the protocols, built in and your own; a file that cannot "
                   "be used is listed with what is wrong with it."),
+    "rate": ("rate", "Rate your day (PEG: pain, enjoyment of life, general activity, each "
+             "0-10)."),
     "remind": ("remind", "Reminders for your calendar (.ics): a morning session on the days "
                "you choose."),
     "report": ("documents", "A one-page progress report for a clinician (PDF or HTML)."),
@@ -49,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "session": ("session", "Do a session now, guided step by step with a timer."),
     "settings": ("settings", "The settings acupress reads from its environment, and their "
                  "values now."),
+    "trial": ("trial", "A personal trial: does acupressure help you? Weeks with and without it."),
 }  # fmt: skip
 
 

@@ -44,6 +44,19 @@ if TYPE_CHECKING:
 )
 @protocol_option
 @click.option("--no-rest-day", is_flag=True, help="Allow a session every day of the week.")
+@click.option(
+    "--trial",
+    "with_trial",
+    is_flag=True,
+    help="Add your personal trial: its weeks, and no session in usual-care weeks.",
+)
+@click.option(
+    "--rate-time",
+    default="20:00",
+    show_default=True,
+    metavar="HH:MM",
+    help="With --trial: when to rate your day.",
+)
 @pass_app
 def remind(
     app: App,
@@ -55,14 +68,23 @@ def remind(
     zone_name: str | None,
     protocol_name: str,
     no_rest_day: bool,
+    with_trial: bool,
+    rate_time: str,
 ) -> None:
     """Reminders for your calendar (.ics): a morning session on the days you choose.
 
     \b
     Example:
         acupress remind --out acupress.ics --time 07:00 --days mon,wed,fri
+        acupress remind --out trial.ics --trial --rate-time 21:00
     """
-    from acupress import reminders
+    from acupress import reminders, trial_actions
+
+    rate_at = reminders.parse_time(rate_time, "--rate-time")
+    trial = None
+    if with_trial:
+        running = trial_actions.running_trial(app, "to add: start one with `acupress trial start`")
+        trial = trial_actions.schedule_of(running)
 
     data, schedule = actions.reminders_calendar(
         at=reminders.parse_time(at, "--time"),
@@ -73,6 +95,14 @@ def remind(
         protocol_name=protocol_name,
         rest_day=not no_rest_day,
         now=app.now(),
+        trial=trial,
+        rate_at=rate_at,
     )
     files.write_output(out_path, data)
-    click.echo(reminders.summary(schedule, out_path), err=out_path == "-")
+    said = reminders.summary(schedule, out_path)
+    if trial is not None:
+        said += (
+            f" With your trial's {trial.weeks} weeks (no session reminder in usual-care "
+            f"weeks) and a rating reminder at {rate_at:%H:%M} every day until {trial.end}."
+        )
+    click.echo(said, err=out_path == "-")

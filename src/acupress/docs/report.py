@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from acupress.progress import Flag, Progress, counts
 from acupress.records import SessionLog
+from acupress.trial_actions import Outcome
 
 STOP_WORDS = {
     "dizziness": "dizziness",
@@ -39,10 +40,45 @@ class Report:
     increased_after: int  # sessions that left more pain than before
     pain_chart: str
     weekly_chart: str
+    trial: TrialSection | None = None
 
     @property
     def flags(self) -> tuple[Flag, ...]:
         return self.progress.flags
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrialSection:
+    """The personal trial, for the report: its chart and its result in words."""
+
+    start: dt.date
+    end: dt.date
+    weeks: int
+    title: str
+    summary: str
+    stopped: str | None
+    limits: tuple[str, ...]
+    adherence: str
+    deviations: str
+    chart: str
+
+
+def trial_section(found: Outcome) -> TrialSection:
+    from acupress.charts.trial import trial_chart
+
+    planned = found.status.schedule
+    return TrialSection(
+        start=planned.start,
+        end=planned.end,
+        weeks=planned.weeks,
+        title=found.result.title,
+        summary=found.result.summary,
+        stopped=found.status.stop_sentence,
+        limits=found.result.limits,
+        adherence=found.adherence,
+        deviations=found.deviations_sentence,
+        chart=trial_chart(planned, [(r.day, r.score) for r in found.ratings], "report-trial"),
+    )
 
 
 def build(
@@ -50,6 +86,7 @@ def build(
     progress: Progress,
     now: dt.datetime,
     pressures: Mapping[int, Mapping[str, int]] | None = None,
+    trial: Outcome | None = None,
 ) -> Report:
     """Everything the report shows, from the sessions and the progress computed from
     them: the sessions done, like the progress figures. The pressures of their timed
@@ -87,6 +124,7 @@ def build(
         increased_after=sum(1 for s in sessions if s.relief is not None and s.relief < 0),
         pain_chart=pain_chart(progress.series, "report-pain"),
         weekly_chart=weekly_chart(progress.series, "report-weekly", width=360),
+        trial=trial_section(trial) if trial is not None else None,
     )
 
 

@@ -251,6 +251,55 @@ def put_settings(ctx: Ctx, given: models.SettingsIn) -> models.SettingsOut:
     return service.save_settings(ctx, given)
 
 
+# --- the personal trial ---------------------------------------------------------------
+
+
+@router.post("/ratings", tags=["trial"], status_code=201)
+def post_rating(ctx: Ctx, given: models.RatingIn) -> models.RatingOut:
+    """Rate the day (PEG): once a day, whether or not you practised; yesterday's when it
+    was missed. A day already rated, a day to come or an older day is refused (400)."""
+    return service.rate(ctx, given)
+
+
+@router.get("/ratings", tags=["trial"])
+def list_ratings(ctx: Ctx) -> list[models.RatingOut]:
+    """Every daily rating, in day order."""
+    return service.ratings(ctx)
+
+
+@router.get("/trial", tags=["trial"])
+def get_trial(ctx: Ctx) -> models.TrialStatusOut | None:
+    """Where the newest trial stands today (null before the first): the week, what to do
+    today, whether today is rated, and when and why it was stopped."""
+    return service.trial_status(ctx)
+
+
+@router.post("/trial", tags=["trial"], status_code=201)
+def post_trial(ctx: Ctx, given: models.TrialStart) -> models.TrialStatusOut:
+    """Start a personal trial today (its order drawn at random unless ``seed``); refused
+    (409) while one runs."""
+    return service.start_trial(ctx, given)
+
+
+@router.post("/trial/stop", tags=["trial"])
+def post_trial_stop(ctx: Ctx, given: models.TrialStop) -> models.TrialStatusOut:
+    """Stop the running trial today; 404 when none runs."""
+    return service.stop_trial(ctx, given.reason)
+
+
+@router.get("/trial/result", tags=["trial"])
+def get_trial_result(ctx: Ctx) -> models.TrialResultOut:
+    """The newest trial's result: verdict, estimate, interval, limits, deviations and
+    adherence; 404 before the first trial."""
+    return service.trial_result(ctx)
+
+
+@router.get("/charts/trial.svg", tags=["trial"], response_class=Response, responses={200: SVG})
+def trial_chart(ctx: Ctx) -> Response:
+    """The daily PEG scores over the trial's weeks, acupressure weeks shaded."""
+    return Response(service.trial_chart(ctx), media_type="image/svg+xml")
+
+
 # --- take away ------------------------------------------------------------------------
 
 

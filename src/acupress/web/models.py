@@ -338,6 +338,9 @@ class TodayOut(BaseModel):
     see_professional: bool = Field(
         description="A flag sends the person to a professional until they record the visit."
     )
+    trial: TrialStatusOut | None = Field(
+        default=None, description="The personal trial, when there has been one."
+    )
 
 
 class SettingsIn(Strict):
@@ -361,3 +364,78 @@ class ImportOut(BaseModel):
 def extra_free(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
     """Only the keys a model knows (flag details carry extra figures)."""
     return {k: v for k, v in values.items() if k in model.model_fields}
+
+
+# --- the personal trial ---------------------------------------------------------------
+
+Answer = Annotated[int, Field(ge=0, le=10, description="0 (not at all) to 10 (worst)")]
+
+
+class RatingIn(Strict):
+    """The day's PEG rating: today's, or yesterday's (``day``) when it was missed."""
+
+    pain: Answer
+    enjoyment: Answer
+    activity: Answer
+    day: dt.date | None = Field(default=None, description="Yesterday, to rate a missed day.")
+
+
+class RatingOut(BaseModel):
+    id: int
+    day: dt.date
+    pain: int
+    enjoyment: int
+    activity: int
+    score: float = Field(description="The PEG score: the mean of the three answers.")
+
+
+class TrialStart(Strict):
+    weeks: int = Field(ge=2, le=52, description="An even number of weeks, in the content's range.")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, description="For tests.")
+
+
+class TrialStop(Strict):
+    reason: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
+class PeriodOut(BaseModel):
+    week: int
+    pair: int
+    arm: Literal["acupressure", "usual_care"]
+    start: dt.date
+    end: dt.date
+
+
+class TrialStatusOut(BaseModel):
+    """Where the newest trial stands today."""
+
+    start: dt.date
+    end: dt.date
+    weeks: int
+    seed: int
+    periods: list[PeriodOut]
+    today: dt.date
+    week: int | None
+    arm: Literal["acupressure", "usual_care"] | None
+    todo: str = Field(description="What to do today, in plain words.")
+    rated_today: bool
+    running: bool
+    stopped_on: dt.date | None
+    stopped: str | None = Field(description="When and why the trial was stopped.")
+
+
+class TrialResultOut(BaseModel):
+    """A trial's result: the analysis (trial.result_json), the sentence with its limits,
+    deviations and adherence, and the daily scores."""
+
+    status: TrialStatusOut
+    verdict: Literal["helps", "no_clear_difference", "worse", "too_early"]
+    title: str
+    sentence: str = Field(description="The result in words, then its limits, one a line.")
+    limits: list[str]
+    analysis: dict[str, Any] = Field(description="trial.result_json: estimate, interval, pairs.")
+    deviations: list[dt.date] = Field(description="Days of usual-care weeks with a session.")
+    adherence: str
+    practised: int = Field(description="Days of acupressure weeks so far with a session.")
+    acupressure_days: int
+    daily: list[tuple[dt.date, float]] = Field(description="Each rated day and its PEG score.")

@@ -5,6 +5,7 @@ wrong, and nothing is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ NAV = (
     ("/points", "Points"),
     ("/journal", "Journal"),
     ("/progress", "Progress"),
+    ("/trial", "Trial"),
     ("/take-away", "Take away"),
     ("/settings", "Settings"),
 )
@@ -47,6 +49,9 @@ DONE = {
     "edited": "Session updated.",
     "deleted": "Session deleted.",
     "settings": "Settings saved.",
+    "rated": "Today is rated.",
+    "started": "Your trial has started.",
+    "stopped": "Your trial is stopped.",
 }
 
 
@@ -202,6 +207,7 @@ def session_page(request: Request) -> Response:
         plan=shown.plan,
         settings=shown.settings,
         sensations=("warmth", "ache", "tingling", "none"),
+        trial_notice=shown.trial_notice,
     )
 
 
@@ -431,3 +437,100 @@ async def settings_post(request: Request) -> Response:
         return page(request, "settings.html", 400, s=service.settings(ctx), error=e.on_web())
     service.save_settings(ctx, given)
     return RedirectResponse("/settings?done=settings", status_code=303)
+
+
+# --- the personal trial ---------------------------------------------------------------
+
+
+def rate_page(request: Request, status: int = 200, **values: Any) -> Response:
+    ctx = ctx_of(request)
+    return page(
+        request,
+        "rate.html",
+        status,
+        questions=service.rate_questions(),
+        trial=service.trial_status(ctx),
+        yesterday=ctx.today() - dt.timedelta(days=1),
+        **values,
+    )
+
+
+@router.get("/rate", response_class=HTMLResponse)
+def rate_form(request: Request) -> Response:
+    return rate_page(request)
+
+
+@router.post("/rate")
+async def rate_post(request: Request) -> Response:
+    ctx = ctx_of(request)
+    form = await request.form()
+    try:
+        day = field(form, "day")
+        given = models.RatingIn(
+            pain=pain(form, "pain", "Pain"),
+            enjoyment=pain(form, "enjoyment", "Enjoyment of life"),
+            activity=pain(form, "activity", "General activity"),
+            day=actions.parse_day(day, "Date") if day else None,
+        )
+        service.rate(ctx, given)
+    except ValidationError as e:
+        return rate_page(request, 400, error=models.first_problem(e.errors()))
+    except AcupressError as e:
+        return rate_page(request, 400, error=str(e))
+    return RedirectResponse("/trial?done=rated", status_code=303)
+
+
+RATE_FIELDS = (
+    ("pain", "Pain"),
+    ("enjoyment", "Enjoyment of life"),
+    ("activity", "General activity"),
+)
+
+
+def trial_view(request: Request, status: int = 200, **values: Any) -> Response:
+    shown = service.trial_page(ctx_of(request))
+    return page(
+        request,
+        "trial.html",
+        status,
+        trial=shown.status,
+        agreement=shown.agreement,
+        weeks=shown.weeks,
+        usual_care_notice=shown.usual_care_notice,
+        **values,
+    )
+
+
+@router.get("/trial", response_class=HTMLResponse)
+def trial_page(request: Request) -> Response:
+    return trial_view(request)
+
+
+@router.post("/trial")
+async def trial_start(request: Request) -> Response:
+    form = await request.form()
+    try:
+        weeks = whole(form, "weeks", "The number of weeks")
+        assert weeks is not None
+        service.start_trial(ctx_of(request), models.TrialStart(weeks=weeks))
+    except ValidationError as e:
+        return trial_view(request, 400, error=models.first_problem(e.errors()))
+    except AcupressError as e:
+        return trial_view(request, 400, error=str(e))
+    return RedirectResponse("/trial?done=started", status_code=303)
+
+
+@router.post("/trial/stop")
+async def trial_stop(request: Request) -> Response:
+    form = await request.form()
+    try:
+        service.stop_trial(ctx_of(request), field(form, "reason"))
+    except AcupressError as e:
+        return trial_view(request, 400, error=str(e))
+    return RedirectResponse("/trial?done=stopped", status_code=303)
+
+
+@router.get("/trial/result", response_class=HTMLResponse)
+def trial_result(request: Request) -> Response:
+    shown = service.result_page(ctx_of(request))
+    return page(request, "trial_result.html", r=shown.result, chart=shown.chart)

@@ -139,6 +139,7 @@ def plan(ctx: Context, minutes: int | None, partner: bool | None) -> models.Plan
 
 
 def today(ctx: Context) -> models.TodayOut:
+    trial = trial_status(ctx)  # first: safety may stop the trial
     found = ctx.progress()
     decision = ctx.decision()
     profile = ctx.profile()
@@ -155,6 +156,7 @@ def today(ctx: Context) -> models.TodayOut:
         can_start=decision is not None and decision.session_allowed,
         rest_day=found.adjustment.rest_day,
         see_professional=any(f.decision == "see_clinician" for f in found.flags),
+        trial=trial,
     )
 
 
@@ -237,9 +239,13 @@ class SessionPage:
     decision: models.DecisionOut | None
     plan: models.PlanOut | None
     settings: models.SettingsOut
+    trial_notice: str | None = None  # a session today is a deviation from the trial
 
 
 def session_page(ctx: Context) -> SessionPage:
+    from acupress import trial_actions
+
+    notice = trial_actions.usual_care_notice(ctx)  # first: safety may stop the trial
     decision = ctx.decision()
     profile = ctx.profile()
     shown = None
@@ -250,6 +256,7 @@ def session_page(ctx: Context) -> SessionPage:
         decision=views.decision(decision) if decision else None,
         plan=shown,
         settings=settings_of(profile),
+        trial_notice=notice,
     )
 
 
@@ -465,3 +472,106 @@ def import_file(ctx: Context, data: bytes, name: str, restore_profile: bool) -> 
 
     done = restore.import_file(data, name, restore_profile, now=ctx.now())
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
+
+
+# --- the personal trial ---------------------------------------------------------------
+
+
+def rate(ctx: Context, given: models.RatingIn) -> models.RatingOut:
+    """Record the day's PEG rating; refused (one sentence) for a day already rated, a day
+    to come, or a day older than yesterday."""
+    from acupress import trial_actions
+
+    kept = trial_actions.rate(ctx, given.pain, given.enjoyment, given.activity, given.day)
+    return views.rating(kept)
+
+
+def ratings(ctx: Context) -> list[models.RatingOut]:
+    db = ctx.journal_if_any()
+    return [views.rating(r) for r in db.ratings()] if db is not None else []
+
+
+def trial_status(ctx: Context) -> models.TrialStatusOut | None:
+    """Where the newest trial stands today; None when there has been none."""
+    from acupress import trial_actions
+
+    found = trial_actions.status(ctx)
+    return views.trial_status(found) if found is not None else None
+
+
+def start_trial(ctx: Context, given: models.TrialStart) -> models.TrialStatusOut:
+    """Start a trial today; Conflict while one runs."""
+    from acupress import trial_actions
+
+    trial_actions.start(ctx, trial_actions.propose(ctx, given.weeks, given.seed))
+    shown = trial_status(ctx)
+    assert shown is not None
+    return shown
+
+
+def stop_trial(ctx: Context, reason: str) -> models.TrialStatusOut:
+    from acupress import trial_actions
+
+    trial_actions.stop(ctx, reason)
+    shown = trial_status(ctx)
+    assert shown is not None
+    return shown
+
+
+def trial_result(ctx: Context) -> models.TrialResultOut:
+    """The newest trial's result today; NotFound when there has been none."""
+    from acupress import trial_actions
+
+    return views.trial_result(trial_actions.outcome(ctx))
+
+
+def trial_chart(ctx: Context) -> str:
+    from acupress import trial_actions
+    from acupress.charts.trial import trial_chart as chart
+
+    found = trial_actions.outcome(ctx)
+    return chart(found.status.schedule, [(r.day, r.score) for r in found.ratings])
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrialPage:
+    """The trial page: the trial's status (None before the first), what a person agrees
+    to before starting one, and the lengths to choose from."""
+
+    status: models.TrialStatusOut | None
+    agreement: tuple[str, ...]
+    weeks: tuple[int, ...]
+    usual_care_notice: str | None
+
+
+def trial_page(ctx: Context) -> TrialPage:
+    from acupress import trial_actions
+
+    rules = trial_actions.rules()
+    return TrialPage(
+        status=trial_status(ctx),
+        agreement=rules.agreement,
+        weeks=tuple(range(rules.min_weeks, rules.max_weeks + 1, 2)),
+        usual_care_notice=trial_actions.usual_care_notice(ctx),
+    )
+
+
+def rate_questions() -> dict[str, str]:
+    from acupress import trial_actions
+
+    return trial_actions.rules().questions
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultPage:
+    result: models.TrialResultOut
+    chart: str
+
+
+def result_page(ctx: Context) -> ResultPage:
+    from acupress import trial_actions
+    from acupress.charts.trial import trial_chart as chart
+
+    found = trial_actions.outcome(ctx)
+    svg = chart(found.status.schedule, [(r.day, r.score) for r in found.ratings])
+    return ResultPage(result=views.trial_result(found), chart=svg)

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from acupress.atlas import Atlas, Point
     from acupress.progress import Progress
     from acupress.protocol import Plan, PlannedStep, Protocol
-    from acupress.records import Event, SessionLog
+    from acupress.records import DailyRating, Event, SessionLog
     from acupress.safety import Decision
+    from acupress.trial_actions import Outcome, Status
     from acupress.web.live import Moment
 
 
@@ -190,3 +191,54 @@ def event(e: Event) -> models.EventOut:
     from acupress.records import event_json
 
     return models.EventOut.model_validate(event_json(e))
+
+
+# --- the personal trial ---------------------------------------------------------------
+
+
+def rating(r: DailyRating) -> models.RatingOut:
+    assert r.id is not None
+    return models.RatingOut(
+        id=r.id, day=r.day, pain=r.pain, enjoyment=r.enjoyment, activity=r.activity, score=r.score
+    )
+
+
+def trial_status(s: Status) -> models.TrialStatusOut:
+    planned = s.schedule
+    return models.TrialStatusOut(
+        start=planned.start,
+        end=planned.end,
+        weeks=planned.weeks,
+        seed=planned.seed,
+        periods=[
+            models.PeriodOut(week=p.week, pair=p.pair, arm=p.arm, start=p.start, end=p.end)
+            for p in planned.periods
+        ],
+        today=s.today,
+        week=s.day.week,
+        arm=s.day.arm,
+        todo=s.todo,
+        rated_today=s.rated_today,
+        running=s.running,
+        stopped_on=s.record.stopped_on,
+        stopped=s.stop_sentence,
+    )
+
+
+def trial_result(found: Outcome) -> models.TrialResultOut:
+    from acupress.trial import result_json
+
+    r = found.result
+    return models.TrialResultOut(
+        status=trial_status(found.status),
+        verdict=r.verdict,
+        title=r.title,
+        sentence=found.sentence,
+        limits=list(r.limits),
+        analysis=result_json(r),
+        deviations=list(found.deviations),
+        adherence=found.adherence,
+        practised=found.practised,
+        acupressure_days=found.acupressure_days,
+        daily=[(x.day, round(x.score, 3)) for x in found.ratings],
+    )
