@@ -169,11 +169,29 @@ def journal_exists() -> bool:
     return bool(settings.given("database_url")) or (paths.home() / "journal.db").exists()
 
 
-def open_journal() -> Journal:
+def open_journal(owner: int = 1) -> Journal:
+    """The journal of ``owner``: a SQLite file migrates itself; a database server must
+    have been migrated with `acupress db upgrade`."""
     from acupress import settings
     from acupress.journal import Journal
 
-    return Journal(settings.database_url())
+    return Journal(
+        settings.database_url(),
+        owner=owner,
+        schema="check" if settings.server_mode() else "migrate",
+    )
+
+
+def database_schema(upgrade: bool) -> tuple[str, str | None, str]:
+    """The journal's database (its address without a password), the schema revision it
+    is at (before the upgrade, when ``upgrade``: it is then at this acupress's), and this
+    acupress's."""
+    from acupress import journal, settings
+
+    url = settings.database_url()
+    with journal.Journal(url, schema="leave") as db:
+        at = db.upgrade()[0] if upgrade else db.revision()
+    return journal.shown(url), at, journal.SCHEMA_HEAD
 
 
 def scratch_journal() -> Journal:

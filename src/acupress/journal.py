@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
@@ -196,9 +196,10 @@ def database_url() -> str:
 class Journal:
     """One account's journal: every statement reads and writes only the rows of ``owner``
     (the single-person app's account by default); another owner's session is "not
-    found". The schema is brought up to date on opening, unless ``migrate`` is false
-    (a database server, migrated with `acupress db upgrade`): a journal behind or ahead of
-    this acupress is then refused."""
+    found". On opening, the schema is brought up to date (``schema="migrate"``), or
+    checked (``"check"``: a database server, migrated with `acupress db upgrade`, is
+    refused when behind or ahead of this acupress), or left as it is (``"leave"``: to
+    say where it is, or to migrate it)."""
 
     def __init__(
         self,
@@ -206,7 +207,7 @@ class Journal:
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         *,
         owner: int = LOCAL,
-        migrate: bool = True,
+        schema: Literal["migrate", "check", "leave"] = "migrate",
     ) -> None:
         self.url = url or database_url()
         self.owner = owner
@@ -225,9 +226,9 @@ class Journal:
                 if self.path is not None:
                     _create_or_check(self.path)
                 self._db = _SQLite(str(self.path or database), busy_timeout_ms)
-            if migrate:
+            if schema == "migrate":
                 self._migrate()
-            else:
+            elif schema == "check":
                 _refuse_other_revision(self._db.revision(), self._where)
 
     def close(self) -> None:
@@ -254,7 +255,7 @@ class Journal:
 
     @property
     def _where(self) -> str:
-        return str(self.path or _shown(self.url))
+        return str(self.path or shown(self.url))
 
     def _migrate(self) -> None:
         revision = self._db.revision()
@@ -1206,7 +1207,7 @@ def _scheme(url: str) -> str:
     return url.partition("://")[0]
 
 
-def _shown(url: str) -> str:
+def shown(url: str) -> str:
     """A database URL without its password."""
     return re.sub(r"^([^:/]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
@@ -1224,7 +1225,7 @@ def _failure(e: BaseException) -> str | None:
 @contextlib.contextmanager
 def _errors(journal: Journal) -> Iterator[None]:
     """Database failures as one sentence saying what is wrong and what to do."""
-    where = journal.path or _shown(journal.url)
+    where = journal.path or shown(journal.url)
     try:
         yield
     except OverflowError:
