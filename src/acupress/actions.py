@@ -76,16 +76,16 @@ def list_protocols(app: App) -> Protocols:
     return Protocols(folder=paths.protocols_dir(), rows=rows)
 
 
-def saved_answers(atlas: Atlas, today: dt.date) -> Answers | None:
+def saved_answers(app: App) -> Answers | None:
     """The safety answers saved today, or None (no check today, or the questions changed
     since and it must be done again)."""
-    from acupress import profile, safety
+    from acupress import safety
 
-    saved = profile.todays_answers(today)
+    saved = app.todays_answers()
     if saved is None:
         return None
     try:
-        return safety.parse_answers(saved, safety.default_screening(), atlas)
+        return safety.parse_answers(saved, app.screening, app.atlas)
     except AcupressError:
         return None
 
@@ -106,36 +106,28 @@ def combined(check: Decision | None, found: Progress) -> Decision | None:
     return today.decide(check, found.flags, safety.default_screening())
 
 
-def todays_decision(atlas: Atlas, today: dt.date, found: Progress | None = None) -> Decision | None:
+def todays_decision(app: App, found: Progress | None = None) -> Decision | None:
     """Today's decision from the check done today and the journal; None when the check
     has not been done today and nothing in the journal stops a session."""
-    answers = saved_answers(atlas, today)
-    check = None if answers is None else decide(answers, atlas)
-    return combined(check, found if found is not None else progress_now(today))
+    answers = saved_answers(app)
+    check = None if answers is None else decide(answers, app.atlas)
+    return combined(check, found if found is not None else app.progress())
 
 
-def record_check(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
+def record_check(app: App, answers: Answers) -> Decision:
     """Decide on today's answers and keep them (and what they found) for the day; returns
     the check's own decision (``combined`` adds the journal's)."""
-    from acupress import profile, safety
+    from acupress import safety
 
-    decision = decide(answers, atlas)
-    profile.save_check(safety.answers_to_json(answers), today, decision.rules)
-    return decision
-
-
-def check_answers(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
-    """Keep today's answers, and return today's decision: the check's, with the journal's
-    standing flags."""
-    decision = combined(record_check(answers, atlas, today), progress_now(today))
-    assert decision is not None
+    decision = decide(answers, app.atlas)
+    app.save_check(safety.answers_to_json(answers), decision.rules)
     return decision
 
 
 def check_now(app: App, answers: Answers) -> Decision:
     """Keep today's answers, and return today's decision: the check's, with the journal's
     standing flags."""
-    decision = combined(record_check(answers, app.atlas, app.today()), app.progress())
+    decision = combined(record_check(app, answers), app.progress())
     assert decision is not None
     return decision
 
@@ -154,12 +146,10 @@ def answers_template(app: App) -> dict[str, dict[str, Any]]:
     return safety.answers_template(app.screening, app.atlas)
 
 
-def check(raw: Any, atlas: Atlas, today: dt.date) -> tuple[Answers, Decision]:
+def check(app: App, raw: Any) -> tuple[Answers, Decision]:
     """The safety check from raw answers (a mapping of question id to answer)."""
-    from acupress import safety
-
-    answers = safety.parse_answers(raw, safety.default_screening(), atlas)
-    return answers, check_answers(answers, atlas, today)
+    answers = parse_answers(app, raw)
+    return answers, check_now(app, answers)
 
 
 def journal_exists() -> bool:
@@ -342,9 +332,9 @@ def plan_now(
     found = app.progress()
     given = answers()
     if given is not None:
-        decision = combined(record_check(given, app.atlas, app.today()), found)
+        decision = combined(record_check(app, given), found)
     else:
-        decision = todays_decision(app.atlas, app.today(), found)
+        decision = todays_decision(app, found)
     return _fitted(app, chosen, profile, minutes, partner, decision)
 
 
@@ -377,10 +367,10 @@ def session_now(
     if stands is None or stands.session_allowed:
         given = answers()
         if given is None:
-            given = saved_answers(app.atlas, app.today())
+            given = saved_answers(app)
         if given is None:
             given = ask()
-        decision = combined(record_check(given, app.atlas, app.today()), found)
+        decision = combined(record_check(app, given), found)
     now = _fitted(app, chosen, profile, minutes, partner, decision)
     return SessionNow(
         protocol=now.protocol, decision=now.decision, fitted=now.fitted, answers=given or {}
@@ -596,7 +586,7 @@ def change_profile(
         if value is not None:
             changes[name] = value
     if changes:
-        saved = profile.update(lambda current: replace(current, **changes))
+        saved = app.update_profile(lambda current: replace(current, **changes))
     return saved
 
 

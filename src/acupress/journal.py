@@ -25,7 +25,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -488,6 +488,44 @@ class Journal:
         query = "SELECT at FROM events WHERE owner_id = :owner AND kind = 'seen_professional'"
         with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             return [_moment(at) for (at,) in sql.rows(query)]
+
+    # --- the person's profile and today's check (the server mode keeps them here) ---
+
+    def profile(self) -> Any | None:
+        """The profile saved (its JSON, read), or None when none is."""
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+            found = sql.rows("SELECT data FROM profiles WHERE owner_id = :owner")
+        return json.loads(found[0][0]) if found else None
+
+    def change_profile(self, change: Callable[[Any | None], Any], now: dt.datetime) -> Any:
+        """Read the profile, change it and save it in one transaction (one owner's writes
+        take turns: no change is lost); returns what was saved."""
+        with self._write() as sql:
+            found = sql.rows("SELECT data FROM profiles WHERE owner_id = :owner")
+            text = json.dumps(change(json.loads(found[0][0]) if found else None))
+            sql.run(
+                "INSERT INTO profiles (owner_id, data, updated_at) "
+                "VALUES (:owner, :data, :updated_at) ON CONFLICT (owner_id) "
+                "DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                sql.values({"data": text, "updated_at": now}),
+            )
+        return json.loads(text)
+
+    def check(self) -> tuple[dt.date, Any] | None:
+        """The day of the last safety check kept and its answers (JSON, read)."""
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+            found = sql.rows("SELECT day, answers FROM checks WHERE owner_id = :owner")
+        return (_day(found[0][0]), json.loads(found[0][1])) if found else None
+
+    def save_check(self, day: dt.date, answers: Any) -> None:
+        """Keep ``day``'s safety answers, in place of the last check's."""
+        with self._write() as sql:
+            sql.run(
+                "INSERT INTO checks (owner_id, day, answers) VALUES (:owner, :day, :answers) "
+                "ON CONFLICT (owner_id) DO UPDATE SET day = excluded.day, "
+                "answers = excluded.answers",
+                sql.values({"day": day, "answers": json.dumps(answers, ensure_ascii=False)}),
+            )
 
     # --- the personal trial: ratings and trials ---
 
@@ -1253,6 +1291,11 @@ def _errors(journal: Journal) -> Iterator[None]:
                     f"Cannot open the journal {where} ({orig}); check its permissions."
                 ) from None
             raise AcupressError(f"The journal {where} cannot be used ({orig}).") from None
+        if "nul (0x00)" in message:  # PostgreSQL's text cannot hold it; SQLite's can
+            raise AcupressError(
+                f"The journal {where} cannot store the character NUL (0x00), which a note or "
+                "other text holds: remove it and try again; nothing was written."
+            ) from None
         if kind == "IntegrityError":
             raise AcupressError(
                 f"The journal refused the record ({orig}); nothing was written."
