@@ -53,6 +53,8 @@ def test_a_new_database_server_is_refused_until_upgraded_then_used(
     assert run("journal", "--json").json() == []
     assert "is up to date" in run("db", "status").out
     assert "already up to date" in run("db", "upgrade").out
+    head = journal.SCHEMA_HEAD
+    assert run("db", "upgrade", "--json").json()["from"] == head
 
 
 def test_a_database_server_behind_is_refused_and_upgrade_keeps_its_sessions(

@@ -52,17 +52,21 @@ def status(as_json: bool) -> None:
 
 
 @db.command(cls=Command)
-def upgrade() -> None:
+@json_option
+def upgrade(as_json: bool) -> None:
     """Migrate the journal's database to this acupress's schema.
 
     \b
     Example:
         acupress db upgrade
+        acupress db upgrade --json
     """
     from acupress import actions
 
     where, before, head = actions.database_schema(upgrade=True)
-    if before == head:
+    if as_json:
+        emit_json({"database": where, "from": before, "to": head})
+    elif before == head:
         click.echo(f"The journal {where} is already up to date (schema {head}).")
     else:
         click.echo(f"Migrated the journal {where} from schema {before or 'none'} to {head}.")
