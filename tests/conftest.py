@@ -4,7 +4,7 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from acupress import atlas, safety
 from acupress.app import App
 from acupress.cli import main
 from acupress.cli import run as run_command
+from tests import postgresql as postgres
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +95,27 @@ def run(
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+# --- the journal on SQLite and on PostgreSQL --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> Iterator[postgres.Server]:
+    """One real PostgreSQL for the whole test session."""
+    with postgres.running() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated journal's URL: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.db'}"
+        return
+    server: postgres.Server = request.getfixturevalue("postgresql")
+    url = server.fresh()
+    try:
+        yield url
+    finally:
+        server.drop(url)

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,19 @@ def session(day: int = 0, **fields: object) -> SessionLog:
 
 
 @pytest.fixture
-def db(home: Path) -> Journal:
+def db(database_url: str) -> Iterator[Journal]:
+    """A journal on SQLite, then on PostgreSQL."""
+    with Journal(database_url) as journal:
+        yield journal
+
+
+@pytest.fixture
+def sqlite_db(home: Path) -> Journal:
+    """The SQLite journal in the data directory, for what only a file has."""
     return Journal()
 
 
-def test_first_use_creates_a_private_migrated_journal(db: Journal, home: Path) -> None:
+def test_first_use_creates_a_private_migrated_journal(sqlite_db: Journal, home: Path) -> None:
     path = home / "journal.db"
     assert path.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(path) as conn:
@@ -151,7 +160,7 @@ def test_a_damaged_journal_is_one_clear_error(home: Path) -> None:
         Journal()
 
 
-def test_a_locked_journal_is_one_clear_error(db: Journal, home: Path) -> None:
+def test_a_locked_journal_is_one_clear_error(sqlite_db: Journal, home: Path) -> None:
     other = sqlite3.connect(home / "journal.db", isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
@@ -160,7 +169,7 @@ def test_a_locked_journal_is_one_clear_error(db: Journal, home: Path) -> None:
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert db.sessions() == []
+    assert sqlite_db.sessions() == []
 
 
 def test_a_database_url_points_the_journal_elsewhere(
@@ -190,13 +199,13 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_at_once_lose_nothing(db: Journal) -> None:
+def test_two_processes_writing_at_once_lose_nothing(sqlite_db: Journal) -> None:
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, "60"], env=dict(os.environ))
         for _ in range(2)
     ]
     assert [w.wait(timeout=120) for w in writers] == [0, 0]
-    logs = db.sessions(with_steps=True)
+    logs = sqlite_db.sessions(with_steps=True)
     assert len(logs) == 120
     assert all(len(s.steps) == 1 and s.points == ("BL23",) for s in logs)
 
@@ -393,10 +402,12 @@ OPEN_READ_WRITE = textwrap.dedent(
 )
 
 
-def test_an_existing_journal_is_read_and_written_without_loading_sqlalchemy(db: Journal) -> None:
+def test_an_existing_journal_is_read_and_written_without_loading_sqlalchemy(
+    sqlite_db: Journal,
+) -> None:
     """Loading SQLAlchemy costs a quarter of a second, most of what a command that opens
     the journal takes; it is needed only to make or migrate a journal."""
-    db.add(session())
+    sqlite_db.add(session())
     done = subprocess.run(
         [sys.executable, "-c", OPEN_READ_WRITE],
         env=dict(os.environ),
@@ -408,12 +419,12 @@ def test_an_existing_journal_is_read_and_written_without_loading_sqlalchemy(db: 
 
 
 def test_times_are_stored_as_sqlalchemy_stores_them_so_either_reads_the_others(
-    db: Journal, home: Path
+    sqlite_db: Journal, home: Path
 ) -> None:
     tables = journal.metadata.tables
     ended = T0 + dt.timedelta(minutes=20)
-    written = db.add(session(steps=(step(0, "BL23"),), ended_at=ended, complete=True))
-    with db.engine.begin() as conn:
+    written = sqlite_db.add(session(steps=(step(0, "BL23"),), ended_at=ended, complete=True))
+    with sqlite_db.engine.begin() as conn:
         row = conn.execute(sa.select(tables["sessions"]).where(tables["sessions"].c.id == written))
         theirs = row.mappings().one()
         conn.execute(
@@ -421,7 +432,7 @@ def test_times_are_stored_as_sqlalchemy_stores_them_so_either_reads_the_others(
             .insert()
             .values({k: v for k, v in theirs.items() if k != "id"} | {"uid": str(uuid.uuid4())})
         )
-    ours, copied = db.sessions()
+    ours, copied = sqlite_db.sessions()
     assert (theirs["started_at"], theirs["day"], theirs["complete"]) == (
         ours.started_at,
         ours.day,
@@ -440,8 +451,8 @@ def replace_id(log: SessionLog) -> SessionLog:
     return replace(log, id=None, uid=None)
 
 
-def test_reading_does_not_wait_for_a_writer(db: Journal, home: Path) -> None:
-    db.add(session())
+def test_reading_does_not_wait_for_a_writer(sqlite_db: Journal, home: Path) -> None:
+    sqlite_db.add(session())
     writer = sqlite3.connect(home / "journal.db", isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("DELETE FROM sessions")
@@ -483,7 +494,7 @@ def test_named_parameters_become_those_psycopg_takes() -> None:
     assert journal._pyformat(query) == "SELECT a FROM t WHERE b = %(b)s AND c::text = %(c_1)s"
 
 
-def test_one_rating_a_day_and_the_first_is_kept(home: Path) -> None:
+def test_one_rating_a_day_and_the_first_is_kept(database_url: str) -> None:
     from acupress.records import DailyRating
 
     def rating(day: dt.date, pain: int) -> DailyRating:
@@ -493,7 +504,7 @@ def test_one_rating_a_day_and_the_first_is_kept(home: Path) -> None:
         )
 
     day = dt.date(2026, 3, 2)
-    with Journal() as db:
+    with Journal(database_url) as db:
         stored = db.add_rating(rating(day, 5))
         with pytest.raises(AcupressError, match=r"2026-03-02 is already rated: one rating a day"):
             db.add_rating(rating(day, 9))
@@ -505,7 +516,7 @@ def test_one_rating_a_day_and_the_first_is_kept(home: Path) -> None:
         assert db.ratings(since=day) == [stored]
 
 
-def test_a_trial_is_kept_and_stopped_once(home: Path) -> None:
+def test_a_trial_is_kept_and_stopped_once(database_url: str) -> None:
     from acupress.records import TrialRecord
 
     start = dt.date(2026, 3, 2)
@@ -517,7 +528,7 @@ def test_a_trial_is_kept_and_stopped_once(home: Path) -> None:
         seed=2**63 - 1,
         created_at=dt.datetime.combine(start, dt.time(8), dt.UTC),
     )
-    with Journal() as db:
+    with Journal(database_url) as db:
         db.add_trial(trial)
         db.stop_trial(trial.uid, start + dt.timedelta(days=9), "Stopped: see a doctor.")
         db.stop_trial(trial.uid, start + dt.timedelta(days=12), "later")

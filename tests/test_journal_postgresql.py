@@ -1,13 +1,9 @@
-"""The journal on PostgreSQL (psycopg 3): the same statements and migrations as on SQLite.
-Runs when ACUPRESS_TEST_POSTGRESQL names a scratch database, which it empties first:
-
-    ACUPRESS_TEST_POSTGRESQL='postgresql+psycopg://postgres@/scratch?host=/run/postgresql'
-"""
+"""The journal on PostgreSQL (psycopg 3): the same statements and migrations as on SQLite,
+on a real server of the tests' own (``tests.postgresql``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -16,11 +12,7 @@ import pytest
 from acupress.errors import AcupressError
 from acupress.journal import Journal
 from acupress.records import Event, SessionLog, StepLog
-
-URL = os.environ.get("ACUPRESS_TEST_POSTGRESQL", "")
-pytestmark = pytest.mark.skipif(
-    not URL, reason="set ACUPRESS_TEST_POSTGRESQL to a scratch database"
-)
+from tests.postgresql import Server
 
 TZ = dt.timezone(dt.timedelta(hours=1))
 T0 = dt.datetime(2026, 3, 2, 7, 30, 5, 123456, tzinfo=TZ)
@@ -56,16 +48,12 @@ SESSION = SessionLog(
 
 
 @pytest.fixture
-def db() -> Iterator[Journal]:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-    with Journal(URL) as journal:
+def db(postgresql: Server) -> Iterator[Journal]:
+    """An empty database, which the journal migrates on opening."""
+    url = postgresql.empty()
+    with Journal(url) as journal:
         yield journal
+    postgresql.drop(url)
 
 
 def test_sessions_steps_and_events_round_trip_on_postgresql(db: Journal) -> None:

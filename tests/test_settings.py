@@ -62,7 +62,10 @@ def test_settings_shows_each_value_and_where_it_came_from(run: Run, home: Path) 
         "source": "default",
         "env": "ACUPRESS_DATABASE_URL",
         "default": "journal.db in the data directory",
-        "help": "The journal's database, as an SQLAlchemy URL.",
+        "help": "The journal's database, as an SQLAlchemy URL: a SQLite file "
+        "(sqlite:///PATH), or a PostgreSQL database for the server mode "
+        "(postgresql+psycopg://USER:PASSWORD@HOST/DATABASE), migrated with acupress db "
+        "upgrade.",
     }
     assert (found["debug"]["value"], found["debug"]["source"]) == ("off", "default")
 

@@ -77,16 +77,16 @@ def list_protocols(app: App) -> Protocols:
     return Protocols(folder=paths.protocols_dir(), rows=rows)
 
 
-def saved_answers(atlas: Atlas, today: dt.date) -> Answers | None:
+def saved_answers(app: App) -> Answers | None:
     """The safety answers saved today, or None (no check today, or the questions changed
     since and it must be done again)."""
-    from acupress import profile, safety
+    from acupress import safety
 
-    saved = profile.todays_answers(today)
+    saved = app.todays_answers()
     if saved is None:
         return None
     try:
-        return safety.parse_answers(saved, safety.default_screening(), atlas)
+        return safety.parse_answers(saved, app.screening, app.atlas)
     except AcupressError:
         return None
 
@@ -107,36 +107,28 @@ def combined(check: Decision | None, found: Progress) -> Decision | None:
     return today.decide(check, found.flags, safety.default_screening())
 
 
-def todays_decision(atlas: Atlas, today: dt.date, found: Progress | None = None) -> Decision | None:
+def todays_decision(app: App, found: Progress | None = None) -> Decision | None:
     """Today's decision from the check done today and the journal; None when the check
     has not been done today and nothing in the journal stops a session."""
-    answers = saved_answers(atlas, today)
-    check = None if answers is None else decide(answers, atlas)
-    return combined(check, found if found is not None else progress_now(today))
+    answers = saved_answers(app)
+    check = None if answers is None else decide(answers, app.atlas)
+    return combined(check, found if found is not None else app.progress())
 
 
-def record_check(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
+def record_check(app: App, answers: Answers) -> Decision:
     """Decide on today's answers and keep them (and what they found) for the day; returns
     the check's own decision (``combined`` adds the journal's)."""
-    from acupress import profile, safety
+    from acupress import safety
 
-    decision = decide(answers, atlas)
-    profile.save_check(safety.answers_to_json(answers), today, decision.rules)
-    return decision
-
-
-def check_answers(answers: Answers, atlas: Atlas, today: dt.date) -> Decision:
-    """Keep today's answers, and return today's decision: the check's, with the journal's
-    standing flags."""
-    decision = combined(record_check(answers, atlas, today), progress_now(today))
-    assert decision is not None
+    decision = decide(answers, app.atlas)
+    app.save_check(safety.answers_to_json(answers), decision.rules)
     return decision
 
 
 def check_now(app: App, answers: Answers) -> Decision:
     """Keep today's answers, and return today's decision: the check's, with the journal's
     standing flags."""
-    decision = combined(record_check(answers, app.atlas, app.today()), app.progress())
+    decision = combined(record_check(app, answers), app.progress())
     assert decision is not None
     return decision
 
@@ -155,12 +147,10 @@ def answers_template(app: App) -> dict[str, dict[str, Any]]:
     return safety.answers_template(app.screening, app.atlas)
 
 
-def check(raw: Any, atlas: Atlas, today: dt.date) -> tuple[Answers, Decision]:
+def check(app: App, raw: Any) -> tuple[Answers, Decision]:
     """The safety check from raw answers (a mapping of question id to answer)."""
-    from acupress import safety
-
-    answers = safety.parse_answers(raw, safety.default_screening(), atlas)
-    return answers, check_answers(answers, atlas, today)
+    answers = parse_answers(app, raw)
+    return answers, check_now(app, answers)
 
 
 def journal_exists() -> bool:
@@ -170,11 +160,29 @@ def journal_exists() -> bool:
     return bool(settings.given("database_url")) or (paths.home() / "journal.db").exists()
 
 
-def open_journal() -> Journal:
+def open_journal(owner: int = 1) -> Journal:
+    """The journal of ``owner``: a SQLite file migrates itself; a database server must
+    have been migrated with `acupress db upgrade`."""
     from acupress import settings
     from acupress.journal import Journal
 
-    return Journal(settings.database_url())
+    return Journal(
+        settings.database_url(),
+        owner=owner,
+        schema="check" if settings.server_mode() else "migrate",
+    )
+
+
+def database_schema(upgrade: bool) -> tuple[str, str | None, str]:
+    """The journal's database (its address without a password), the schema revision it
+    is at (before the upgrade, when ``upgrade``: it is then at this acupress's), and this
+    acupress's."""
+    from acupress import journal, settings
+
+    url = settings.database_url()
+    with journal.Journal(url, schema="leave") as db:
+        at = db.upgrade()[0] if upgrade else db.revision()
+    return journal.shown(url), at, journal.SCHEMA_HEAD
 
 
 def scratch_journal() -> Journal:
@@ -329,9 +337,9 @@ def plan_now(
     found = app.progress()
     given = answers()
     if given is not None:
-        decision = combined(record_check(given, app.atlas, app.today()), found)
+        decision = combined(record_check(app, given), found)
     else:
-        decision = todays_decision(app.atlas, app.today(), found)
+        decision = todays_decision(app, found)
     return _fitted(app, chosen, profile, minutes, partner, decision)
 
 
@@ -364,10 +372,10 @@ def session_now(
     if stands is None or stands.session_allowed:
         given = answers()
         if given is None:
-            given = saved_answers(app.atlas, app.today())
+            given = saved_answers(app)
         if given is None:
             given = ask()
-        decision = combined(record_check(given, app.atlas, app.today()), found)
+        decision = combined(record_check(app, given), found)
     now = _fitted(app, chosen, profile, minutes, partner, decision)
     return SessionNow(
         protocol=now.protocol, decision=now.decision, fitted=now.fitted, answers=given or {}
@@ -583,7 +591,7 @@ def change_profile(
         if value is not None:
             changes[name] = value
     if changes:
-        saved = profile.update(lambda current: replace(current, **changes))
+        saved = app.update_profile(lambda current: replace(current, **changes))
     return saved
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,8 +31,12 @@ def local_now() -> dt.datetime:
 
 
 class App:
-    def __init__(self, now: Callable[[], dt.datetime] = local_now) -> None:
+    """What the front ends share, for one account: ``owner``, the single-person app's
+    own by default."""
+
+    def __init__(self, now: Callable[[], dt.datetime] = local_now, owner: int = 1) -> None:
         self.clock = now
+        self.owner = owner
         self._journal: Journal | None = None
         self._lock = threading.Lock()
         self._progress: tuple[object, Progress] | None = None
@@ -73,11 +77,62 @@ class App:
 
     # --- the person ---
 
+    def keeps_person_in_journal(self) -> bool:
+        """Whether the profile and today's check are kept in the journal (the server
+        mode, or any account but the single-person app's) rather than in files."""
+        from acupress import settings
+
+        return self.owner != 1 or settings.server_mode()
+
     def profile(self) -> Profile:
         """The profile as saved now (read each time: another process may change it)."""
         from acupress import profile
 
-        return profile.load()
+        if not self.keeps_person_in_journal():
+            return profile.load()
+        return _profile_of(self.journal().profile())
+
+    def update_profile(self, change: Callable[[Profile], Profile]) -> Profile:
+        """Read the profile, change it and save it as one step; returns it as saved."""
+        from dataclasses import asdict
+
+        from acupress import profile
+
+        if not self.keeps_person_in_journal():
+            return profile.update(change)
+        saved = self.journal().change_profile(
+            lambda data: asdict(change(_profile_of(data))), self.now()
+        )
+        return _profile_of(saved)
+
+    def todays_answers(self) -> dict[str, Any] | None:
+        """The safety answers kept today (as saved), or None when there is no check today."""
+        from acupress import profile
+
+        if not self.keeps_person_in_journal():
+            return profile.todays_answers(self.today())
+        found = self.journal().check()
+        if found is None or found[0] != self.today():
+            return None
+        if not isinstance(found[1], dict):
+            raise _damaged("Today's check", "expected answers by question")
+        return found[1]
+
+    def save_check(self, answers: dict[str, Any], conditions: tuple[str, ...]) -> None:
+        """Keep today's answers for the rest of the day, and the conditions the check found
+        in the profile (they change the sessions: pregnancy, blood thinners, …)."""
+        from dataclasses import replace
+
+        from acupress import profile
+
+        today = self.today()
+        if not self.keeps_person_in_journal():
+            profile.save_check(answers, today, conditions)
+            return
+        self.journal().save_check(today, answers)
+        self.update_profile(
+            lambda p: replace(p, conditions=conditions, checked_on=today.isoformat())
+        )
 
     def thumb_cm(self, given: float | None) -> float | None:
         """The thumb width to show distances in cm with: as given (checked), else the
@@ -96,7 +151,7 @@ class App:
 
         with self._lock:
             if self._journal is None:
-                self._journal = actions.open_journal()
+                self._journal = actions.open_journal(self.owner)
                 self.opened(self._journal)
             return self._journal
 
@@ -147,4 +202,24 @@ class App:
         when there is no check today and nothing stands."""
         from acupress import actions
 
-        return actions.todays_decision(self.atlas, self.today(), self.progress())
+        return actions.todays_decision(self, self.progress())
+
+
+def _profile_of(data: Any) -> Profile:
+    """The profile kept in the journal, checked as the file's is."""
+    from acupress.profile import Profile
+
+    if data is None:
+        return Profile()
+    try:
+        return Profile.from_json(data)
+    except ValueError as e:
+        raise _damaged("The profile", str(e)) from None
+
+
+def _damaged(what: str, problem: str) -> Exception:
+    from acupress.errors import AcupressError
+
+    return AcupressError(
+        f"{what} kept in the journal is damaged ({problem}); save it again to replace it."
+    )

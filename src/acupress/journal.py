@@ -25,10 +25,10 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
@@ -45,7 +45,11 @@ from acupress.records import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_HEAD = "0005"  # the newest migration; Alembic is loaded only when a journal is behind
+# Every migration, oldest first: a journal at a revision not listed was made by a newer
+# acupress. The last is the newest; Alembic is loaded only when a journal is behind.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_HEAD = REVISIONS[-1]
+LOCAL = 1  # the account of the single-person app (made by migration 0005)
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -111,37 +115,75 @@ EDITABLE = frozenset(SESSION_COLUMNS) - {"id", "uid"}
 MOMENTS = frozenset({"started_at", "ended_at", "completed_at", "at", "rated_at", "created_at"})
 
 
+# --- owners ---
+# Every row a person owns carries its owner: sessions, events, ratings, trials, profiles
+# and checks have ``owner_id``; steps belong to their session. Every statement that
+# reaches one of these tables names the owner as ``:owner``, which ``_Statements`` fills
+# in with its journal's account and checks (``scoped``) before running anything: a
+# statement without it is a bug, refused rather than run.
+OWNED_TABLES = ("sessions", "steps", "events", "ratings", "trials", "profiles", "checks")
+REACHES_OWNED = re.compile(rf"\b(?:FROM|JOIN|UPDATE|INTO)\s+({'|'.join(OWNED_TABLES)})\b")
+OWNER_CONDITION = re.compile(r"\bowner_id = :owner\b")
+
+
+def scoped(query: str) -> str:
+    """The statement, once sure that it reads or writes only its owner's rows: each owned
+    table it names has its owner condition (``owner_id = :owner``, or the owner's id as
+    the value of ``owner_id`` in an insert), and steps are reached through their
+    sessions."""
+    tables = REACHES_OWNED.findall(query)
+    if not tables:
+        return query
+    conditions = len(OWNER_CONDITION.findall(query))
+    inserts = len(re.findall(r"\bINSERT INTO (?!steps\b)\w+ \([^)]*\bowner_id\b", query))
+    owned = [t for t in tables if t != "steps"]
+    if conditions + inserts < len(owned) or ("steps" in tables and "sessions" not in tables):
+        raise AssertionError(f"a statement reaches a person's rows without its owner: {query}")
+    return query
+
+
 def _insert(table: str, columns: Sequence[str], returning: bool = False) -> str:
-    names = ", ".join(columns)
-    values = ", ".join(f":{c}" for c in columns)
+    """An insert of an owned row, its owner the journal's account."""
+    names = ", ".join((*columns, "owner_id"))
+    values = ", ".join((*(f":{c}" for c in columns), ":owner"))
     return f"INSERT INTO {table} ({names}) VALUES ({values})" + (
         " RETURNING id" if returning else ""
     )
 
 
 INSERT_SESSION = _insert("sessions", (*SESSION_COLUMNS[1:], "answers", "front_end"), returning=True)
-INSERT_STEP = _insert("steps", STEP_COLUMNS)
+# A step is written only into a session of the journal's owner.
+INSERT_STEP = (
+    f"INSERT INTO steps ({', '.join(STEP_COLUMNS)}) "
+    f"SELECT {', '.join(f':{c}' for c in STEP_COLUMNS)} WHERE EXISTS "
+    "(SELECT 1 FROM sessions WHERE sessions.id = :session_id AND owner_id = :owner)"
+)
 # The same with its values in order, for SQLite's executemany (rows as tuples, not
 # dicts: half the time for the steps of a long journal).
 INSERT_STEP_ROWS = re.sub(r":\w+", "?", INSERT_STEP)
 INSERT_EVENT = _insert("events", EVENT_COLUMNS[1:], returning=True)
 INSERT_RATING = _insert("ratings", RATING_COLUMNS[1:], returning=True)
 INSERT_TRIAL = _insert("trials", TRIAL_COLUMNS[1:], returning=True)
-SELECT_SESSIONS = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions"
+SELECT_SESSIONS = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions WHERE owner_id = :owner"
 STEPS_OF_CHOSEN = (
     f"SELECT {', '.join(f'steps.{c}' for c in STEP_COLUMNS)} FROM steps "
     "JOIN ({chosen}) chosen ON chosen.id = steps.session_id "
     "ORDER BY chosen.started_at, chosen.id, steps.id"
 )
 STEP_POINTS = (
-    "SELECT point FROM steps WHERE session_id = :id AND point IS NOT NULL "
-    "AND skipped = :no ORDER BY id"
+    "SELECT steps.point FROM steps JOIN sessions ON sessions.id = steps.session_id "
+    "WHERE steps.session_id = :id AND owner_id = :owner AND steps.point IS NOT NULL "
+    "AND steps.skipped = :no ORDER BY steps.id"
 )
 INTERRUPT = (
     "UPDATE sessions SET ended_at = COALESCE((SELECT MAX(completed_at) FROM steps "
     "WHERE steps.session_id = sessions.id), started_at), stop_reason = 'interrupted', "
-    "complete = :no WHERE front_end = :front_end AND ended_at IS NULL"
+    "complete = :no WHERE owner_id = :owner AND front_end = :front_end AND ended_at IS NULL"
 )
+# Raised first in every write transaction: the account's change counter (``version``),
+# and on a database server the lock on the account's row that makes one owner's writes
+# (a read, a change, a save of the profile) take turns across processes.
+RAISE_CHANGES = "UPDATE accounts SET changes = changes + 1 WHERE id = :owner"
 IMPORT_BATCH = 2000  # steps written at a time by an import
 
 
@@ -152,10 +194,23 @@ def database_url() -> str:
 
 
 class Journal:
-    """A connection to the journal; the schema is brought up to date on opening."""
+    """One account's journal: every statement reads and writes only the rows of ``owner``
+    (the single-person app's account by default); another owner's session is "not
+    found". On opening, the schema is brought up to date (``schema="migrate"``), or
+    checked (``"check"``: a database server, migrated with `acupress db upgrade`, is
+    refused when behind or ahead of this acupress), or left as it is (``"leave"``: to
+    say where it is, or to migrate it)."""
 
-    def __init__(self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        *,
+        owner: int = LOCAL,
+        schema: Literal["migrate", "check", "leave"] = "migrate",
+    ) -> None:
         self.url = url or database_url()
+        self.owner = owner
         database = _sqlite_database(self.url)
         self.path = None if database in (None, ":memory:") else Path(database or "").expanduser()
         self._busy_timeout_ms = busy_timeout_ms
@@ -171,7 +226,10 @@ class Journal:
                 if self.path is not None:
                     _create_or_check(self.path)
                 self._db = _SQLite(str(self.path or database), busy_timeout_ms)
-            self._migrate()
+            if schema == "migrate":
+                self._migrate()
+            elif schema == "check":
+                _refuse_other_revision(self._db.revision(), self._where)
 
     def close(self) -> None:
         self._db.close()
@@ -195,11 +253,33 @@ class Journal:
 
     # --- schema ---
 
+    @property
+    def _where(self) -> str:
+        return str(self.path or shown(self.url))
+
     def _migrate(self) -> None:
-        if self._db.revision() == SCHEMA_HEAD:
+        revision = self._db.revision()
+        if revision == SCHEMA_HEAD:
             return
+        _refuse_newer(revision, self._where)
         with self.engine.connect() as conn:
             _upgrade(conn)
+
+    def revision(self) -> str | None:
+        """The schema's revision of the database (None when acupress never built it)."""
+        with _errors(self):
+            return self._db.revision()
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate the database to this acupress's schema; returns the revision it was at
+        and the one it is at now."""
+        with _errors(self):
+            before = self._db.revision()
+            _refuse_newer(before, self._where)
+            if before != SCHEMA_HEAD:
+                with self.engine.connect() as conn:
+                    _upgrade(conn)
+        return before, SCHEMA_HEAD
 
     # --- writing ---
 
@@ -228,14 +308,17 @@ class Journal:
         with self._write() as sql:
             sql.add_steps([(session_id, step)])
             points = [p for (p,) in sql.rows(STEP_POINTS, {"id": session_id, "no": False})]
-            sql.run(
-                "UPDATE sessions SET seconds = seconds + :seconds, points = :points WHERE id = :id",
+            done = sql.run(
+                "UPDATE sessions SET seconds = seconds + :seconds, points = :points "
+                "WHERE id = :id AND owner_id = :owner",
                 {
                     "seconds": round(step.seconds),
                     "points": ",".join(dict.fromkeys(points)),
                     "id": session_id,
                 },
             )
+            if done == 0:
+                raise NotFound(f"There is no session {session_id} in the journal.")
 
     def interrupt_unfinished(self, front_end: str) -> int:
         """Mark as interrupted the sessions ``front_end`` began and never closed (its
@@ -260,15 +343,23 @@ class Journal:
             )
             changes = ", ".join(f"{key} = :{key}" for key in values)
             done = sql.run(
-                f"UPDATE sessions SET {changes} WHERE id = :id", values | {"id": session_id}
+                f"UPDATE sessions SET {changes} WHERE id = :id AND owner_id = :owner",
+                values | {"id": session_id},
             )
             if done == 0:
                 raise NotFound(f"There is no session {session_id} in the journal.")
 
     def delete(self, session_id: int) -> None:
         with self._write() as sql:
-            sql.run("DELETE FROM steps WHERE session_id = :id", {"id": session_id})
-            if sql.run("DELETE FROM sessions WHERE id = :id", {"id": session_id}) == 0:
+            sql.run(
+                "DELETE FROM steps WHERE session_id IN "
+                "(SELECT id FROM sessions WHERE id = :id AND owner_id = :owner)",
+                {"id": session_id},
+            )
+            done = sql.run(
+                "DELETE FROM sessions WHERE id = :id AND owner_id = :owner", {"id": session_id}
+            )
+            if done == 0:
                 raise NotFound(f"There is no session {session_id} in the journal.")
 
     # --- reading ---
@@ -319,11 +410,11 @@ class Journal:
         if ids:
             where.append(f"id IN ({', '.join(f':id{n}' for n in range(len(ids)))})")
         if where:
-            chosen += " WHERE " + " AND ".join(where)
+            chosen += " AND " + " AND ".join(where)
         if last is not None:
             chosen += " ORDER BY started_at DESC, id DESC LIMIT :last"
             params["last"] = last
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             params = sql.values(params)
             rows = sql.each(f"SELECT * FROM ({chosen}) chosen ORDER BY started_at, id", params)
             steps = sql.each(STEPS_OF_CHOSEN.format(chosen=chosen), params) if with_steps else None
@@ -345,7 +436,8 @@ class Journal:
         query = (
             "SELECT steps.session_id, steps.pressure, COUNT(*), MIN(steps.id) FROM steps "
             "JOIN sessions ON sessions.id = steps.session_id "
-            "WHERE steps.pressure IS NOT NULL AND steps.pressure <> '' AND steps.skipped = :no"
+            "WHERE sessions.owner_id = :owner AND steps.pressure IS NOT NULL "
+            "AND steps.pressure <> '' AND steps.skipped = :no"
         )
         if since:
             query += " AND sessions.day >= :since"
@@ -353,15 +445,18 @@ class Journal:
             query += " AND sessions.day <= :until"
         query += " GROUP BY steps.session_id, steps.pressure ORDER BY steps.session_id, 4"
         found: dict[int, dict[str, int]] = {}
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             params = sql.values({"no": False, "since": since, "until": until})
             for session_id, pressure, count, _first in sql.rows(query, params):
                 found.setdefault(session_id, {})[pressure] = count
         return found
 
     def answers(self, session_id: int) -> dict[str, Any] | None:
-        with _errors(self), self._db.transaction(write=False) as sql:
-            found = sql.rows("SELECT answers FROM sessions WHERE id = :id", {"id": session_id})
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+            found = sql.rows(
+                "SELECT answers FROM sessions WHERE id = :id AND owner_id = :owner",
+                {"id": session_id},
+            )
         return json.loads(found[0][0]) if found and found[0][0] else None
 
     # --- events ---
@@ -374,12 +469,12 @@ class Journal:
 
     def events(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Event]:
         """Events in time order, filtered by local day."""
-        query = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE 1 = 1"
+        query = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE owner_id = :owner"
         if since:
             query += " AND day >= :since"
         if until:
             query += " AND day <= :until"
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             found = sql.rows(
                 query + " ORDER BY at, id", sql.values({"since": since, "until": until})
             )
@@ -390,9 +485,47 @@ class Journal:
 
     def cleared(self) -> list[dt.datetime]:
         """The moments a professional told the person to go on."""
-        query = "SELECT at FROM events WHERE kind = 'seen_professional'"
-        with _errors(self), self._db.transaction(write=False) as sql:
+        query = "SELECT at FROM events WHERE owner_id = :owner AND kind = 'seen_professional'"
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             return [_moment(at) for (at,) in sql.rows(query)]
+
+    # --- the person's profile and today's check (the server mode keeps them here) ---
+
+    def profile(self) -> Any | None:
+        """The profile saved (its JSON, read), or None when none is."""
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+            found = sql.rows("SELECT data FROM profiles WHERE owner_id = :owner")
+        return json.loads(found[0][0]) if found else None
+
+    def change_profile(self, change: Callable[[Any | None], Any], now: dt.datetime) -> Any:
+        """Read the profile, change it and save it in one transaction (one owner's writes
+        take turns: no change is lost); returns what was saved."""
+        with self._write() as sql:
+            found = sql.rows("SELECT data FROM profiles WHERE owner_id = :owner")
+            text = json.dumps(change(json.loads(found[0][0]) if found else None))
+            sql.run(
+                "INSERT INTO profiles (owner_id, data, updated_at) "
+                "VALUES (:owner, :data, :updated_at) ON CONFLICT (owner_id) "
+                "DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                sql.values({"data": text, "updated_at": now}),
+            )
+        return json.loads(text)
+
+    def check(self) -> tuple[dt.date, Any] | None:
+        """The day of the last safety check kept and its answers (JSON, read)."""
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+            found = sql.rows("SELECT day, answers FROM checks WHERE owner_id = :owner")
+        return (_day(found[0][0]), json.loads(found[0][1])) if found else None
+
+    def save_check(self, day: dt.date, answers: Any) -> None:
+        """Keep ``day``'s safety answers, in place of the last check's."""
+        with self._write() as sql:
+            sql.run(
+                "INSERT INTO checks (owner_id, day, answers) VALUES (:owner, :day, :answers) "
+                "ON CONFLICT (owner_id) DO UPDATE SET day = excluded.day, "
+                "answers = excluded.answers",
+                sql.values({"day": day, "answers": json.dumps(answers, ensure_ascii=False)}),
+            )
 
     # --- the personal trial: ratings and trials ---
 
@@ -400,7 +533,8 @@ class Journal:
         """Record a day's rating; a second one for the same day is refused."""
         with self._write() as sql:
             taken = sql.rows(
-                "SELECT 1 FROM ratings WHERE day = :day", sql.values({"day": rating.day})
+                "SELECT 1 FROM ratings WHERE owner_id = :owner AND day = :day",
+                sql.values({"day": rating.day}),
             )
             if taken:
                 raise AcupressError(
@@ -413,12 +547,12 @@ class Journal:
         self, since: dt.date | None = None, until: dt.date | None = None
     ) -> list[DailyRating]:
         """Ratings in day order, between two days (each optional)."""
-        query = f"SELECT {', '.join(RATING_COLUMNS)} FROM ratings WHERE 1 = 1"
+        query = f"SELECT {', '.join(RATING_COLUMNS)} FROM ratings WHERE owner_id = :owner"
         if since:
             query += " AND day >= :since"
         if until:
             query += " AND day <= :until"
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             found = sql.rows(query + " ORDER BY day", sql.values({"since": since, "until": until}))
         return [_rating(row) for row in found]
 
@@ -429,8 +563,11 @@ class Journal:
 
     def trials(self) -> list[TrialRecord]:
         """Every trial, the newest last."""
-        query = f"SELECT {', '.join(TRIAL_COLUMNS)} FROM trials ORDER BY created_at, id"
-        with _errors(self), self._db.transaction(write=False) as sql:
+        query = (
+            f"SELECT {', '.join(TRIAL_COLUMNS)} FROM trials WHERE owner_id = :owner "
+            "ORDER BY created_at, id"
+        )
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             return [_trial(row) for row in sql.rows(query)]
 
     def stop_trial(self, uid: str, day: dt.date, reason: str) -> None:
@@ -438,22 +575,29 @@ class Journal:
         with self._write() as sql:
             sql.run(
                 "UPDATE trials SET stopped_on = :day, stop_reason = :reason "
-                "WHERE uid = :uid AND stopped_on IS NULL",
+                "WHERE owner_id = :owner AND uid = :uid AND stopped_on IS NULL",
                 sql.values({"day": day, "reason": reason, "uid": uid}),
             )
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[_Statements]:
-        with self._writing, _errors(self), self._db.transaction(write=True) as sql:
+        with self._writing, _errors(self), self._db.transaction(self.owner, write=True) as sql:
+            if sql.run(RAISE_CHANGES, {}) == 0:
+                raise NotFound(f"There is no account {self.owner} in the journal.")
             yield sql
         self.writes += 1
 
-    def version(self) -> tuple[int, int, int] | None:
-        """Changes whenever the journal may have changed: written through this object, or
-        by another process (its files' modification times); None when that cannot be
-        told (a database server), so nothing read from it should be kept."""
+    def version(self) -> tuple[int, ...] | None:
+        """Changes whenever the owner's journal may have changed: written through this
+        object, or by another process (the account's change counter, raised with every
+        write; for a SQLite file, its files' modification times, which cost no query);
+        None for a journal in memory, so nothing read from it should be kept."""
         if self.path is None:
-            return None
+            if isinstance(self._db, _SQLite):
+                return None
+            with _errors(self), self._db.transaction(self.owner, write=False) as sql:
+                found = sql.rows("SELECT changes FROM accounts WHERE id = :owner")
+            return (self.writes, int(found[0][0]) if found else 0)
 
         def mtime(path: Path) -> int:
             try:
@@ -469,11 +613,11 @@ class Journal:
     def answers_by_session(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The safety answers stored with these sessions, for those that have them."""
         found: dict[int, dict[str, Any]] = {}
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             for chunk in range(0, len(ids), 500):
                 some = {f"id{n}": i for n, i in enumerate(ids[chunk : chunk + 500])}
                 rows = sql.rows(
-                    f"SELECT id, answers FROM sessions WHERE id IN "
+                    f"SELECT id, answers FROM sessions WHERE owner_id = :owner AND id IN "
                     f"({', '.join(f':{k}' for k in some)}) AND answers IS NOT NULL",
                     some,
                 )
@@ -504,24 +648,28 @@ class Journal:
         if by_content:
             same.update(_content(log) for log in self.sessions())
         with self._write() as sql:
-            known = {uid for (uid,) in sql.rows("SELECT uid FROM events")}
+            known = {uid for (uid,) in sql.rows("SELECT uid FROM events WHERE owner_id = :owner")}
             for event in new_events:
                 if event.uid not in known:
                     known.add(event.uid)
                     sql.rows(INSERT_EVENT, sql.values(_event_row(event)))
             # A day already rated keeps its rating (one rating a day); a trial is known by
             # its uid.
-            rated = {_day(day) for (day,) in sql.rows("SELECT day FROM ratings")}
+            rated = {
+                _day(day) for (day,) in sql.rows("SELECT day FROM ratings WHERE owner_id = :owner")
+            }
             for rating in new_ratings:
                 if rating.day not in rated:
                     rated.add(rating.day)
                     sql.rows(INSERT_RATING, sql.values(_rating_row(rating)))
-            trial_uids = {uid for (uid,) in sql.rows("SELECT uid FROM trials")}
+            trial_uids = {
+                uid for (uid,) in sql.rows("SELECT uid FROM trials WHERE owner_id = :owner")
+            }
             for trial in new_trials:
                 if trial.uid not in trial_uids:
                     trial_uids.add(trial.uid)
                     sql.rows(INSERT_TRIAL, sql.values(_trial_row(trial)))
-            seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions")}
+            seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions WHERE owner_id = :owner")}
             steps: list[tuple[int, StepLog]] = []
             for log, answers in entries:
                 if log.uid is not None and log.uid in seen:
@@ -697,8 +845,9 @@ class _Statements:
     given as Python's (aware datetimes, dates, booleans): each database gets them as
     it stores them."""
 
-    def __init__(self, connection: Any, sqlite: bool, pyformat: bool = False) -> None:
+    def __init__(self, connection: Any, owner: int, sqlite: bool, pyformat: bool = False) -> None:
         self._connection = connection
+        self._owner = owner
         self._sqlite = sqlite
         self._pyformat = pyformat
 
@@ -727,6 +876,8 @@ class _Statements:
         return utc.replace(tzinfo=None)
 
     def cursor(self, query: str, params: Mapping[str, Any]) -> Any:
+        if ":owner" in scoped(query):
+            params = {**params, "owner": self._owner}
         if self._sqlite:
             return self._connection.execute(query, params)
         cursor = self._connection.cursor()
@@ -774,13 +925,18 @@ class _Statements:
                 s.seconds,
                 int(s.skipped) if self._sqlite else s.skipped,
                 self.moment(s.completed_at),
+                session_id,
+                self._owner,
             )
             for session_id, s in steps
         )
+        scoped(INSERT_STEP)
         if self._sqlite:
             self._connection.executemany(INSERT_STEP_ROWS, rows)
             return
-        named = [dict(zip(STEP_COLUMNS, row, strict=True)) for row in rows]
+        named = [
+            dict(zip((*STEP_COLUMNS, "owner"), row[:-2] + row[-1:], strict=True)) for row in rows
+        ]
         if named:
             self._connection.cursor().executemany(self._sql(INSERT_STEP), named)
 
@@ -826,14 +982,14 @@ class _SQLite:
             self._idle.append(conn)
 
     @contextlib.contextmanager
-    def transaction(self, write: bool) -> Iterator[_Statements]:
+    def transaction(self, owner: int, write: bool) -> Iterator[_Statements]:
         """A transaction: a write one takes the write lock up front, so two writers queue
         on the busy timeout instead of one failing at once when both try to upgrade a
         read lock; a read one sees the journal as it was when it began."""
         conn = self._take()
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            yield _Statements(conn, sqlite=True)
+            yield _Statements(conn, owner, sqlite=True)
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
@@ -842,7 +998,7 @@ class _SQLite:
             self._give(conn)
 
     def revision(self) -> str | None:
-        with self.transaction(write=False) as sql:
+        with self.transaction(LOCAL, write=False) as sql:
             if not sql.rows("SELECT name FROM sqlite_master WHERE name = 'alembic_version'"):
                 return None
             found = sql.rows("SELECT version_num FROM alembic_version")
@@ -887,10 +1043,10 @@ class _Server:
         self._pyformat = style == "pyformat"
 
     @contextlib.contextmanager
-    def transaction(self, write: bool) -> Iterator[_Statements]:
+    def transaction(self, owner: int, write: bool) -> Iterator[_Statements]:
         conn = self.engine.raw_connection()
         try:
-            yield _Statements(conn, sqlite=False, pyformat=self._pyformat)
+            yield _Statements(conn, owner, sqlite=False, pyformat=self._pyformat)
             conn.commit()
         except BaseException:
             conn.rollback()
@@ -1063,11 +1219,33 @@ def _current_revision(conn: Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _refuse_newer(revision: str | None, where: str) -> None:
+    if revision is not None and revision not in REVISIONS:
+        raise AcupressError(
+            f"The journal {where} was made by a newer acupress (schema {revision}; this one "
+            f"knows up to {SCHEMA_HEAD}): upgrade acupress to use it."
+        )
+
+
+def _refuse_other_revision(revision: str | None, where: str) -> None:
+    """A journal that is not migrated on opening must be at this acupress's schema."""
+    _refuse_newer(revision, where)
+    if revision is None:
+        raise AcupressError(
+            f"The journal {where} has no acupress tables yet: run acupress db upgrade."
+        )
+    if revision != SCHEMA_HEAD:
+        raise AcupressError(
+            f"The journal {where} is at schema {revision}, behind this acupress "
+            f"({SCHEMA_HEAD}): run acupress db upgrade."
+        )
+
+
 def _scheme(url: str) -> str:
     return url.partition("://")[0]
 
 
-def _shown(url: str) -> str:
+def shown(url: str) -> str:
     """A database URL without its password."""
     return re.sub(r"^([^:/]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
@@ -1085,7 +1263,7 @@ def _failure(e: BaseException) -> str | None:
 @contextlib.contextmanager
 def _errors(journal: Journal) -> Iterator[None]:
     """Database failures as one sentence saying what is wrong and what to do."""
-    where = journal.path or _shown(journal.url)
+    where = journal.path or shown(journal.url)
     try:
         yield
     except OverflowError:
@@ -1113,6 +1291,11 @@ def _errors(journal: Journal) -> Iterator[None]:
                     f"Cannot open the journal {where} ({orig}); check its permissions."
                 ) from None
             raise AcupressError(f"The journal {where} cannot be used ({orig}).") from None
+        if "nul (0x00)" in message:  # PostgreSQL's text cannot hold it; SQLite's can
+            raise AcupressError(
+                f"The journal {where} cannot store the character NUL (0x00), which a note or "
+                "other text holds: remove it and try again; nothing was written."
+            ) from None
         if kind == "IntegrityError":
             raise AcupressError(
                 f"The journal refused the record ({orig}); nothing was written."

@@ -55,6 +55,9 @@ accounts = sa.Table(
     sa.Column("password_hash", sa.Text),  # Argon2id; none until the invitation is used
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("disabled_at", UTCDateTime),
+    # Raised with every write to the account's rows: what tells a reader in any process
+    # that the account's journal changed.
+    sa.Column("changes", sa.BigInteger, nullable=False, server_default=sa.text("0")),
 )
 
 sessions = sa.Table(

@@ -34,7 +34,10 @@ SETTINGS = (
         name="database_url",
         env="ACUPRESS_DATABASE_URL",
         default="journal.db in the data directory",
-        help="The journal's database, as an SQLAlchemy URL.",
+        help="The journal's database, as an SQLAlchemy URL: a SQLite file "
+        "(sqlite:///PATH), or a PostgreSQL database for the server mode "
+        "(postgresql+psycopg://USER:PASSWORD@HOST/DATABASE), migrated with acupress db "
+        "upgrade.",
     ),
     Setting(
         name="debug",
@@ -57,6 +60,14 @@ def database_url() -> str:
     from acupress import paths
 
     return given("database_url") or f"sqlite:///{paths.home() / 'journal.db'}"
+
+
+def server_mode() -> bool:
+    """Whether the journal is on a database server (the server mode): its schema is then
+    migrated only by `acupress db upgrade`, and each person's profile and today's check
+    are kept in it rather than in files. A SQLite file, wherever it is, is one
+    computer's journal, which migrates itself."""
+    return not database_url().startswith("sqlite")
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)

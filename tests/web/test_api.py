@@ -1,5 +1,5 @@
-"""The JSON API over the real core and a real SQLite journal, sessions timed by a fake
-clock the tests move by hand."""
+"""The JSON API over the real core and a real journal (SQLite, then the server mode's
+PostgreSQL), sessions timed by a fake clock the tests move by hand."""
 
 from __future__ import annotations
 
@@ -54,8 +54,11 @@ class Api:
         return result
 
 
-@pytest.fixture
-def api() -> Iterator[Api]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    """The app on the single-person SQLite journal, then in the server mode."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("ACUPRESS_DATABASE_URL", request.getfixturevalue("postgresql").fresh())
     clock = FakeClock(NOW)
     app = app_on(clock)
     with TestClient(app) as client:

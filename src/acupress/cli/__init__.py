@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chart": ("documents", "Draw where a point lies (or all of a protocol's): acupress chart "
               "BL23 --out bl23.svg."),
     "check": ("check", "Is it safe to do a session today? The screening questions."),
+    "db": ("db", "The journal's database: where its schema is, and migrating it."),
     "export": ("backup", "Export the journal: CSV, a complete JSON backup, or FHIR Observations."),
     "guide": ("documents", "The whole routine as a printable handout, with its charts (HTML, "
               "PDF or Markdown)."),

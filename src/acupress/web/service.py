@@ -106,7 +106,7 @@ def questions() -> list[models.QuestionOut]:
 
 def check(ctx: Context, answers: Any) -> models.DecisionOut:
     """Today's safety check on the answers as given; kept for the rest of the day."""
-    _answers, decision = actions.check(answers, ctx.book, ctx.today())
+    _answers, decision = actions.check(ctx, answers)
     return views.decision(decision)
 
 
@@ -147,7 +147,7 @@ def today(ctx: Context) -> models.TodayOut:
     newest = db.sessions(last=1) if db is not None else []
     shown = views.progress(found)
     return models.TodayOut(
-        checked_today=actions.saved_answers(ctx.book, ctx.today()) is not None,
+        checked_today=actions.saved_answers(ctx) is not None,
         decision=views.decision(decision) if decision else None,
         last_session=views.session(newest[0]) if newest else None,
         flags=shown.flags,
@@ -172,7 +172,7 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
     from acupress import safety
 
     found = ctx.progress()
-    answers = actions.saved_answers(ctx.book, ctx.today())
+    answers = actions.saved_answers(ctx)
     checked = None if answers is None else actions.decide(answers, ctx.book)
     decision = actions.combined(checked, found)
     if decision is not None and not decision.session_allowed:
@@ -391,10 +391,8 @@ def settings(ctx: Context) -> models.SettingsOut:
 
 
 def save_settings(ctx: Context, given: models.SettingsIn) -> models.SettingsOut:
-    from acupress.profile import update
-
     actions.check_usual_minutes(given.minutes)
-    return settings_of(update(lambda saved: replace(saved, **given.model_dump())))
+    return settings_of(ctx.update_profile(lambda saved: replace(saved, **given.model_dump())))
 
 
 # --- take away ------------------------------------------------------------------------
