@@ -18,6 +18,7 @@ is never seen half-made: an empty one was not made by acupress, and is refused."
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 import os
@@ -154,8 +155,11 @@ def database_url() -> str:
 class Journal:
     """A connection to the journal; the schema is brought up to date on opening."""
 
-    def __init__(self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, owner: int = 1
+    ) -> None:
         self.url = url or database_url()
+        self.owner = owner  # the account whose rows this journal reads and writes
         database = _sqlite_database(self.url)
         self.path = None if database in (None, ":memory:") else Path(database or "").expanduser()
         self._busy_timeout_ms = busy_timeout_ms
@@ -172,6 +176,13 @@ class Journal:
                     _create_or_check(self.path)
                 self._db = _SQLite(str(self.path or database), busy_timeout_ms)
             self._migrate()
+
+    def for_owner(self, account_id: int) -> Journal:
+        """This open journal (its connections shared) as another account's; close the
+        journal itself, not its views."""
+        view = copy.copy(self)
+        view.owner = account_id
+        return view
 
     def close(self) -> None:
         self._db.close()
