@@ -126,6 +126,11 @@ def default(name: str) -> str:
     return BY_NAME[name].default
 
 
+def put(name: str, value: str) -> None:
+    """Set a setting for this process and the ones it starts (the web app's workers)."""
+    os.environ[BY_NAME[name].env] = value
+
+
 def listed(name: str) -> tuple[str, ...]:
     """A setting that lists values, separated by commas, as a tuple (empty when unset)."""
     return tuple(v.strip() for v in (given(name) or "").split(",") if v.strip())
