@@ -17,7 +17,16 @@ Run = Callable[..., Result]
 
 def test_every_setting_has_a_name_a_variable_a_default_and_help() -> None:
     names = [s.name for s in settings.SETTINGS]
-    assert names == ["home", "database_url", "debug"]
+    assert names == [
+        "home",
+        "database_url",
+        "debug",
+        "accounts",
+        "workers",
+        "allowed_hosts",
+        "trusted_proxies",
+        "base_url",
+    ]
     for s in settings.SETTINGS:
         assert s.env == f"ACUPRESS_{s.name.upper()}"
         assert s.default and s.help.endswith(".")

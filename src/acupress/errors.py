@@ -1,5 +1,7 @@
 """The one exception type for problems a person can fix, shown as one sentence."""
 
+import datetime as dt
+
 
 class AcupressError(Exception):
     """A user-facing error: bad input, a broken file, a refused request.
@@ -40,3 +42,17 @@ class Busy(AcupressError):
 
 class Conflict(AcupressError):
     """Not possible in the state things are in (a session still running, no check today)."""
+
+
+class NotSignedIn(AcupressError):
+    """The server mode asks who is there: no login, an ended one, or a wrong password."""
+
+
+class TooManyAttempts(AcupressError):
+    """Too many failed sign-ins lately: the next try waits until ``until``."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        super().__init__(
+            f"Too many failed sign-ins: try again after {until.astimezone(dt.UTC):%H:%M:%S} UTC."
+        )

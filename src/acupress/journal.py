@@ -18,6 +18,7 @@ is never seen half-made: an empty one was not made by acupress, and is refused."
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 import os
@@ -230,6 +231,13 @@ class Journal:
                 self._migrate()
             elif schema == "check":
                 _refuse_other_revision(self._db.revision(), self._where)
+
+    def for_owner(self, account_id: int) -> Journal:
+        """This open journal (its connections shared) as another account's; close the
+        journal itself, not its views."""
+        view = copy.copy(self)
+        view.owner = account_id
+        return view
 
     def close(self) -> None:
         self._db.close()

@@ -45,6 +45,41 @@ SETTINGS = (
         default="off",
         help="Any value shows an unexpected error's traceback instead of one sentence.",
     ),
+    # The server mode: several people, each signing in to their own journal.
+    Setting(
+        name="accounts",
+        env="ACUPRESS_ACCOUNTS",
+        default="off",
+        help="Any value makes the web app ask everyone to sign in to their own account, as "
+        "acupress serve --accounts does.",
+    ),
+    Setting(
+        name="workers",
+        env="ACUPRESS_WORKERS",
+        default="1",
+        help="How many processes the web app runs, as acupress serve --workers does.",
+    ),
+    Setting(
+        name="allowed_hosts",
+        env="ACUPRESS_ALLOWED_HOSTS",
+        default="this computer's names; any name when the web app listens beyond it",
+        help="The host names the web app answers to, separated by commas (your server's "
+        "name, such as acupress.example.org).",
+    ),
+    Setting(
+        name="trusted_proxies",
+        env="ACUPRESS_TRUSTED_PROXIES",
+        default="none",
+        help="The addresses of the reverse proxies in front of the web app, separated by "
+        "commas (networks such as 10.0.0.0/8 too): only their X-Forwarded-For, "
+        "X-Forwarded-Proto and X-Forwarded-Host headers are believed.",
+    ),
+    Setting(
+        name="base_url",
+        env="ACUPRESS_BASE_URL",
+        default="http://127.0.0.1:8321",
+        help="The address people open the web app at, for the links of invitations.",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -99,7 +134,22 @@ def default(name: str) -> str:
         return str(paths.home())
     if name == "database_url":
         return database_url()
-    return "off"
+    return BY_NAME[name].default
+
+
+def put(name: str, value: str) -> None:
+    """Set a setting for this process and the ones it starts (the web app's workers)."""
+    os.environ[BY_NAME[name].env] = value
+
+
+def listed(name: str) -> tuple[str, ...]:
+    """A setting that lists values, separated by commas, as a tuple (empty when unset)."""
+    return tuple(v.strip() for v in (given(name) or "").split(",") if v.strip())
+
+
+def base_url() -> str:
+    """Where people open the web app, without a trailing slash."""
+    return (given("base_url") or BY_NAME["base_url"].default).rstrip("/")
 
 
 def settings_json(found: tuple[Current, ...]) -> list[dict[str, str]]:

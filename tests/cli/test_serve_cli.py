@@ -125,3 +125,35 @@ def test_a_port_in_use_is_one_sentence_and_exit_code_2() -> None:
         f"Error: Port {port} is already in use: choose another with --port (0 picks a free one).\n"
     )
     assert done.stdout == ""
+
+
+def test_serve_with_accounts_and_two_workers_asks_everyone_to_sign_in(
+    serve: Callable[..., Server],
+) -> None:
+    server = serve("--accounts", "--host", "0.0.0.0", "--port", "0", "--workers", "2")
+    printed = re.fullmatch(r"acupress is running at http://0\.0\.0\.0:(\d+)/ .*", server.line())
+    assert printed is not None
+    assert server.line() == (
+        "Everyone signs in to their own account (acupress accounts adds them)."
+    )
+    assert server.line() == "2 workers answer requests."
+    base = f"http://127.0.0.1:{printed[1]}"
+    assert answers(f"{base}/api/today").status_code == 401
+    page = httpx.get(f"{base}/journal", follow_redirects=True, timeout=WAIT)
+    assert page.status_code == 200 and "Sign in" in page.text
+    assert httpx.get(f"{base}/api/health", timeout=WAIT).json() == {"status": "ok"}
+    server.stop()
+    assert server.proc.returncode == 0
+
+
+def test_workers_with_speed_is_one_sentence_and_exit_code_2() -> None:
+    done = subprocess.run(
+        [ACUPRESS, "serve", "--workers", "2", "--speed", "60"],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "Error: --speed runs in one worker only: leave out --workers, or --speed.\n"
+    )

@@ -375,6 +375,26 @@ class View:
     path: str
     setup: Callable[[Served], None] = lambda server: None
     then: Callable[[Page, Served], None] = lambda page, server: None
+    accounts: bool = False  # served in the server mode, where everyone signs in
+
+
+def signing_in(page: Page, server: Served) -> None:
+    from tests.web.test_browser_accounts import sign_in
+
+    sign_in(page, "ann")
+
+
+def signing_in_wrong(page: Page, server: Served) -> None:
+    from tests.web.test_browser_accounts import sign_in
+
+    sign_in(page, "ann", "not the password")
+
+
+def opening_an_invitation(page: Page, server: Served) -> None:
+    from tests.web.test_browser_accounts import NOW, book_of
+
+    invitation = book_of(server).add("cai", "person", NOW)
+    page.goto(f"{server.url}/invitation/{invitation.token}")
 
 
 def checked(server: Served) -> None:
@@ -442,13 +462,22 @@ VIEWS = [
     View("rate", "/rate"),
     View("trial-result", "/trial/result", in_a_trial),
     View("not-found", "/no-such-page"),
+    View("sign-in", "/sign-in", accounts=True),
+    View("sign-in-wrong", "/sign-in", accounts=True, then=signing_in_wrong),
+    View("invitation", "/sign-in", accounts=True, then=opening_an_invitation),
+    View("today-signed-in", "/sign-in", accounts=True, then=signing_in),
 ]
 
 
 def show(
     view: View, serve: Serve, new_page: NewPage, width: int = 1280, height: int = 900
 ) -> tuple[Page, Served]:
-    server = serve(clock=frozen())  # a running session stays on its step while looked at
+    if view.accounts:
+        from tests.web.test_browser_accounts import serve_accounts
+
+        server = serve_accounts(serve)
+    else:
+        server = serve(clock=frozen())  # a running session stays on its step while looked at
     view.setup(server)
     page = new_page(width=width, height=height)
     page.goto(server.url + view.path)

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # Every command: its module under acupress.cli, and the first line of its help (the
 # list that `acupress --help` shows without importing every command).
 COMMANDS: dict[str, tuple[str, str]] = {
+    "accounts": ("accounts", "The accounts of the server mode (acupress serve --accounts): list "
+                 "them, or add, invite, remove one, or set its password. Each account has its "
+                 "own journal."),
     "chart": ("documents", "Draw where a point lies (or all of a protocol's): acupress chart "
               "BL23 --out bl23.svg."),
     "check": ("check", "Is it safe to do a session today? The screening questions."),

@@ -33,6 +33,14 @@ def a_number(_ctx: click.Context, _param: click.Parameter, speed: float) -> floa
     return speed
 
 
+def a_count(text: str | None) -> int:
+    if text is None:
+        return 1
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise AcupressError(f"ACUPRESS_WORKERS must be a whole number from 1 to 64, not '{text}'.")
+    return int(text)
+
+
 @click.command(cls=Command)
 @click.option(
     "--host",
@@ -55,8 +63,21 @@ def a_number(_ctx: click.Context, _param: click.Parameter, speed: float) -> floa
     callback=a_number,
     help="Run sessions N times faster.",
 )
+@click.option(
+    "--accounts",
+    is_flag=True,
+    help="The server mode: everyone signs in to their own account (see acupress accounts); "
+    "ACUPRESS_ACCOUNTS does the same.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="How many processes answer requests (default: ACUPRESS_WORKERS, else 1).",
+)
 @pass_app
-def serve(app: App, host: str, port: int, speed: float) -> None:
+def serve(
+    app: App, host: str, port: int, speed: float, accounts: bool, workers: int | None
+) -> None:
     """The web app: the whole routine in your browser, served from this computer. Ctrl-C
     (or the system's stop signal) stops it; sessions still running keep their steps.
 
@@ -64,9 +85,19 @@ def serve(app: App, host: str, port: int, speed: float) -> None:
     Example:
         acupress serve
         acupress serve --port 0 --speed 60
+        acupress serve --accounts --host 0.0.0.0 --workers 4
     """
     import signal
     import socket
+
+    from acupress import settings
+
+    if accounts:
+        settings.put("accounts", "on")
+    accounts = settings.given("accounts") is not None
+    workers = workers or a_count(settings.given("workers"))
+    if workers > 1 and speed != 1:
+        raise AcupressError("--speed runs in one worker only: leave out --workers, or --speed.")
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, so the server turns Nagle's algorithm off: without it every answer
@@ -87,12 +118,27 @@ def serve(app: App, host: str, port: int, speed: float) -> None:
     import uvicorn
 
     from acupress.web.app import create_app
-    from acupress.web.context import Options
+    from acupress.web.context import served_options
 
     local = host in LOOPBACK
-    hosts = Options().allowed_hosts if local else ("*",)
-    web = create_app(Options(speed=speed, allowed_hosts=hosts, now=app.clock))
-    config = uvicorn.Config(web, log_level="warning", access_log=False, lifespan="on")
+    options = served_options(local=local, speed=speed, now=app.clock)
+
+    # X-Forwarded-* are the app's to read (trusted_proxies), not uvicorn's.
+    def config_of(app: object, **more: object) -> uvicorn.Config:
+        return uvicorn.Config(
+            app,  # type: ignore[arg-type]
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,  # X-Forwarded-* are the app's to read: trusted_proxies
+            **more,  # type: ignore[arg-type]
+        )
+
+    if workers > 1:
+        settings.put("allowed_hosts", ",".join(options.allowed_hosts))
+        config = config_of("acupress.web.app:from_settings", factory=True, workers=workers)
+    else:
+        config = config_of(create_app(options))
     server = uvicorn.Server(config)
     # The server takes Ctrl-C and SIGTERM as a graceful stop, and raises the signal again
     # once it has stopped; before it starts, and after, the signal goes to the same stop,
@@ -102,11 +148,19 @@ def serve(app: App, host: str, port: int, speed: float) -> None:
     try:
         address = f"[{host}]" if ":" in host else host
         click.echo(f"acupress is running at http://{address}:{bound}/ (Ctrl-C to stop)")
-        if not local:
+        if accounts:
+            click.echo("Everyone signs in to their own account (acupress accounts adds them).")
+        elif not local:
             click.echo("It listens beyond this computer: anyone on your network can open it.")
         if speed != 1:
             click.echo(f"Sessions run {speed:g} times faster than real time.")
-        server.run(sockets=[sock])
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            click.echo(f"{workers} workers answer requests.")
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
     finally:
         sock.close()
         for s, handler in before.items():

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from acupress import actions
 from acupress.web import models, service, views
-from acupress.web.context import Context
+from acupress.web.context import Context, context_of
 from acupress.web.models import SessionId
 from acupress.web.security import DOCUMENT_POLICY, require_token
 
@@ -29,8 +29,7 @@ router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], respons
 
 
 def context(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
+    return context_of(request)
 
 
 Ctx = Annotated[Context, Depends(context)]
@@ -65,6 +64,12 @@ def links(status: int, *targets: dict[str, str]) -> dict[int | str, dict[str, An
 
 
 # --- points ---------------------------------------------------------------------------
+
+
+@router.get("/health", tags=["app"])
+def health() -> dict[str, str]:
+    """Whether the app answers (open to anyone, for a reverse proxy or a service manager)."""
+    return {"status": "ok"}
 
 
 @router.get("/points", tags=["atlas"])

@@ -17,10 +17,11 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
-from acupress.errors import AcupressError, Busy, Conflict, NotFound
-from acupress.web import api, models, pages
+from acupress.errors import AcupressError, Busy, Conflict, NotFound, NotSignedIn, TooManyAttempts
+from acupress.web import api, models, pages, signin
 from acupress.web.context import Options, make_context
 from acupress.web.limits import BodyLimit
+from acupress.web.proxy import BehindProxy
 from acupress.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -45,23 +46,40 @@ def create_app(options: Options | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.ctx = ctx
+    if ctx.options.accounts:
+        app.include_router(signin.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
     swagger = StaticFiles(packages=[("fastapi_offline", "static")])
     app.mount("/static/swagger-ui", swagger, name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(signin.RequireSignIn, ctx=ctx)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(ctx.options.allowed_hosts))
     app.add_middleware(BodyLimit)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(SecurityHeaders)
+    if ctx.options.trusted_proxies:
+        app.add_middleware(BehindProxy, trusted=ctx.options.trusted_proxies)
     add_error_handlers(app)
     return app
+
+
+def from_settings() -> FastAPI:
+    """The app as each worker of ``acupress serve --workers N`` makes it: as the settings
+    say (the command sets them for its workers)."""
+    from acupress.web.context import served_options
+
+    return create_app(served_options(local=False))
 
 
 def status_of(e: AcupressError) -> int:
     if isinstance(e, NotFound):
         return 404
+    if isinstance(e, NotSignedIn):
+        return 401
+    if isinstance(e, TooManyAttempts):
+        return 429
     if isinstance(e, Busy):
         return 503
     if isinstance(e, Conflict):

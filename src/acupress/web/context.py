@@ -10,13 +10,18 @@ from typing import TYPE_CHECKING
 
 from acupress.app import App, local_now
 from acupress.errors import NotFound
+from acupress.web.live import Live, LiveSessions
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+    from starlette.requests import Request
+
+    from acupress.accounts import Account, Accounts
     from acupress.atlas import Atlas
     from acupress.clock import Clock
     from acupress.journal import Journal
     from acupress.protocol import Protocol
-    from acupress.web.live import LiveSessions
+    from acupress.safety import Screening
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +33,10 @@ class Options:
     now: Callable[[], dt.datetime] = local_now
     clock: Callable[[float], Clock] | None = None
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
+    # The server mode: everyone signs in, and works on their own account's data only.
+    accounts: bool = False
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-* headers are believed
+    hasher: PasswordHasher | None = None  # how passwords are hashed (Argon2id's default)
 
 
 class Context(App):
@@ -41,6 +50,20 @@ class Context(App):
         self.live = live
         self._protocols: dict[tuple[str, int], Protocol] = {}
         self._key: bytes | None = None
+        self._accounts: Accounts | None = None
+
+    def accounts(self) -> Accounts:
+        """The accounts of the journal's database (the server mode)."""
+        from acupress.accounts import Accounts
+
+        db = self.journal()
+        with self._lock:
+            if self._accounts is None:
+                self._accounts = Accounts(db, self.options.hasher)
+            return self._accounts
+
+    def for_account(self, account: Account) -> AccountContext:
+        return AccountContext(self, account)
 
     @property
     def book(self) -> Atlas:
@@ -78,10 +101,82 @@ class Context(App):
         return found
 
 
+class AccountContext(Context):
+    """The app as one signed-in account sees it: the shared content, key and running
+    sessions, and that account's own journal (a view of the one open journal)."""
+
+    def __init__(self, base: Context, account: Account) -> None:
+        super().__init__(options=base.options, live=OwnSessions(base.live, self.journal))
+        self.base = base
+        self.account = account
+        self._protocols = base._protocols
+
+    @property
+    def atlas(self) -> Atlas:
+        return self.base.atlas
+
+    @property
+    def screening(self) -> Screening:
+        return self.base.screening
+
+    def key(self) -> bytes:
+        return self.base.key()
+
+    def accounts(self) -> Accounts:
+        return self.base.accounts()
+
+    def journal(self) -> Journal:
+        return self.base.journal().for_owner(self.account.id)
+
+    def journal_if_any(self) -> Journal | None:
+        return self.journal()
+
+    def close(self) -> None:
+        """The journal is the app's, closed with it."""
+
+
+class OwnSessions(LiveSessions):
+    """The running sessions as one account reaches them: the same sessions, but another
+    account's is not found."""
+
+    def __init__(self, shared: LiveSessions, journal: Callable[[], Journal]) -> None:
+        self.__dict__.update(shared.__dict__)  # the same sessions, lock and clocks
+        self._journal = journal
+
+    def get(self, session_id: int) -> Live:
+        self._journal().get(session_id)  # not found unless the account's own
+        return super().get(session_id)
+
+
+def context_of(request: Request) -> Context:
+    """The context of a request: the signed-in account's in the server mode (set once,
+    by ``signin.RequireSignIn``), else the app's."""
+    found = getattr(request.state, "ctx", None)
+    ctx: Context = found if found is not None else request.app.state.ctx
+    return ctx
+
+
+def served_options(
+    *, local: bool = True, speed: float = 1.0, now: Callable[[], dt.datetime] = local_now
+) -> Options:
+    """How ``acupress serve`` runs the app, from the settings: the server mode or not,
+    the host names it answers to (this computer's, or any beyond it unless the
+    allowed_hosts setting names them) and the proxies it trusts."""
+    from acupress import settings
+
+    hosts = settings.listed("allowed_hosts") or (Options().allowed_hosts if local else ("*",))
+    return Options(
+        speed=speed,
+        now=now,
+        allowed_hosts=hosts,
+        accounts=settings.given("accounts") is not None,
+        trusted_proxies=settings.listed("trusted_proxies"),
+    )
+
+
 def make_context(options: Options) -> Context:
     from acupress import progress
     from acupress.clock import RealClock
-    from acupress.web.live import LiveSessions
 
     speed = options.speed
 

@@ -21,7 +21,7 @@ from acupress.atlas import Pressure
 from acupress.errors import AcupressError
 from acupress.protocol import minutes_seconds
 from acupress.web import models, service
-from acupress.web.context import Context
+from acupress.web.context import Context, context_of
 from acupress.web.models import SessionId
 from acupress.web.security import DOCS_POLICY, require_token, token_of
 
@@ -64,6 +64,7 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
             "path": request.url.path,
             "csrf": values.pop("csrf") if "csrf" in values else token_of(request),
             "done": DONE.get(request.query_params.get("done", "")),
+            "account": getattr(request.state, "account", None),
             **values,
         },
         status_code=status,
@@ -79,8 +80,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 
 
 def ctx_of(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
+    return context_of(request)
 
 
 def field(form: FormData, name: str) -> str:
