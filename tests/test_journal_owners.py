@@ -226,3 +226,21 @@ def test_every_statement_of_the_journal_names_its_owner() -> None:
     assert len(statements) > 20
     for statement in statements:
         journal.scoped(statement)
+
+
+def test_two_accounts_may_restore_the_same_backup(two: tuple[Journal, Journal]) -> None:
+    """A uid is unique within an account: the same backup restored into two accounts
+    lands whole in each, and neither import learns of the other's rows."""
+    mine, theirs = two
+    with Journal("sqlite://") as elsewhere:
+        fill(elsewhere, "shared")
+        entries = list(elsewhere.entries(with_steps=True, with_answers=True))
+        events, ratings, trials = elsewhere.events(), elsewhere.ratings(), elsewhere.trials()
+    for db in (mine, theirs):
+        added = db.import_sessions(entries, events, new_ratings=ratings, new_trials=trials)
+        assert added == (1, 0)
+        assert [s.uid for s in db.sessions()] == [entries[0][0].uid]
+        assert [e.uid for e in db.events()] == ["shared-e"]
+        assert [r.uid for r in db.ratings()] == ["shared-r"]
+        assert [t.uid for t in db.trials()] == ["shared-t"]
+    assert theirs.import_sessions(entries) == (0, 1)

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from acupress import actions, progress
+from acupress.app import App
 from acupress.charts.pain import pain_chart, weekly_chart
 from acupress.docs import report
 from acupress.journal import Journal
@@ -188,7 +189,7 @@ def test_the_report_from_the_journal_says_what_it_said_reading_every_step(
     result = progress.analyse(every_step, TODAY, progress.default_rules())
     expected = report.build(every_step, result, NOW)
     assert expected.pressures == (("light", 4), ("moderate", 3), ("firm", 3))
-    html, count = actions.report_html(None, TODAY, NOW)
+    html, count = actions.report_html(None, TODAY, App(now=lambda: NOW))
     assert count == len(every_step)
     assert html == report.render_html(expected)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from acupress import actions, restore
+from acupress.app import App
 from acupress.errors import AcupressError
 from acupress.journal import Journal
 
@@ -34,8 +35,9 @@ def logged_by_hand() -> None:
 
 def test_an_export_restored_again_adds_nothing() -> None:
     logged_by_hand()
-    data = actions.export_journal("json", None, None, NOW).data
-    done = restore.import_file(data, "backup.json", False, now=NOW)
+    app = App(now=lambda: NOW)
+    data = actions.export_journal("json", None, None, app).data
+    done = restore.import_file(data, "backup.json", False, app)
     assert (done.added, done.present) == (0, 1)
 
 
@@ -45,7 +47,7 @@ def test_a_file_too_deep_to_read_is_one_sentence(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(actions, "import_journal", exhausted)
     with pytest.raises(AcupressError) as refused:
-        restore.import_file(b"[]", "deep.json", False, now=NOW)
+        restore.import_file(b"[]", "deep.json", False, App(now=lambda: NOW))
     assert str(refused.value) == (
         "deep.json cannot be imported: it is nested too deeply to be an acupress export; "
         "nothing was imported."

@@ -142,7 +142,7 @@ def test_status_says_the_week_what_to_do_and_whether_today_is_rated(app: App, cl
 def test_a_check_that_sends_to_a_clinician_stops_the_trial_and_says_why(app: App) -> None:
     started(app)
     answers = parse_answers(all_clear() | {"fever_or_chills": True}, app.screening, app.atlas)
-    actions.record_check(answers, app.atlas, app.today())
+    actions.record_check(app, answers)
     found = trial_actions.status(app)
     assert found is not None and found.stopped and not found.running
     assert found.stop_sentence is not None
@@ -237,12 +237,12 @@ def test_missing_ratings_are_reported_in_the_result(app: App, clock: Clock) -> N
 def test_the_clinician_report_has_a_trial_section_with_its_chart_and_limits(
     app: App, clock: Clock
 ) -> None:
-    html, _ = actions.report_html(None, None, app.now(), journal=app.journal)
+    html, _ = actions.report_html(None, None, app)
     assert "Personal trial" not in html
     started(app)
     trial_actions.rate(app, 5, 5, 5)
     clock.go(START + dt.timedelta(days=3))
-    html, _ = actions.report_html(None, None, app.now(), journal=app.journal)
+    html, _ = actions.report_html(None, None, app)
     assert "Personal trial (N-of-1): 6 weeks, 02 Mar 2026 to 12 Apr 2026" in html
     assert "Too early to tell" in html and 'id="report-trial"' in html
     assert "not blinded" in html

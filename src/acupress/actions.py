@@ -668,25 +668,25 @@ def export_journal(
     fmt: ExportFormat,
     since: dt.date | None,
     until: dt.date | None,
-    now: dt.datetime,
-    journal: Callable[[], Journal] | None = None,
+    app: App,
     *,
     write: Callable[[Iterable[bytes]], None] | None = None,
 ) -> Export:
-    """The journal as CSV, a complete JSON backup, or a FHIR R4 Bundle. ``journal``
-    gives the journal to read (by default, one opened for it). With ``write``, the file
-    is handed to it a part at a time, a session at a time from the journal, so that a
-    long journal is never in memory whole; without, the bytes are returned."""
-    from acupress import exports, profile
+    """The journal of ``app``'s person as CSV, a complete JSON backup (with their saved
+    profile), or a FHIR R4 Bundle. With ``write``, the file is handed to it a part at a
+    time, a session at a time from the journal, so that a long journal is never in memory
+    whole; without, the bytes are returned."""
+    from acupress import exports
 
     if fmt not in EXPORT_FORMATS:
         raise AcupressError(f"The export format must be csv, json or fhir, not '{fmt}'.")
     day_range(since, until)
     everything = fmt == "json"
-    saved = profile.load() if everything and profile.profile_path().exists() else None
+    saved = app.saved_profile() if everything else None
+    now = app.now()
     count = observations = 0
     kept: list[bytes] = []
-    with _journal(journal) as db:
+    with _journal(app.journal) as db:
         happened = db.events(since, until) if everything else []
         rated = db.ratings(since, until) if fmt != "csv" else []
         tried = db.trials() if everything else []
@@ -733,18 +733,16 @@ def import_journal(
     data: bytes,
     name: str,
     restore_profile: bool,
-    *,
-    now: dt.datetime,
-    journal: Callable[[], Journal] | None = None,
+    app: App,
 ) -> Imported:
-    """Restore a JSON export; sessions already in the journal (by their uid) are skipped.
-    A bad file, or one bad session in it, is refused whole, before anything is written.
-    ``journal`` gives the journal to restore into (by default, one opened for it)."""
-    from acupress import atlas, exports, profile
+    """Restore a JSON export into the journal of ``app``'s person; sessions already in it
+    (by their uid) are skipped. A bad file, or one bad session in it, is refused whole,
+    before anything is written."""
+    from acupress import exports
 
     with exports.uncollected():
-        backup = exports.read_journal(data, name, now=now, codes=atlas.default().codes)
-        with _journal(journal) as db:
+        backup = exports.read_journal(data, name, now=app.now(), codes=app.atlas.codes)
+        with _journal(app.journal) as db:
             added, present = db.import_sessions(
                 ((e.session, e.answers) for e in backup.entries),
                 backup.events,
@@ -757,8 +755,9 @@ def import_journal(
             )
     if backup.profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"
-    elif restore_profile or not profile.profile_path().exists():
-        profile.save(backup.profile)
+    elif restore_profile or app.saved_profile() is None:
+        restored = backup.profile
+        app.update_profile(lambda _saved: restored)
         outcome = "restored"
     else:
         outcome = "kept"
@@ -782,19 +781,19 @@ def guide_html(protocol_name: str, thumb_cm: float | None, *, for_web: bool = Fa
 def report_html(
     since: dt.date | None,
     until: dt.date | None,
-    now: dt.datetime,
-    journal: Callable[[], Journal] | None = None,
+    app: App,
 ) -> tuple[str, int]:
-    """The one-page progress report for a clinician, as HTML, and how many sessions it
-    covers. ``journal`` gives the journal to read (by default, one opened for it)."""
+    """The one-page progress report for a clinician on ``app``'s person, as HTML, and how
+    many sessions it covers."""
     from acupress import progress, trial_actions
     from acupress.docs import report as reports
 
     day_range(since, until)
     if until is not None and until < EARLIEST_DAY:
         raise AcupressError(f"The report cannot end on {until}, before 2000: check the year.")
+    now = app.now()
     today = min(until, now.date()) if until else now.date()
-    with _journal(journal) as db:
+    with _journal(app.journal) as db:
         logs = db.sessions(since, until)
         # Of steps, the progress needs those of the newest session with an outcome, and
         # the report how many were done at each pressure.
@@ -827,13 +826,14 @@ def reminders_calendar(
     protocol_name: str,
     rest_day: bool,
     now: dt.datetime,
+    usual_minutes: int | None,
     trial: TrialSchedule | None = None,
     rate_at: dt.time = dt.time(20, 0),
 ) -> tuple[bytes, Schedule]:
     """Calendar reminders (.ics) for sessions on the chosen days; returns the file and
     its schedule. Without a zone, this computer's (or the current UTC offset). With a
     personal trial, its weeks and a daily rating reminder too."""
-    from acupress import atlas, profile, reminders
+    from acupress import atlas, reminders
 
     chosen_zone: dt.tzinfo = zone or reminders.system_zone() or now.tzinfo or dt.UTC
     if start is not None:
@@ -844,7 +844,7 @@ def reminders_calendar(
         at=at,
         days=days,
         start=start or reminders.next_start(days, at, now, chosen_zone),
-        minutes=minutes or profile.load().minutes or chosen.default_minutes,
+        minutes=minutes or usual_minutes or chosen.default_minutes,
         zone=chosen_zone,
         rest_day=rest_day,
     )

@@ -92,6 +92,15 @@ class App:
             return profile.load()
         return _profile_of(self.journal().profile())
 
+    def saved_profile(self) -> Profile | None:
+        """The profile as saved, or None when none has been (what a backup carries)."""
+        from acupress import profile
+
+        if not self.keeps_person_in_journal():
+            return profile.load() if profile.profile_path().exists() else None
+        data = self.journal().profile()
+        return None if data is None else _profile_of(data)
+
     def update_profile(self, change: Callable[[Profile], Profile]) -> Profile:
         """Read the profile, change it and save it as one step; returns it as saved."""
         from dataclasses import asdict

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def report_file(app: App, out: str, fmt: str, since: dt.date | None, until: dt.date | None) -> int:
     """Write the progress report (``fmt``: pdf or html) to the file ``out`` names, or
     standard output for '-'; returns how many sessions it covers."""
-    html, count = actions.report_html(since, until, app.now(), app.journal)
+    html, count = actions.report_html(since, until, app)
     data = actions.to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
     files.write_output(out, data, private=True)
     return count

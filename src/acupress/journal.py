@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 # Every migration, oldest first: a journal at a revision not listed was made by a newer
 # acupress. The last is the newest; Alembic is loaded only when a journal is behind.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = REVISIONS[-1]
 LOCAL = 1  # the account of the single-person app (made by migration 0005)
 BUSY_TIMEOUT_MS = 10_000

@@ -81,13 +81,15 @@ sessions = sa.Table(
     sa.Column("ended_at", UTCDateTime),
     sa.Column("complete", sa.Boolean, nullable=False, default=False),
     sa.Column("pressure", sa.String(10)),  # the most pressure used, for a session logged by hand
-    sa.Column("uid", sa.String(36), nullable=False, index=True, unique=True),
+    sa.Column("uid", sa.String(36), nullable=False),
     # Which front end runs a guided session ("terminal", "web"), so that each closes only
     # the sessions it was running.
     sa.Column("front_end", sa.String(10)),
     owner("sessions"),
     sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
     sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+    # A uid is unique within its account: two people may restore the same backup.
+    sa.Index("ix_sessions_owner_uid", "owner_id", "uid", unique=True),
 )
 
 # Things that happened besides sessions: a professional saw the person and told them to
@@ -96,12 +98,13 @@ events = sa.Table(
     "events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("uid", sa.String(36), nullable=False),
     sa.Column("kind", sa.String(30), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     owner("events"),
+    sa.UniqueConstraint("owner_id", "uid", name="events_one_uid_per_owner"),
 )
 
 # The daily rating of a personal trial: the PEG scale's three answers, one rating a day.
@@ -109,7 +112,7 @@ ratings = sa.Table(
     "ratings",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("uid", sa.String(36), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("pain", sa.Integer, nullable=False),
     sa.Column("enjoyment", sa.Integer, nullable=False),
@@ -120,6 +123,7 @@ ratings = sa.Table(
     sa.CheckConstraint("activity BETWEEN 0 AND 10", name="rating_activity_0_10"),
     owner("ratings"),
     sa.UniqueConstraint("owner_id", "day", name="one_rating_a_day"),
+    sa.UniqueConstraint("owner_id", "uid", name="ratings_one_uid_per_owner"),
 )
 
 # A personal trial: its schedule is drawn again from (start, weeks, seed); it ends on its
@@ -128,7 +132,7 @@ trials = sa.Table(
     "trials",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("uid", sa.String(36), nullable=False),
     sa.Column("start", sa.Date, nullable=False),
     sa.Column("weeks", sa.Integer, nullable=False),
     sa.Column("seed", sa.BigInteger, nullable=False),
@@ -136,6 +140,7 @@ trials = sa.Table(
     sa.Column("stopped_on", sa.Date),
     sa.Column("stop_reason", sa.Text),
     owner("trials"),
+    sa.UniqueConstraint("owner_id", "uid", name="trials_one_uid_per_owner"),
 )
 
 steps = sa.Table(

@@ -9,15 +9,14 @@ from acupress import actions
 from acupress.errors import AcupressError
 
 if TYPE_CHECKING:
-    import datetime as dt
+    from acupress.app import App
 
 
-def import_file(
-    data: bytes, name: str, restore_profile: bool, *, now: dt.datetime
-) -> actions.Imported:
-    """Restore a JSON export, refusing whole a file nested too deeply to be one."""
+def import_file(data: bytes, name: str, restore_profile: bool, app: App) -> actions.Imported:
+    """Restore a JSON export into the journal of ``app``'s person, refusing whole a file
+    nested too deeply to be one."""
     try:
-        return actions.import_journal(data, name, restore_profile, now=now)
+        return actions.import_journal(data, name, restore_profile, app)
     except RecursionError:
         raise AcupressError(
             f"{name} cannot be imported: it is nested too deeply to be an acupress export; "

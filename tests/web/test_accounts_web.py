@@ -335,3 +335,36 @@ def test_a_practitioner_sees_no_persons_data(app: FastAPI) -> None:
     seed(ann)
     assert pia.client.get("/api/journal").json() == []
     assert "private note" not in pia.client.get("/journal").text
+
+
+def test_backups_reports_and_imports_are_each_persons_own(app: FastAPI) -> None:
+    """What a person takes away (the JSON backup, the CSV, the report) is their journal and
+    their profile alone, and a backup imported goes into the importer's journal only."""
+    ann, ben = Browser(app), Browser(app)
+    ann.sign_in("ann")
+    ben.sign_in("ben")
+    seed(ann)
+    assert ann.send("PUT", "/api/settings", {"thumb_cm": 2.3, "minutes": 20}).status_code == 200
+    backup = ann.client.get("/api/exports/json")
+    assert backup.status_code == 200
+    assert "private note" in backup.text and backup.json()["profile"]["thumb_cm"] == 2.3
+    assert "private note" in ann.client.get("/api/exports/csv").text
+    assert "private note" not in ben.client.get("/api/exports/json").text
+    assert ben.client.get("/api/exports/json").json()["profile"] is None
+    assert ben.client.get("/api/exports/csv").text.count("\n") == 1  # the header alone
+    assert "Sessions from 01 Mar 2026" in ann.client.get("/api/report.html").text
+    assert "No sessions yet" in ben.client.get("/api/report.html").text
+    # ben restores ann's backup (say she gave it to him): it lands in his journal, with its
+    # profile, and ann's own journal and settings are as they were
+    before = snapshot(ann)
+    restored = ben.client.post(
+        "/api/import?profile=true",
+        content=backup.content,
+        headers={"X-CSRF-Token": ben.token, "Content-Type": "application/json"},
+    )
+    assert restored.status_code == 200, restored.text
+    theirs = ben.client.get("/api/journal").json()
+    assert len(theirs) == len(before["/api/journal"])
+    assert "private note" in [s["note"] for s in theirs]
+    assert ben.client.get("/api/settings").json()["thumb_cm"] == 2.3
+    assert snapshot(ann) == before

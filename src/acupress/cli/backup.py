@@ -52,8 +52,7 @@ def export(app: App, fmt: str | None, out_path: str, since: str | None, until: s
         cast("ExportFormat", chosen),
         first,
         end,
-        app.now(),
-        journal=app.journal,
+        app,
         write=lambda parts: files.write_output(out_path, parts, private=True),
     )
     where = "standard output" if out_path == "-" else out_path
@@ -87,7 +86,7 @@ def import_(app: App, file: str, restore_profile: bool) -> None:
         raise AcupressError(f"{file} does not exist.") from None
     except OSError as e:
         raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
-    done = actions.import_journal(data, file, restore_profile, now=app.now(), journal=app.journal)
+    done = actions.import_journal(data, file, restore_profile, app)
     click.echo(
         f"Imported {file}: {actions.plural(done.added, 'session')} added, "
         f"{done.present} already in the journal."

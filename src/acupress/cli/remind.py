@@ -95,6 +95,7 @@ def remind(
         protocol_name=protocol_name,
         rest_day=not no_rest_day,
         now=app.now(),
+        usual_minutes=app.profile().minutes,
         trial=trial,
         rate_at=rate_at,
     )

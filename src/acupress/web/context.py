@@ -109,6 +109,7 @@ class AccountContext(Context):
         super().__init__(options=base.options, live=OwnSessions(base.live, self.journal))
         self.base = base
         self.account = account
+        self.owner = account.id  # its profile and check are its own, kept in the journal
         self._protocols = base._protocols
 
     @property

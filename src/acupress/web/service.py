@@ -419,7 +419,7 @@ def export(
     ctx: Context, fmt: actions.ExportFormat, since: dt.date | None, until: dt.date | None
 ) -> File:
     """The journal as CSV, a complete JSON backup (for import), or a FHIR R4 Bundle."""
-    done = actions.export_journal(fmt, since, until, ctx.now())
+    done = actions.export_journal(fmt, since, until, ctx)
     kinds = {"csv": ("text/csv", "csv"), "json": ("application/json", "json")}
     media, ext = kinds.get(fmt, ("application/fhir+json", "fhir.json"))
     return File(data=done.data, media_type=media, filename=f"acupress-journal-{ctx.today()}.{ext}")
@@ -435,7 +435,7 @@ def report(
     ctx: Context, fmt: Literal["html", "pdf"], since: dt.date | None, until: dt.date | None
 ) -> File:
     """The one-page progress report for a clinician."""
-    html, _count = actions.report_html(since, until, ctx.now())
+    html, _count = actions.report_html(since, until, ctx)
     return document(html, fmt, f"acupress-report-{ctx.today()}.pdf")
 
 
@@ -459,6 +459,7 @@ def reminders(
         protocol_name="low-back",
         rest_day=rest_day,
         now=ctx.now(),
+        usual_minutes=ctx.profile().minutes,
     )
     return File(data=data, media_type="text/calendar", filename="acupress-reminders.ics")
 
@@ -468,7 +469,7 @@ def import_file(ctx: Context, data: bytes, name: str, restore_profile: bool) -> 
     refused whole."""
     from acupress import restore
 
-    done = restore.import_file(data, name, restore_profile, now=ctx.now())
+    done = restore.import_file(data, name, restore_profile, ctx)
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 
 
