@@ -438,13 +438,15 @@ class Sampled:
 
 
 async def sample(
-    window: tuple[float, float], server_pids: Callable[[], list[int]], db_pids: list[int]
+    window: tuple[float, float],
+    server_pids: Callable[[], list[int]],
+    db_pids: Callable[[], list[int]],
 ) -> Sampled:
     await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
-    before = (time.process_time(), cpu_of(server_pids()), cpu_of(db_pids), machine_cpu())
+    before = (time.process_time(), cpu_of(server_pids()), cpu_of(db_pids()), machine_cpu())
     begun = time.perf_counter()
     await asyncio.sleep(max(0.0, window[1] - time.perf_counter()))
-    after = (time.process_time(), cpu_of(server_pids()), cpu_of(db_pids), machine_cpu())
+    after = (time.process_time(), cpu_of(server_pids()), cpu_of(db_pids()), machine_cpu())
     took = time.perf_counter() - begun
     used = [(a - b) / took for a, b in zip(after, before, strict=True)]
     return Sampled(used[1], used[0], used[2], max(0.0, used[3] - used[0] - used[1] - used[2]))
@@ -457,7 +459,7 @@ async def crowd(
     warmup: float,
     seconds: float,
     server_pids: Callable[[], list[int]],
-    db_pids: list[int],
+    db_pids: Callable[[], list[int]],
     events: Callable[[float], object] | None = None,
 ) -> tuple[Tally, Sampled]:
     """``people`` people for ``warmup`` + ``seconds``, their first sessions spread over
@@ -657,8 +659,11 @@ class Bench:
         assert self.pg is not None
         return postgres_database(self.pg, f"journal_{self.made}", home, self.base)
 
-    def db_pids(self, mode: Mode) -> list[int]:
-        return self.pg.server_pids() if self.pg and mode.database == "postgresql" else []
+    def db_pids(self, mode: Mode) -> Callable[[], list[int]]:
+        """The database's processes when asked (its backends come with the server's
+        connections)."""
+        pg = self.pg if mode.database == "postgresql" else None
+        return pg.server_pids if pg is not None else list
 
     def level(self, mode: Mode, people: int, warmup: float, seconds: float) -> Level:
         db = self.database(mode)
@@ -901,7 +906,8 @@ def clock(_speed):
     return clocks[-1]
 
 app = create_app(Options(clock=clock))
-token = "x" * 32
+token = ""
+cookies = {}
 
 async def call(method, path, body=None):
     data = b"" if body is None else json.dumps(body).encode()
@@ -923,14 +929,20 @@ async def call(method, path, body=None):
     async def send(message):
         if message["type"] == "http.response.start":
             out["status"] = message["status"]
+            for name, value in message["headers"]:
+                if name == b"set-cookie":
+                    key, _, rest = value.decode().partition("=")
+                    cookies[key] = rest.split(";")[0]
         elif message["type"] == "http.response.body":
             out["body"] += message.get("body", b"")
     await app(scope, receive, send)
     return out["status"], out["body"]
 
 async def main():
+    global token
     status, body = await call("GET", "/")
     assert status == 200, status
+    token = cookies["acupress_csrf"]
     answers = {q.id: {"yes_no": False, "number": 40, "points": []}[q.type]
                for q in safety.default_screening().questions}
     status, body = await call("POST", "/api/check", {"answers": answers})
