@@ -73,6 +73,7 @@ bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/progress.py
 	$(BIN)/python benchmarks/timer.py
 	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/server_load.py
 	$(BIN)/python benchmarks/trial_calibration.py
 	$(BIN)/python benchmarks/scale.py
 
