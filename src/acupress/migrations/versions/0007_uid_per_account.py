@@ -35,11 +35,7 @@ def downgrade() -> None:
 def _unique_uid(table: str, columns: list[str], name: str | None) -> None:
     """Replace the table's unique constraint on its uid by one on ``columns``."""
     bind = op.get_bind()
-    old = [
-        u
-        for u in sa.inspect(bind).get_unique_constraints(table)
-        if "uid" in u["column_names"]
-    ]
+    old = [u for u in sa.inspect(bind).get_unique_constraints(table) if "uid" in u["column_names"]]
     if bind.dialect.name == "sqlite":
         # SQLite cannot drop a constraint: the table is made again from its definition
         # as it is, less the old constraint, with the new one.
