@@ -47,5 +47,5 @@ def _unique_uid(table: str, columns: list[str], name: str | None) -> None:
             batch.create_unique_constraint(name or f"{table}_uid_key", columns)
         return
     for u in old:
-        op.drop_constraint(u["name"], table, type_="unique")
+        op.drop_constraint(str(u["name"]), table, type_="unique")  # PostgreSQL names them all
     op.create_unique_constraint(name or f"{table}_uid_key", table, columns)
