@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 from tests.cli.screen import ACUPRESS, WAIT
+from tests.conftest import Result
+
+Run = Callable[..., Result]
 
 
 class Server:
@@ -99,13 +102,16 @@ def test_serve_prints_the_address_it_answers_on(serve: Callable[..., Server]) ->
     assert not any("network" in line for line in server.stop())
 
 
-def test_serve_beyond_this_computer_warns_that_anyone_on_the_network_can_open_it(
-    serve: Callable[..., Server],
-) -> None:
-    server = serve("--host", "0.0.0.0", "--port", "0")
-    assert server.line().startswith("acupress is running at http://")
-    assert server.line() == "It listens beyond this computer: anyone on your network can open it."
-    server.stop()
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1"])
+def test_serve_without_accounts_refuses_to_listen_beyond_this_computer(run: Run, host: str) -> None:
+    """With no sign-in, the journal is never served to the network."""
+    r = run("serve", "--host", host, "--port", "0")
+    assert r.code == 2
+    assert r.err == (
+        f"Error: Without --accounts acupress listens on this computer only, not on {host}: "
+        "anyone on the network could read your journal. Serve others with --accounts, "
+        "where everyone signs in.\n"
+    )
 
 
 def test_a_port_in_use_is_one_sentence_and_exit_code_2() -> None:

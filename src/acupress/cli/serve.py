@@ -98,6 +98,14 @@ def serve(
     workers = workers or a_count(settings.given("workers"))
     if workers > 1 and speed != 1:
         raise AcupressError("--speed runs in one worker only: leave out --workers, or --speed.")
+    local = host in LOOPBACK
+    if not local and not accounts:
+        # With no sign-in, whoever reaches the app reads and changes the journal.
+        raise AcupressError(
+            f"Without --accounts acupress listens on this computer only, not on {host}: "
+            "anyone on the network could read your journal. Serve others with --accounts, "
+            "where everyone signs in."
+        )
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, so the server turns Nagle's algorithm off: without it every answer
@@ -120,7 +128,6 @@ def serve(
     from acupress.web.app import create_app
     from acupress.web.context import served_options
 
-    local = host in LOOPBACK
     options = served_options(local=local, speed=speed, now=app.clock)
 
     # X-Forwarded-* are the app's to read (trusted_proxies), not uvicorn's.
@@ -150,8 +157,6 @@ def serve(
         click.echo(f"acupress is running at http://{address}:{bound}/ (Ctrl-C to stop)")
         if accounts:
             click.echo("Everyone signs in to their own account (acupress accounts adds them).")
-        elif not local:
-            click.echo("It listens beyond this computer: anyone on your network can open it.")
         if speed != 1:
             click.echo(f"Sessions run {speed:g} times faster than real time.")
         if workers > 1:
