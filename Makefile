@@ -11,8 +11,10 @@ BIN := $(VENV)/bin
 LOCKED = $(BIN)/pip install --quiet --require-hashes --no-deps -r
 STALE = the lock files in requirements/ are older than pyproject.toml's dependencies: run make lock
 
-$(BIN)/acupress: pyproject.toml requirements/run.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/acupress: pyproject.toml requirements/run.txt | $(BIN)/python
 	$(LOCKED) requirements/run.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(STALE)"; exit 1; }
@@ -24,7 +26,8 @@ $(VENV)/.test-deps: $(BIN)/acupress requirements/test.txt
 	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(STALE)"; exit 1; }
 	touch $@
 
-$(VENV)/.lock-deps: $(BIN)/acupress
+# (not from the lock: it makes the lock, also when pyproject.toml is ahead of it)
+$(VENV)/.lock-deps: | $(BIN)/python
 	$(BIN)/pip install --quiet 'pip-tools>=7.4'
 	touch $@
 
