@@ -745,3 +745,88 @@ def test_two_apps_on_one_journal_driving_one_session_record_every_step_once() ->
         kept = tabs[0].get(f"/api/journal/{live['id']}").json()
     assert [s["position"] for s in kept["steps"]] == list(range(live["count"]))
     assert kept["complete"] is True
+
+
+# --- steps a page ran offline, sent when the network is back --------------------------
+
+
+def offline_steps(live: dict[str, Any], ends: list[float]) -> list[dict[str, Any]]:
+    plan = live["plan"]
+    return [
+        {
+            "key": f"{live['uid']}:{i}:0",
+            "index": i,
+            "seconds": plan[i]["seconds"],
+            "completed_at": (NOW + dt.timedelta(seconds=end)).isoformat(),
+        }
+        for i, end in enumerate(ends)
+    ]
+
+
+def test_steps_run_offline_are_written_once_with_their_real_end(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    # offline from the start; a pause of 20 s there in the second step
+    ends = [plan[0]["seconds"], plan[0]["seconds"] + plan[1]["seconds"] + 20]
+    api.clock.advance(ends[-1] + 7)
+    body = {"steps": offline_steps(live, ends), "current": {"index": 2, "elapsed": 7}}
+    for _ in range(2):  # sent again (the answer was lost): nothing more is written
+        answer = api.post(f"/api/sessions/{live['id']}/steps", body)
+        assert answer.status_code == 200, answer.text
+    after = answer.json()
+    assert (after["index"], after["steps_done"], after["finished"]) == (2, 2, False)
+    assert after["step_elapsed"] == pytest.approx(7)
+    log = stored(live["id"])
+    assert [s.completed_at for s in log.steps] == [NOW + dt.timedelta(seconds=e) for e in ends]
+    assert log.seconds == plan[0]["seconds"] + plan[1]["seconds"]
+    api.clock.advance(plan[2]["seconds"] - 7)  # the session goes on from where the page is
+    assert api.act(live["id"], "advance")["index"] == 3
+    assert len(stored(live["id"]).steps) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"index": 99}, "not in this session's plan"),
+        ({"key": "someone-else:0:0"}, "not one of this session's"),
+        ({"completed_at": (NOW + dt.timedelta(hours=2)).isoformat()}, "outside the session"),
+        ({"completed_at": (NOW - dt.timedelta(hours=2)).isoformat()}, "outside the session"),
+        ({"seconds": 5000}, "do not allow"),
+    ],
+)
+def test_a_wrong_offline_step_is_refused_and_nothing_written(
+    api: Api, change: dict[str, Any], words: str
+) -> None:
+    live = api.start()
+    ends = [live["plan"][0]["seconds"], live["plan"][0]["seconds"] + live["plan"][1]["seconds"]]
+    api.clock.advance(ends[-1] + 1)
+    steps = offline_steps(live, ends)
+    steps[1] |= change
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": steps})
+    assert answer.status_code == 400
+    assert words in answer.json()["detail"]
+    assert stored(live["id"]).steps == ()
+
+
+def test_offline_steps_reopen_a_session_closed_for_silence(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    ends = [sum(s["seconds"] for s in plan[: i + 1]) for i in range(3)]
+    api.clock.advance(GONE + ends[-1])
+    assert api.get(f"/api/sessions/{live['id']}").json()["stop_reason"] == "interrupted"
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": offline_steps(live, ends)})
+    assert answer.status_code == 200, answer.text
+    log = stored(live["id"])
+    assert (len(log.steps), log.stop_reason) == (3, "interrupted")
+    assert log.ended_at == NOW + dt.timedelta(seconds=ends[-1])
+
+
+def test_an_offline_step_without_a_time_zone_is_refused(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["plan"][0]["seconds"] + 1)
+    (step,) = offline_steps(live, [live["plan"][0]["seconds"]])
+    step["completed_at"] = step["completed_at"].removesuffix("+00:00")
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": [step]})
+    assert answer.status_code == 422
+    assert "completed_at" in answer.json()["detail"]
+    assert stored(live["id"]).steps == ()

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from acupress.clock import Clock
     from acupress.journal import Journal
     from acupress.protocol import Plan, Protocol
+    from acupress.web.models import StepDone as Done
+    from acupress.web.models import StepNow as Current
 
 T = TypeVar("T")
 
@@ -91,6 +93,13 @@ class Live:
         )
         return msgspec.json.encode(stored).decode()
 
+    def next_key(self) -> str:
+        """The key the step the session is at will have when it is done."""
+        position = self.session.index
+        return step_key(
+            self.uid, position, sum(1 for d in self.session.done if d.position == position)
+        )
+
     def key(self, i: int) -> str:
         """The key of the ``i``-th step done: the same whichever app writes it."""
         done = self.session.done
@@ -113,6 +122,7 @@ class Moment:
     cues: tuple[Cue, ...]
     stop_advice: str | None = None
     now: dt.datetime | None = None
+    with_plan: bool = False  # the whole plan, for a page that may run it offline
 
 
 # The page asks for the session's state at least every HEARTBEAT seconds while it is
@@ -170,7 +180,7 @@ class LiveSessions:
         now = self.clock.now()
         at = live.at(now)
         live.session.advance(at)
-        return Moment(live=live, status=live.session.status(at), cues=(), now=now)
+        return Moment(live=live, status=live.session.status(at), cues=(), now=now, with_plan=True)
 
     # --- changing ---
 
@@ -197,7 +207,7 @@ class LiveSessions:
         db.live_add(session_id, live.dump(), now)
         live.version = 1
         at = live.at(now)
-        return Moment(live=live, status=session.status(at), cues=(), now=now)
+        return Moment(live=live, status=session.status(at), cues=(), now=now, with_plan=True)
 
     def act(
         self,
@@ -222,9 +232,126 @@ class LiveSessions:
                 live.message = said
             elif cues:
                 live.message = cues[-1].words
-            return Moment(live=live, status=s.status(at), cues=tuple(cues), stop_advice=advice)
+            return Moment(
+                live=live,
+                status=s.status(at),
+                cues=tuple(cues),
+                stop_advice=advice,
+                now=live.session.wall(at),
+            )
 
         return self._change(db, session_id, change, note=note)
+
+    def record(
+        self,
+        db: Journal,
+        session_id: int,
+        steps: Sequence[Done],
+        current: Current | None = None,
+    ) -> Moment:
+        """Steps a page ran on its own while offline, sent when the network is back:
+        each is checked (a step of the plan, with its key, ended within the session and
+        not in the future, seconds it could have taken), written once per key with the
+        moment it really ended, and the session goes on from where the page is. A
+        session closed meanwhile for its page's silence is opened again for them, and
+        ends again at the last of them unless they finish it."""
+        self.interrupt_gone(db)
+        checked = self._checked(self.get(db, session_id), steps)
+
+        def change(live: Live, at: float) -> Moment:
+            s = live.session
+            reopened = live.closed and s.stop_reason == "interrupted" and bool(checked)
+            if reopened:
+                s.ended_at, s.stop_reason, live.closed = None, None, False
+            for done, log in checked:
+                self._replay(live, done, log)
+            if reopened and not s.finished:
+                ends = [live.at(d.completed_at) for d in s.done]
+                s.stop(max(ends, default=s.origin), "interrupted")
+            elif not s.finished and current is not None and current.index == s.index:
+                then = at if current.at is None else min(at, live.at(current.at))
+                s.step_start, s.paused_for = then - current.elapsed, 0.0
+                s.paused_at = then if current.paused else None
+            return Moment(live=live, status=s.status(at), cues=(), now=s.wall(at), with_plan=True)
+
+        def written(live: Live) -> list[tuple[str, StepLog]]:
+            return [(done.key, log) for done, log in checked]
+
+        return self._change(db, session_id, change, steps=written)
+
+    def _checked(self, live: Live, steps: Sequence[Done]) -> list[tuple[Done, StepLog]]:
+        """The steps sent, as the journal keeps them; the first wrong one refuses all."""
+        plan = live.plan.steps
+        now = self.clock.now()
+        late = dt.timedelta(seconds=5 * self.speed)  # the page's clock may run a little ahead
+        found: list[tuple[Done, StepLog]] = []
+        previous = live.session.started_at
+        for done in sorted(steps, key=lambda d: d.completed_at):
+            which = f"Step {done.index + 1} sent from the page"
+            if done.index >= len(plan):
+                raise AcupressError(
+                    f"{which} is not in this session's plan of {len(plan)} steps; "
+                    "nothing was written."
+                )
+            head, _, attempt = done.key.rpartition(":")
+            if head != f"{live.uid}:{done.index}" or not attempt.isdigit():
+                raise AcupressError(
+                    f"{which} has the key '{done.key[:64]}', not one of this session's "
+                    f'("{live.uid}:{done.index}:N"); nothing was written.'
+                )
+            end = done.completed_at
+            if end < previous or end > now + late:
+                raise AcupressError(
+                    f"{which} ended at {end.isoformat()}, outside the session (from "
+                    f"{live.session.started_at.isoformat()} to now); nothing was written."
+                )
+            step = plan[done.index]
+            if done.seconds > step.seconds + 1 or (
+                not done.skipped and done.seconds < step.seconds - 1
+            ):
+                raise AcupressError(
+                    f"{which} took {done.seconds:g} seconds, which its {step.seconds} "
+                    "planned seconds do not allow; nothing was written."
+                )
+            previous = end
+            found.append(
+                (
+                    done,
+                    StepLog(
+                        position=done.index,
+                        step=step.step,
+                        step_id=step.id,
+                        point=step.point,
+                        side=step.side,
+                        pressure=step.pressure,
+                        planned_seconds=step.seconds,
+                        seconds=round(done.seconds, 3),
+                        skipped=done.skipped,
+                        completed_at=end,
+                    ),
+                )
+            )
+        return found
+
+    def _replay(self, live: Live, done: Done, log: StepLog) -> None:
+        """Bring the state to the end of a step the page ran: when it is the step the
+        state is at, it ends when the page says (a pause on the page moves it later)."""
+        s = live.session
+        if s.finished or s.index != done.index:
+            return
+        if done.key != live.next_key():
+            return
+        if s.paused_at is not None:
+            s.toggle_pause(s.paused_at)
+        at = live.at(log.completed_at)
+        # the step took, on the page, the seconds it says up to its end: the rest of the
+        # time since it began was a pause there (or, when negative, the page's clock ran
+        # a little ahead)
+        s.paused_for = at - s.step_start - (log.seconds if done.skipped else log.planned_seconds)
+        if done.skipped:
+            s.skip(at)
+            return
+        s.advance(at)
 
     def leave(self, db: Journal, session_id: int) -> None:
         """The page is going away (closed, reloaded, navigated off): the steps done up

@@ -204,6 +204,12 @@ def act(ctx: Context, session_id: int, given: models.SessionAction) -> models.Li
     return live_view(ctx, moment, ctx.profile().thumb_cm)
 
 
+def record_steps(ctx: Context, session_id: int, given: models.StepsDone) -> models.LiveOut:
+    """Steps the page ran while offline: each checked, and written once per key."""
+    moment = ctx.live.record(ctx.journal(), session_id, given.steps, given.current)
+    return live_view(ctx, moment, ctx.profile().thumb_cm)
+
+
 def leave(ctx: Context, session_id: int) -> None:
     """The page is closing: keep the steps done so far, the session interrupted."""
     ctx.live.leave(ctx.journal(), session_id)
@@ -381,6 +387,7 @@ def settings_of(profile: Profile) -> models.SettingsOut:
         partner=profile.partner,
         sound=profile.sound,
         speech=profile.speech,
+        vibrate=profile.vibrate,
     )
 
 
