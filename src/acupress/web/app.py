@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mimetypes
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -24,6 +25,7 @@ from acupress.web.limits import BodyLimit
 from acupress.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 log = logging.getLogger("acupress.web")
 
 
@@ -47,6 +49,14 @@ def create_app(options: Options | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.get("/sw.js", include_in_schema=False)
+    def service_worker() -> FileResponse:
+        """The service worker, from the site's root so that it serves every page."""
+        return FileResponse(
+            STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
+        )
+
     # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
     swagger = StaticFiles(packages=[("fastapi_offline", "static")])
     app.mount("/static/swagger-ui", swagger, name="swagger-ui")
