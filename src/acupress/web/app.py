@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -50,12 +50,13 @@ def create_app(options: Options | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
 
+    worker = (STATIC / "sw.js").read_text("utf-8").replace("acupress-v1", f"acupress-{__version__}")
+
     @app.get("/sw.js", include_in_schema=False)
-    def service_worker() -> FileResponse:
-        """The service worker, from the site's root so that it serves every page."""
-        return FileResponse(
-            STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
-        )
+    def service_worker() -> Response:
+        """The service worker, from the site's root so that it serves every page; its
+        cache is named for this version, so an upgrade starts a new one."""
+        return Response(worker, media_type="text/javascript")
 
     # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
     swagger = StaticFiles(packages=[("fastapi_offline", "static")])

@@ -448,11 +448,13 @@
     }
   });
 
-  // The charts of every step, kept by the service worker's cache for a session offline.
+  // The charts of every step, fetched now so that the service worker keeps them for a
+  // session that goes on offline.
   function keepCharts() {
-    if (!("caches" in window)) return;
-    const urls = [...new Set(plan.map((s) => s.chart_url).filter(Boolean))];
-    caches.open("acupress-v1").then((cache) => cache.addAll(urls)).catch(() => {});
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+    [...new Set(plan.map((s) => s.chart_url).filter(Boolean))].forEach((url) => {
+      fetch(url).catch(() => {});
+    });
   }
 
   async function askStop() {

@@ -1,13 +1,13 @@
-// The service worker: the app shell, the static files and the charts a session shows are
-// kept here, so a session page that has started keeps working without the network.
-// Pages come from the network when it answers (they carry today's state and the
-// security token) and from here when it does not; static files from here first.
+// The service worker: the app shell (styles, scripts, icon, manifest, font, and a page
+// that says the network is gone), and the charts a session shows are kept here, so a
+// session page that has started keeps working without the network. Pages hold health
+// data and are never kept: without the network, a page asked for is the offline one.
 "use strict";
 
-const CACHE = "acupress-v1";
+const CACHE = "acupress-v1"; // the app's version is put here as it is served
+const OFFLINE = "/static/offline.html";
 const SHELL = [
-  "/",
-  "/session",
+  OFFLINE,
   "/static/app.css",
   "/static/offline.js",
   "/static/session.js",
@@ -45,15 +45,18 @@ async function networkFirst(request) {
   try {
     return await fromNetwork(request);
   } catch (e) {
-    const kept = await caches.match(request, { ignoreSearch: request.mode === "navigate" });
+    const kept = await caches.match(request);
     if (kept) return kept;
     throw e;
   }
 }
 
-async function cacheFirst(request) {
-  const kept = await caches.match(request);
-  return kept || fromNetwork(request);
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (e) {
+    return (await caches.match(OFFLINE)) || Response.error();
+  }
 }
 
 self.addEventListener("fetch", (event) => {
@@ -61,9 +64,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) {
-    event.respondWith(cacheFirst(request));
-  } else if (request.mode === "navigate" || url.pathname.startsWith("/api/charts/")) {
+  // From the network while it answers (an upgraded acupress is seen at once), else kept.
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/api/charts/")) {
     event.respondWith(networkFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(page(request));
   }
 });
