@@ -830,3 +830,20 @@ def test_an_offline_step_without_a_time_zone_is_refused(api: Api) -> None:
     assert answer.status_code == 422
     assert "completed_at" in answer.json()["detail"]
     assert stored(live["id"]).steps == ()
+
+
+def test_a_page_back_after_a_long_time_offline_goes_on_with_its_session(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    ends = [sum(s["seconds"] for s in plan[: i + 1]) for i in range(2)]
+    api.clock.advance(GONE + ends[-1])
+    assert api.get("/api/journal").json()[0]["stop_reason"] == "interrupted"  # noticed
+    current = {"index": 2, "elapsed": plan[2]["seconds"] - 10}  # paused there a while
+    body = {"steps": offline_steps(live, ends), "current": current}
+    answer = api.post(f"/api/sessions/{live['id']}/steps", body)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["index"], answer.json()["finished"]) == (2, False)
+    log = stored(live["id"])
+    assert (log.ended_at, log.stop_reason, len(log.steps)) == (None, None, 2)
+    api.clock.advance(11)
+    assert api.act(live["id"], "advance")["index"] == 3

@@ -123,3 +123,18 @@ def test_a_web_app_killed_mid_session_goes_on_with_it_when_started_again(
     assert (went_on.json()["paused"], went_on.json()["finished"]) == (True, False)
     assert (listed[session_id]["stop_reason"], listed[session_id]["ended_at"]) == (None, None)
     assert (listed[in_terminal]["stop_reason"], listed[in_terminal]["ended_at"]) == (None, None)
+
+
+def test_a_web_session_left_unfinished_with_no_state_kept_is_closed_at_start(home: Path) -> None:
+    with Journal() as db:  # begun by an acupress that kept running sessions in memory
+        _session, session_id = runner.begin(
+            db, make_plan(15), FakeClock(NOW), pain_before=5, answers=None, front_end="web"
+        )
+    in_terminal = begin_in_a_terminal(NOW + dt.timedelta(minutes=1))
+    with TestClient(app_on(FakeClock(NOW + dt.timedelta(minutes=2)))) as client:
+        listed = {s["id"]: s for s in client.get("/api/journal").json()}
+    assert (listed[session_id]["stop_reason"], listed[session_id]["ended_at"]) == (
+        "interrupted",
+        listed[session_id]["started_at"],
+    )
+    assert listed[in_terminal]["stop_reason"] is None

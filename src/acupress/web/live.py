@@ -253,31 +253,39 @@ class LiveSessions:
         each is checked (a step of the plan, with its key, ended within the session and
         not in the future, seconds it could have taken), written once per key with the
         moment it really ended, and the session goes on from where the page is. A
-        session closed meanwhile for its page's silence is opened again for them, and
-        ends again at the last of them unless they finish it."""
+        session closed meanwhile for its page's silence is opened again: it goes on
+        when the page says where it is now (it was there all along), else it ends again
+        at the last of the steps sent, unless they finish it."""
         self.interrupt_gone(db)
         checked = self._checked(self.get(db, session_id), steps)
+        reopened = False
 
         def change(live: Live, at: float) -> Moment:
+            nonlocal reopened
             s = live.session
-            reopened = live.closed and s.stop_reason == "interrupted" and bool(checked)
+            reopened = live.closed and s.stop_reason == "interrupted"
+            reopened = reopened and (bool(checked) or current is not None)
             if reopened:
                 s.ended_at, s.stop_reason, live.closed = None, None, False
             for done, log in checked:
                 self._replay(live, done, log)
-            if reopened and not s.finished:
-                ends = [live.at(d.completed_at) for d in s.done]
-                s.stop(max(ends, default=s.origin), "interrupted")
-            elif not s.finished and current is not None and current.index == s.index:
+            if not s.finished and current is not None and current.index == s.index:
                 then = at if current.at is None else min(at, live.at(current.at))
                 s.step_start, s.paused_for = then - current.elapsed, 0.0
                 s.paused_at = then if current.paused else None
+            elif reopened and not s.finished:
+                ends = [live.at(d.completed_at) for d in s.done]
+                s.stop(max(ends, default=s.origin), "interrupted")
             return Moment(live=live, status=s.status(at), cues=(), now=s.wall(at), with_plan=True)
 
         def written(live: Live) -> list[tuple[str, StepLog]]:
             return [(done.key, log) for done, log in checked]
 
-        return self._change(db, session_id, change, steps=written)
+        moment = self._change(db, session_id, change, steps=written)
+        if reopened and not moment.live.session.finished:
+            # the page was there all along: the session runs again
+            db.update(session_id, ended_at=None, stop_reason=None, complete=False)
+        return moment
 
     def _checked(self, live: Live, steps: Sequence[Done]) -> list[tuple[Done, StepLog]]:
         """The steps sent, as the journal keeps them; the first wrong one refuses all."""
@@ -386,8 +394,11 @@ class LiveSessions:
 
     def _silenced(self, live: Live, at: float) -> None:
         """The page went quiet: steps count up to GRACE after its last request, and the
-        session ends at the last of them."""
+        session ends at the last of them. A page heard from meanwhile (the state was
+        read again after another request changed it) keeps its session."""
         s = live.session
+        if at - live.at(live.seen) <= GONE * self.speed:
+            return
         s.advance(min(at, live.at(live.seen) + GRACE * self.speed))
         if s.finished:
             return
