@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acupress import atlas, protocol, runner, safety
 from acupress.clock import FakeClock
@@ -28,6 +30,9 @@ def make_plan(minutes: int = 15, partner: bool = False, **answers: Any) -> Plan:
         parsed = safety.parse_answers(all_clear() | answers, screening, book)
         decision = safety.decide(parsed, screening, book)
     return protocol.plan(low_back, book, minutes, decision, partner=partner)
+
+
+PLANS = {False: make_plan(15), True: make_plan(15, partner=True)}
 
 
 class ScriptedKeys:
@@ -245,3 +250,48 @@ def test_back_pressed_just_after_a_step_ended_returns_that_step_to_record() -> N
     assert [log.step_id for log in logs] == ["prepare"] and not logs[0].skipped
     assert session.current.id == "prepare"  # back from BL23 to the preparation
     assert session.status(first + 2).step_elapsed == 0
+
+
+# --- saved and loaded (a session kept in a database while it runs) ------------------
+
+ACTIONS = ("advance", "pause", "resume", "skip", "back", "stop")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(ACTIONS), st.floats(0, 400, allow_nan=False), st.booleans()),
+        max_size=25,
+    ),
+    st.booleans(),
+)
+def test_a_saved_session_goes_on_exactly_as_if_never_saved(
+    script: list[tuple[str, float, bool]], partner: bool
+) -> None:
+    plan = PLANS[partner]
+    kept = Session(plan, T0, 2.5)
+    saved = Session.from_json(Session(plan, T0, 2.5).to_json())
+    at = 2.5
+    for action, wait, save_now in script:
+        at += wait
+        if save_now:
+            saved = Session.from_json(saved.to_json())
+        assert runner.apply(kept, action, at) == runner.apply(saved, action, at)  # type: ignore[arg-type]
+        assert kept.status(at) == saved.status(at)
+        assert kept.deadline() == saved.deadline()
+    assert Session.from_json(saved.to_json()).done == kept.done
+    assert (saved.finished, saved.stop_reason, saved.ended_at) == (
+        kept.finished,
+        kept.stop_reason,
+        kept.ended_at,
+    )
+
+
+def test_a_saved_session_keeps_its_start_and_plan() -> None:
+    session = Session(make_plan(15), T0)
+    session.advance(session.deadline() or 0)
+    again = Session.from_json(session.to_json())
+    assert again.plan == session.plan
+    assert again.started_at == T0
+    assert again.done == session.done
+    assert again.wall(100.0) == session.wall(100.0)

@@ -698,6 +698,97 @@ class Journal:
             sql.add_steps(steps)
         return added, present
 
+    # --- guided sessions kept while they run, and steps written once per key ---
+
+    owner: int = 1  # the account whose rows these are (1: the single-person app's own)
+
+    def live_add(self, session_id: int, state: str, seen: dt.datetime) -> None:
+        """Keep a running session's state (JSON), at version 1."""
+        with self._write() as sql:
+            sql.run(
+                "INSERT INTO live_sessions (session_id, owner_id, state, version, updated_at) "
+                "VALUES (:id, :owner, :state, 1, :seen)",
+                {"id": session_id, "owner": self.owner, "state": state, "seen": sql.moment(seen)},
+            )
+
+    def live_get(self, session_id: int) -> tuple[str, int] | None:
+        """A running session's state and its version, or None when none is kept."""
+        with _errors(self), self._db.transaction(write=False) as sql:
+            rows = sql.rows(
+                "SELECT state, version FROM live_sessions WHERE session_id = :id "
+                "AND owner_id = :owner",
+                {"id": session_id, "owner": self.owner},
+            )
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+    def live_quiet(self, before: dt.datetime) -> list[int]:
+        """The running sessions whose page was last heard from before ``before``."""
+        with _errors(self), self._db.transaction(write=False) as sql:
+            rows = sql.rows(
+                "SELECT session_id FROM live_sessions WHERE owner_id = :owner "
+                "AND updated_at < :before ORDER BY session_id",
+                {"owner": self.owner, "before": sql.moment(before)},
+            )
+        return [int(i) for (i,) in rows]
+
+    def live_save(
+        self,
+        session_id: int,
+        state: str,
+        version: int,
+        seen: dt.datetime,
+        steps: Sequence[tuple[str, StepLog]] = (),
+    ) -> bool:
+        """Replace a running session's state if it is still at ``version`` (raising it),
+        and write its new steps, each once per key, in the same transaction. False, and
+        nothing written, when another request changed it first."""
+        with self._write() as sql:
+            changed = sql.run(
+                "UPDATE live_sessions SET state = :state, version = version + 1, "
+                "updated_at = :seen WHERE session_id = :id AND owner_id = :owner "
+                "AND version = :version",
+                {
+                    "state": state,
+                    "seen": sql.moment(seen),
+                    "id": session_id,
+                    "owner": self.owner,
+                    "version": version,
+                },
+            )
+            if changed == 0:
+                return False
+            _add_keyed_steps(sql, session_id, steps)
+        return True
+
+    def live_drop(self, session_id: int) -> None:
+        """Forget a running session's state (its record stays in the journal)."""
+        with self._write() as sql:
+            sql.run(
+                "DELETE FROM live_sessions WHERE session_id = :id AND owner_id = :owner",
+                {"id": session_id, "owner": self.owner},
+            )
+
+    def interrupt_unkept(self, front_end: str) -> int:
+        """Mark as interrupted the sessions ``front_end`` began and left unfinished with
+        no running state kept for them (cut off before it was kept, or by an older
+        acupress): nobody can go on with them. Returns how many there were."""
+        with self._write() as sql:
+            return sql.run(
+                INTERRUPT + " AND owner_id = :owner AND id NOT IN "
+                "(SELECT session_id FROM live_sessions)",
+                {"front_end": front_end, "no": False, "owner": self.owner},
+            )
+
+    def step_keys(self, session_id: int) -> set[str]:
+        """The keys of the steps recorded for a session."""
+        with _errors(self), self._db.transaction(write=False) as sql:
+            rows = sql.rows(
+                "SELECT steps.key FROM steps JOIN sessions ON sessions.id = steps.session_id "
+                "WHERE session_id = :id AND owner_id = :owner AND steps.key IS NOT NULL",
+                {"id": session_id, "owner": self.owner},
+            )
+        return {str(k) for (k,) in rows}
+
 
 # --- rows -----------------------------------------------------------------------------
 
@@ -1312,3 +1403,40 @@ def _errors(journal: Journal) -> Iterator[None]:
             f"The journal {where} is damaged ({orig}). Move it aside (keep it, it may be "
             "recoverable) and acupress will start a new one."
         ) from None
+
+
+INSERT_KEYED_STEP = (
+    _insert("steps", (*STEP_COLUMNS, "key")) + " ON CONFLICT (session_id, key) DO NOTHING"
+)
+
+
+def _add_keyed_steps(
+    sql: _Statements, session_id: int, steps: Sequence[tuple[str, StepLog]]
+) -> None:
+    """Steps of a running session, each written once: a key already there (two tabs, a
+    step sent again) changes nothing. The session's seconds and points follow."""
+    if not steps:
+        return
+    added = 0
+    for key, s in steps:
+        row = {
+            "session_id": session_id,
+            "position": s.position,
+            "step": s.step,
+            "step_id": s.step_id,
+            "point": s.point,
+            "side": s.side,
+            "pressure": s.pressure,
+            "planned_seconds": s.planned_seconds,
+            "seconds": s.seconds,
+            "skipped": s.skipped,
+            "completed_at": s.completed_at,
+            "key": key,
+        }
+        if sql.run(INSERT_KEYED_STEP, sql.values(row)) == 1:
+            added += round(s.seconds)
+    points = [p for (p,) in sql.rows(STEP_POINTS, {"id": session_id, "no": False})]
+    sql.run(
+        "UPDATE sessions SET seconds = seconds + :seconds, points = :points WHERE id = :id",
+        {"seconds": added, "points": ",".join(dict.fromkeys(points)), "id": session_id},
+    )

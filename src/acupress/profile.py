@@ -30,6 +30,7 @@ class Profile:
     partner: bool = False
     sound: bool = True  # the web session's tone at each change
     speech: bool = False  # and its spoken words
+    vibrate: bool = False  # and a vibration, on a phone that can
     conditions: tuple[str, ...] = ()  # the safety rules the last check matched
     checked_on: str | None = None  # the day of that check (ISO date)
 
@@ -38,7 +39,16 @@ class Profile:
         """Check every field; raises ValueError naming the first bad one."""
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object")
-        known = {"thumb_cm", "minutes", "partner", "sound", "speech", "conditions", "checked_on"}
+        known = {
+            "thumb_cm",
+            "minutes",
+            "partner",
+            "sound",
+            "speech",
+            "vibrate",
+            "conditions",
+            "checked_on",
+        }
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown field '{sorted(unknown)[0]}'")
@@ -57,7 +67,7 @@ class Profile:
             raise ValueError(
                 f"minutes must be a whole number from 1 to 240, not {as_json(minutes)}"
             )
-        for name in ("partner", "sound", "speech"):
+        for name in ("partner", "sound", "speech", "vibrate"):
             if data.get(name) is not None and not isinstance(data[name], bool):
                 raise ValueError(f"{name} must be true or false, not {as_json(data[name])}")
         conditions = data.get("conditions", [])
@@ -75,6 +85,7 @@ class Profile:
             partner=bool(partner),
             sound=data.get("sound") is not False,
             speech=data.get("speech") is True,
+            vibrate=data.get("vibrate") is True,
             conditions=tuple(conditions),
             checked_on=checked_on,
         )

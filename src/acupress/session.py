@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from acupress.protocol import Plan, PlannedStep
 from acupress.records import StepLog, StopReason
+
+if TYPE_CHECKING:
+    import msgspec
 
 CueKind = Literal["switch_side", "next_step", "end"]
 
@@ -169,6 +172,28 @@ class Session:
         self.stop_reason = reason
         self.ended_at = at
 
+    # --- saving ---
+
+    def to_json(self) -> bytes:
+        """The whole state as JSON: ``from_json`` gives back a session that behaves
+        exactly like this one from here on (a running session kept in a database)."""
+        import msgspec
+
+        return msgspec.json.encode(_saved_type()(**{f: getattr(self, f) for f in SAVED}))
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Session:
+        import msgspec
+
+        saved = msgspec.json.decode(data, type=_saved_type())
+        session = cls.__new__(cls)
+        for name in SAVED:
+            setattr(session, name, getattr(saved, name))
+        # records.py names its step's side and pressure types for type checkers only, so
+        # a step is read as its fields and made again
+        session.done = [StepLog(**msgspec.structs.asdict(log)) for log in saved.done]  # type: ignore[attr-defined]
+        return session
+
     # --- internals ---
 
     def wall(self, at: float) -> dt.datetime:
@@ -205,3 +230,64 @@ class Session:
         self.paused_for = 0.0
         if self.paused_at is not None:
             self.paused_at = at  # a paused session stays paused on its new step
+
+
+SAVED = (
+    "plan",
+    "started_at",
+    "origin",
+    "index",
+    "step_start",
+    "paused_at",
+    "paused_for",
+    "done",
+    "stop_reason",
+    "ended_at",
+)
+_SAVED: dict[str, Any] = {}
+
+
+def _saved_type() -> type[msgspec.Struct]:
+    """The shape of a saved session, made once (msgspec is loaded only when saving)."""
+    if "type" not in _SAVED:
+        import msgspec
+
+        _SAVED["type"] = msgspec.defstruct(
+            "SavedSession",
+            [
+                ("plan", Plan),
+                ("started_at", dt.datetime),
+                ("origin", float),
+                ("index", int),
+                ("step_start", float),
+                ("paused_at", float | None),
+                ("paused_for", float),
+                ("done", list[_saved_step()]),  # type: ignore[misc]
+                ("stop_reason", StopReason | None),
+                ("ended_at", float | None),
+            ],
+            forbid_unknown_fields=True,
+        )
+    saved: type[msgspec.Struct] = _SAVED["type"]
+    return saved
+
+
+def _saved_step() -> type[msgspec.Struct]:
+    import msgspec
+
+    return msgspec.defstruct(
+        "SavedStep",
+        [
+            ("position", int),
+            ("step", int),
+            ("step_id", str),
+            ("point", str | None),
+            ("side", str | None),
+            ("pressure", str | None),
+            ("planned_seconds", int),
+            ("seconds", float),
+            ("skipped", bool),
+            ("completed_at", dt.datetime),
+        ],
+        forbid_unknown_fields=True,
+    )

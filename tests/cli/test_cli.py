@@ -348,6 +348,7 @@ def test_profile_round_trip(run: Run) -> None:
         "partner": True,
         "sound": True,
         "speech": False,
+        "vibrate": False,
         "conditions": [],
         "checked_on": None,
     }

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from acupress.clock import FakeClock
 from acupress.journal import Journal
-from acupress.web.live import GRACE
+from acupress.web.live import GONE, GRACE
 from tests.conftest import all_clear
 from tests.web.fake import NOW, app_on
 
@@ -46,6 +46,15 @@ class Api:
         assert answer.status_code == 201, answer.text
         result: dict[str, Any] = answer.json()
         return result
+
+    def beat(self, session_id: int, seconds: float) -> None:
+        """Let ``seconds`` pass with the page there: it asks to go on every minute (as a
+        hidden tab at least does), except at the very end, left to the caller."""
+        while seconds > 60:
+            self.clock.advance(60)
+            seconds -= 60
+            self.act(session_id, "advance")
+        self.clock.advance(seconds)
 
     def act(self, session_id: int, action: str, **extra: Any) -> dict[str, Any]:
         answer = self.post(f"/api/sessions/{session_id}/actions", {"action": action, **extra})
@@ -110,32 +119,32 @@ def test_each_step_reaches_the_journal_the_moment_its_time_is_up(api: Api) -> No
 def test_late_page_writes_every_step_whose_time_passed_with_its_real_end(api: Api) -> None:
     live = api.start()
     plan = api.get("/api/plan").json()["steps"]
-    three = sum(s["seconds"] for s in plan[:3])
-    api.clock.advance(three + 5)  # the tab slept through three steps
+    two = sum(s["seconds"] for s in plan[:2])
+    api.clock.advance(two + 5)  # the tab slept through two steps
     now = api.act(live["id"], "advance")
-    assert now["index"] == 3
+    assert now["index"] == 2
     assert now["step_elapsed"] == pytest.approx(5)
     steps = stored(live["id"]).steps
-    assert len(steps) == 3
+    assert len(steps) == 2
     ends = [s.completed_at for s in steps]
-    assert ends[-1] == NOW + dt.timedelta(seconds=three)
+    assert ends == [NOW + dt.timedelta(seconds=plan[0]["seconds"]), NOW + dt.timedelta(seconds=two)]
 
 
 def test_reading_a_session_shows_where_it_is_and_writes_nothing(api: Api) -> None:
     live = api.start()
     plan = api.get("/api/plan").json()["steps"]
-    three = sum(s["seconds"] for s in plan[:3])
-    api.clock.advance(three + 5)
+    two = sum(s["seconds"] for s in plan[:2])
+    api.clock.advance(two + 5)
     for _ in range(2):
         now = api.get(f"/api/sessions/{live['id']}")
         assert now.status_code == 200
         seen = now.json()
-        assert (seen["index"], seen["steps_done"]) == (3, 3)
+        assert (seen["index"], seen["steps_done"]) == (2, 2)
         assert seen["step_elapsed"] == pytest.approx(5)
         assert stored(live["id"]).steps == ()
     written = api.act(live["id"], "advance")  # what the page sends when a step's time is up
-    assert (written["index"], written["steps_done"]) == (3, 3)
-    assert len(stored(live["id"]).steps) == 3
+    assert (written["index"], written["steps_done"]) == (2, 2)
+    assert len(stored(live["id"]).steps) == 2
 
 
 def test_pause_stops_the_countdown(api: Api) -> None:
@@ -143,7 +152,7 @@ def test_pause_stops_the_countdown(api: Api) -> None:
     api.clock.advance(10)
     paused = api.act(live["id"], "pause")
     assert paused["paused"] is True
-    api.clock.advance(600)
+    api.beat(live["id"], 600)
     still = api.act(live["id"], "advance")
     assert still["index"] == 0
     assert still["step_remaining"] == pytest.approx(live["step"]["seconds"] - 10)
@@ -171,7 +180,7 @@ def test_back_restarts_the_previous_step(api: Api) -> None:
 
 def test_whole_session_then_closing_is_kept_complete(api: Api) -> None:
     live = api.start(pain_before=7)
-    api.clock.advance(live["total_seconds"] + 1)
+    api.beat(live["id"], live["total_seconds"] + 1)
     end = api.act(live["id"], "advance")
     assert end["finished"] and end["complete"]
     assert end["cues"][-1]["kind"] == "end"
@@ -215,20 +224,21 @@ def test_unknown_session_is_a_404_with_a_sentence(api: Api) -> None:
     assert "not running" in answer.json()["detail"]
 
 
-def test_app_shutdown_marks_running_sessions_interrupted() -> None:
+def test_app_stopping_keeps_running_sessions_for_the_app_started_again() -> None:
     clock = FakeClock(NOW)
-    app = app_on(clock)
-    with TestClient(app) as client:
-        api = Api(client, clock)
-        live = api.start()
+    with TestClient(app_on(clock)) as client:
+        live = Api(client, clock).start()
         clock.advance(live["step"]["seconds"] - 30)
-        api.act(live["id"], "advance")  # the page's heartbeat
-        clock.advance(31)
+    assert stored(live["id"]).ended_at is None
+    clock.advance(40)  # a restart within the grace: the page goes on as if nothing happened
+    with TestClient(app_on(clock)) as client:
+        again = Api(client, clock).act(live["id"], "advance")
+    assert (again["index"], again["finished"]) == (1, False)
     log = stored(live["id"])
-    assert (log.stop_reason, log.complete, len(log.steps)) == ("interrupted", False, 1)
+    assert (log.ended_at, len(log.steps)) == (None, 1)
 
 
-def test_shutdown_closes_every_running_session_even_if_one_cannot_be_written() -> None:
+def test_quiet_sessions_are_closed_even_if_one_of_them_was_deleted() -> None:
     clock = FakeClock(NOW)
     app = app_on(clock)
     with TestClient(app) as client:
@@ -237,9 +247,10 @@ def test_shutdown_closes_every_running_session_even_if_one_cannot_be_written() -
         second = api.post("/api/sessions", {"pain_before": 5}).json()
         with Journal() as db:  # the first one's record is gone (deleted from elsewhere)
             db.delete(first["id"])
-        clock.advance(60)
+        clock.advance(GONE + 1)
+        assert api.get("/api/journal").status_code == 200
     log = stored(second["id"])
-    assert (log.stop_reason, log.complete) == ("interrupted", False)
+    assert (log.stop_reason, log.complete, log.ended_at) == ("interrupted", False, NOW)
 
 
 def test_steps_after_the_page_went_quiet_are_not_counted_as_done() -> None:
@@ -252,6 +263,7 @@ def test_steps_after_the_page_went_quiet_are_not_counted_as_done() -> None:
         clock.advance(plan[0]["seconds"])
         api.act(live["id"], "advance")  # the page's last word
         clock.advance(live["total_seconds"])  # the tab was closed long ago
+        assert api.get(f"/api/sessions/{live['id']}").json()["stop_reason"] == "interrupted"
     ends, total = [], 0
     for step in plan:
         total += step["seconds"]
@@ -305,7 +317,7 @@ def test_bad_session_start_is_refused_and_writes_nothing(
 
 def test_bad_pain_after_is_refused_and_the_session_kept(api: Api) -> None:
     live = api.start()
-    api.clock.advance(live["total_seconds"])
+    api.beat(live["id"], live["total_seconds"])
     api.act(live["id"], "advance")
     answer = api.post(f"/api/sessions/{live['id']}/closing", {"pain_after": 12})
     assert answer.status_code == 422
@@ -723,3 +735,118 @@ def test_every_other_body_is_limited_to_1_mb(api: Api, method: str, path: str) -
         "The request is larger than 1 MB: no form or API call of acupress sends that much."
     )
     assert [s["note"] for s in api.get("/api/journal").json()] == [""]
+
+
+def test_two_apps_on_one_journal_driving_one_session_record_every_step_once() -> None:
+    clock = FakeClock(NOW)
+    with TestClient(app_on(clock)) as one, TestClient(app_on(clock)) as two:
+        tabs = [Api(one, clock), Api(two, clock)]
+        live = tabs[0].start()
+        while not tabs[1].act(live["id"], "advance")["finished"]:
+            clock.advance(30)
+            tabs[0].act(live["id"], "advance")
+        kept = tabs[0].get(f"/api/journal/{live['id']}").json()
+    assert [s["position"] for s in kept["steps"]] == list(range(live["count"]))
+    assert kept["complete"] is True
+
+
+# --- steps a page ran offline, sent when the network is back --------------------------
+
+
+def offline_steps(live: dict[str, Any], ends: list[float]) -> list[dict[str, Any]]:
+    plan = live["plan"]
+    return [
+        {
+            "key": f"{live['uid']}:{i}:0",
+            "index": i,
+            "seconds": plan[i]["seconds"],
+            "completed_at": (NOW + dt.timedelta(seconds=end)).isoformat(),
+        }
+        for i, end in enumerate(ends)
+    ]
+
+
+def test_steps_run_offline_are_written_once_with_their_real_end(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    # offline from the start; a pause of 20 s there in the second step
+    ends = [plan[0]["seconds"], plan[0]["seconds"] + plan[1]["seconds"] + 20]
+    api.clock.advance(ends[-1] + 7)
+    body = {"steps": offline_steps(live, ends), "current": {"index": 2, "elapsed": 7}}
+    for _ in range(2):  # sent again (the answer was lost): nothing more is written
+        answer = api.post(f"/api/sessions/{live['id']}/steps", body)
+        assert answer.status_code == 200, answer.text
+    after = answer.json()
+    assert (after["index"], after["steps_done"], after["finished"]) == (2, 2, False)
+    assert after["step_elapsed"] == pytest.approx(7)
+    log = stored(live["id"])
+    assert [s.completed_at for s in log.steps] == [NOW + dt.timedelta(seconds=e) for e in ends]
+    assert log.seconds == plan[0]["seconds"] + plan[1]["seconds"]
+    api.clock.advance(plan[2]["seconds"] - 7)  # the session goes on from where the page is
+    assert api.act(live["id"], "advance")["index"] == 3
+    assert len(stored(live["id"]).steps) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"index": 99}, "not in this session's plan"),
+        ({"key": "someone-else:0:0"}, "not one of this session's"),
+        ({"completed_at": (NOW + dt.timedelta(hours=2)).isoformat()}, "outside the session"),
+        ({"completed_at": (NOW - dt.timedelta(hours=2)).isoformat()}, "outside the session"),
+        ({"seconds": 5000}, "do not allow"),
+    ],
+)
+def test_a_wrong_offline_step_is_refused_and_nothing_written(
+    api: Api, change: dict[str, Any], words: str
+) -> None:
+    live = api.start()
+    ends = [live["plan"][0]["seconds"], live["plan"][0]["seconds"] + live["plan"][1]["seconds"]]
+    api.clock.advance(ends[-1] + 1)
+    steps = offline_steps(live, ends)
+    steps[1] |= change
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": steps})
+    assert answer.status_code == 400
+    assert words in answer.json()["detail"]
+    assert stored(live["id"]).steps == ()
+
+
+def test_offline_steps_reopen_a_session_closed_for_silence(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    ends = [sum(s["seconds"] for s in plan[: i + 1]) for i in range(3)]
+    api.clock.advance(GONE + ends[-1])
+    assert api.get(f"/api/sessions/{live['id']}").json()["stop_reason"] == "interrupted"
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": offline_steps(live, ends)})
+    assert answer.status_code == 200, answer.text
+    log = stored(live["id"])
+    assert (len(log.steps), log.stop_reason) == (3, "interrupted")
+    assert log.ended_at == NOW + dt.timedelta(seconds=ends[-1])
+
+
+def test_an_offline_step_without_a_time_zone_is_refused(api: Api) -> None:
+    live = api.start()
+    api.clock.advance(live["plan"][0]["seconds"] + 1)
+    (step,) = offline_steps(live, [live["plan"][0]["seconds"]])
+    step["completed_at"] = step["completed_at"].removesuffix("+00:00")
+    answer = api.post(f"/api/sessions/{live['id']}/steps", {"steps": [step]})
+    assert answer.status_code == 422
+    assert "completed_at" in answer.json()["detail"]
+    assert stored(live["id"]).steps == ()
+
+
+def test_a_page_back_after_a_long_time_offline_goes_on_with_its_session(api: Api) -> None:
+    live = api.start()
+    plan = live["plan"]
+    ends = [sum(s["seconds"] for s in plan[: i + 1]) for i in range(2)]
+    api.clock.advance(GONE + ends[-1])
+    assert api.get("/api/journal").json()[0]["stop_reason"] == "interrupted"  # noticed
+    current = {"index": 2, "elapsed": plan[2]["seconds"] - 10}  # paused there a while
+    body = {"steps": offline_steps(live, ends), "current": current}
+    answer = api.post(f"/api/sessions/{live['id']}/steps", body)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["index"], answer.json()["finished"]) == (2, False)
+    log = stored(live["id"])
+    assert (log.ended_at, log.stop_reason, len(log.steps)) == (None, None, 2)
+    api.clock.advance(11)
+    assert api.act(live["id"], "advance")["index"] == 3

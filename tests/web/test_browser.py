@@ -198,6 +198,145 @@ def test_tab_closed_mid_session_keeps_completed_steps(serve: Serve, page: Page, 
     assert len(log["steps"]) == 2
 
 
+# --- offline: the page runs the session and sends its steps when it can -------------
+
+
+def steps_waiting(page: Page) -> list[int]:
+    """The steps the page has queued for sending (IndexedDB), by their index in the plan."""
+    waiting: list[int] = page.evaluate(
+        "() => window.acupressQueue.all()"
+        ".then((all) => all.map((s) => s.index).sort((a, b) => a - b))"
+    )
+    return waiting
+
+
+def offline_ready(server: Served, page: Page) -> list[dict[str, Any]]:
+    """A longer session started (its steps a second or less at FAST), and its plan."""
+    server.api.client.put(
+        "/api/settings",
+        json={"minutes": 40, "sound": False},
+        headers={"X-CSRF-Token": server.api.token},
+    ).raise_for_status()
+    check_via_api(server)
+    plan: list[dict[str, Any]] = server.api.get("/api/plan")["steps"]
+    start_session(page, server)
+    return plan
+
+
+def reach_step(page: Page, n: int) -> None:
+    """Wait until the page shows step ``n`` or a later one (or the session's end): steps
+    last a second or less at FAST, and a loaded machine may not see each one shown."""
+    page.wait_for_function(
+        """n => {
+            const shown = /Step (\\d+) of/.exec(document.getElementById("step-count").textContent);
+            return (shown && Number(shown[1]) >= n) || !document.getElementById("closing").hidden;
+        }""",
+        arg=n,
+        timeout=20_000,
+    )
+
+
+def shown_step(page: Page) -> int:
+    found = STEP.search(page.locator("#step-count").text_content() or "")
+    assert found
+    return int(found.group(1))
+
+
+def on_schedule(log: dict[str, Any], plan: list[dict[str, Any]]) -> None:
+    """Every step once, in order, each at the moment it really ended: the start plus the
+    planned time of the steps up to it (nothing was paused), within a few session
+    seconds of the page's timing."""
+    started = dt.datetime.fromisoformat(log["started_at"])
+    steps = log["steps"]
+    assert [s["position"] for s in steps] == list(range(len(steps)))
+    for s in steps:
+        end = started + dt.timedelta(seconds=sum(p["seconds"] for p in plan[: s["position"] + 1]))
+        ended = dt.datetime.fromisoformat(s["completed_at"])
+        assert abs((ended - end).total_seconds()) < 15, (
+            s,
+            end,
+            [(x["position"], x["completed_at"]) for x in steps],
+            [p["seconds"] for p in plan],
+            log["started_at"],
+        )
+
+
+def test_a_session_goes_on_offline_and_its_steps_reach_the_journal_once(
+    server: Served, page: Page, run: Run
+) -> None:
+    plan = offline_ready(server, page)
+    page.context.set_offline(True)
+    before = len(wait_for_journal(run, lambda log: True)["steps"])
+    offline = page.locator("#offline")
+    expect(offline).to_contain_text("You are offline")
+    reach_step(page, shown_step(page) + 3)
+    expect(offline).to_contain_text("steps wait to be sent")
+    assert len(steps_waiting(page)) >= 3
+    assert len(wait_for_journal(run, lambda log: True)["steps"]) == before  # none came through
+
+    page.context.set_offline(False)
+    expect(offline).to_be_hidden(timeout=10_000)
+    expect(page.locator("#closing")).to_be_visible(timeout=30_000)
+    log = wait_for_journal(run, lambda log: log["complete"])
+    assert log["complete"] is True
+    assert len(log["steps"]) == len(plan)
+    on_schedule(log, plan)
+    assert steps_waiting(page) == []
+
+
+def test_steps_queued_in_a_tab_closed_offline_are_sent_on_the_next_visit(
+    server: Served, new_page: NewPage, run: Run
+) -> None:
+    page = new_page()
+    plan = offline_ready(server, page)
+    page.context.set_offline(True)
+    reach_step(page, shown_step(page) + 2)
+    deadline = time.monotonic() + 10
+    while len(steps_waiting(page)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waiting = steps_waiting(page)
+    assert len(waiting) >= 2
+    context = page.context
+    page.close()  # offline: the page could say nothing as it went
+    log = wait_for_journal(run, lambda log: True)
+    assert len(log["steps"]) <= waiting[0] and log["ended_at"] is None
+
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(f"{server.url}/")
+    log = wait_for_journal(run, lambda log: len(log["steps"]) > waiting[-1])
+    assert [s["position"] for s in log["steps"]] == list(range(waiting[-1] + 1))
+    on_schedule(log, plan)
+    deadline = time.monotonic() + 10
+    while steps_waiting(again) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert steps_waiting(again) == []
+
+
+def test_the_app_can_be_installed_and_says_plainly_when_it_is_offline(
+    server: Served, page: Page
+) -> None:
+    page.goto(f"{server.url}/")
+    manifest = page.locator('link[rel="manifest"]').get_attribute("href")
+    assert manifest
+    found = server.api.client.get(manifest)
+    assert found.headers["content-type"].startswith("application/manifest+json")
+    shown = found.json()
+    assert (shown["display"], shown["start_url"]) == ("standalone", "/")
+    assert server.api.client.get(shown["icons"][0]["src"]).status_code == 200
+    assert page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.scope)") == (
+        f"{server.url}/"
+    )
+    page.reload()  # now served through the worker, which keeps what it fetched
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto(f"{server.url}/journal")  # pages hold health data: none is kept
+    expect(page.locator("h1")).to_have_text("You are offline")
+    expect(page.locator("table.journal")).to_have_count(0)
+    assert page.evaluate("() => getComputedStyle(document.body).fontFamily")  # styles kept
+    page.context.set_offline(False)
+
+
 # --- the safety check -----------------------------------------------------------------
 
 DECISIONS: dict[str, dict[str, Any]] = {
@@ -534,8 +673,11 @@ def test_note_with_script_shows_as_text(server: Served, new_page: NewPage) -> No
     assert page.evaluate("typeof window.pwned") == "undefined"
 
 
-def test_session_page_weight_under_150_kb(serve: Serve, page: Page) -> None:
+def test_session_page_weight_under_150_kb(serve: Serve, new_page: NewPage) -> None:
     server = serve(clock=frozen())  # the session waits on each step for the clicks
+    # the page's own requests; the service worker's copies of the same files are not
+    # the page's weight (and Playwright cannot read the bodies of what it serves)
+    page = new_page(service_workers="block")
     check_via_api(server)
     requests: list[Request] = []
     responses: list[Response] = []

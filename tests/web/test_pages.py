@@ -320,6 +320,29 @@ def test_settings_form_rejects_an_implausible_thumb(client: TestClient, home: An
     assert "2.1 cm" in client.get("/points").text
 
 
+def test_vibration_is_off_until_chosen_on_the_settings_page(client: TestClient) -> None:
+    assert client.get("/api/settings").json()["vibrate"] is False
+    assert 'name="vibrate"' in client.get("/settings").text
+    done = post(client, "/settings", {"minutes": "20", "sound": "on", "vibrate": "on"})
+    assert done.status_code == 303
+    assert client.get("/api/settings").json()["vibrate"] is True
+    assert re.search(r'name="vibrate" checked', client.get("/settings").text)
+    post(client, "/check", check_form())
+    assert 'data-vibrate="on"' in client.get("/session").text
+
+
+def test_every_page_offers_the_app_to_install_and_keeps_working_offline(
+    client: TestClient,
+) -> None:
+    page = client.get("/").text
+    assert '<link rel="manifest" href="/static/manifest.webmanifest">' in page
+    assert '<script src="/static/offline.js" defer></script>' in page
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert "/static/session.js" in worker.text
+
+
 def test_import_form_refuses_a_damaged_file(client: TestClient) -> None:
     page = client.post(
         "/take-away/import",

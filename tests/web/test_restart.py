@@ -1,6 +1,6 @@
-"""The web app starting again after it was killed: the sessions it was guiding are
-closed as interrupted, at their last completed step; a session running in a terminal is
-left alone."""
+"""The web app starting again after it was killed: a session whose page is still there
+goes on; one whose page has been silent too long is closed as interrupted, at its last
+completed step; a session running in a terminal is left alone."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def serve(home: Path) -> Iterator[Callable[[], Started]]:
         process.wait(timeout=10)
 
 
-def test_killing_the_web_app_mid_session_leaves_no_session_unfinished(
+def test_a_web_app_killed_mid_session_goes_on_with_it_when_started_again(
     serve: Callable[[], Started], home: Path
 ) -> None:
     url, server = serve()
@@ -111,17 +111,30 @@ def test_killing_the_web_app_mid_session_leaves_no_session_unfinished(
     in_terminal = begin_in_a_terminal(dt.datetime.now().astimezone())
     server.send_signal(signal.SIGKILL)
     server.wait(timeout=10)
-    with Journal() as db:
-        assert db.get(session_id).ended_at is None  # nothing could close it
 
     url, _ = serve()
     with httpx.Client(base_url=url, timeout=10) as client:
+        headers = token_of(client)
         listed = {s["id"]: s for s in client.get("/api/journal").json()}
-    cut_off = listed[session_id]
-    assert (cut_off["stop_reason"], cut_off["complete"], cut_off["steps"]) == (
-        "interrupted",
-        False,
-        [],
-    )
-    assert cut_off["ended_at"] == cut_off["started_at"]  # no step was done: at its start
+        went_on = client.post(
+            f"/api/sessions/{session_id}/actions", json={"action": "pause"}, headers=headers
+        )
+    assert went_on.status_code == 200, went_on.text
+    assert (went_on.json()["paused"], went_on.json()["finished"]) == (True, False)
+    assert (listed[session_id]["stop_reason"], listed[session_id]["ended_at"]) == (None, None)
     assert (listed[in_terminal]["stop_reason"], listed[in_terminal]["ended_at"]) == (None, None)
+
+
+def test_a_web_session_left_unfinished_with_no_state_kept_is_closed_at_start(home: Path) -> None:
+    with Journal() as db:  # begun by an acupress that kept running sessions in memory
+        _session, session_id = runner.begin(
+            db, make_plan(15), FakeClock(NOW), pain_before=5, answers=None, front_end="web"
+        )
+    in_terminal = begin_in_a_terminal(NOW + dt.timedelta(minutes=1))
+    with TestClient(app_on(FakeClock(NOW + dt.timedelta(minutes=2)))) as client:
+        listed = {s["id"]: s for s in client.get("/api/journal").json()}
+    assert (listed[session_id]["stop_reason"], listed[session_id]["ended_at"]) == (
+        "interrupted",
+        listed[session_id]["started_at"],
+    )
+    assert listed[in_terminal]["stop_reason"] is None

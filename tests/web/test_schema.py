@@ -132,7 +132,7 @@ def test_the_schema_links_every_session_to_what_can_be_done_with_it() -> None:
         return {link["operationId"].split("_api_")[0] for link in found.values()}
 
     journal = {"get_journal", "edit_journal", "delete_journal"}
-    running = {"get_session", "post_action", "post_closing", "post_leave"}
+    running = {"get_session", "post_action", "post_closing", "post_leave", "post_steps"}
     assert linked("/api/journal", "post", "201") == journal
     assert linked("/api/sessions", "post", "201") == running | journal
     assert linked("/api/sessions/{session_id}/actions", "post", "200") == running

@@ -34,6 +34,7 @@ def settings(thread: int, save: int) -> dict[str, Any]:
         "partner": index % 2 == 0,
         "sound": index % 3 == 0,
         "speech": index % 5 == 0,
+        "vibrate": index % 7 == 0,
     }
 
 

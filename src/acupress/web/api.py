@@ -48,6 +48,7 @@ RUNNING_SESSION = {
     "ActOnSession": "post_action_api_sessions__session_id__actions_post",
     "CloseSession": "post_closing_api_sessions__session_id__closing_post",
     "LeaveSession": "post_leave_api_sessions__session_id__leave_post",
+    "SendSteps": "post_steps_api_sessions__session_id__steps_post",
 }
 
 
@@ -165,6 +166,17 @@ def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
 def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) -> models.LiveOut:
     """Go on (advance), pause, resume, skip, go back, or stop with a reason."""
     return service.act(ctx, session_id, given)
+
+
+@router.post(
+    "/sessions/{session_id}/steps", tags=["session"], responses=links(200, RUNNING_SESSION)
+)
+def post_steps(ctx: Ctx, session_id: SessionId, given: models.StepsDone) -> models.LiveOut:
+    """Steps the page ran on its own while offline, sent when the network is back, and
+    where the page is now. Each is checked (a step of the plan with this session's key,
+    ended within the session and not in the future, seconds it could have taken) and
+    written once per key: sending them again changes nothing. A wrong one refuses all."""
+    return service.record_steps(ctx, session_id, given)
 
 
 @router.post("/sessions/{session_id}/leave", tags=["session"], status_code=204)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mimetypes
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from acupress.web.proxy import BehindProxy
 from acupress.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 log = logging.getLogger("acupress.web")
 
 
@@ -50,6 +52,15 @@ def create_app(options: Options | None = None) -> FastAPI:
         app.include_router(signin.router)
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    worker = (STATIC / "sw.js").read_text("utf-8").replace("acupress-v1", f"acupress-{__version__}")
+
+    @app.get("/sw.js", include_in_schema=False)
+    def service_worker() -> Response:
+        """The service worker, from the site's root so that it serves every page; its
+        cache is named for this version, so an upgrade starts a new one."""
+        return Response(worker, media_type="text/javascript")
+
     # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
     swagger = StaticFiles(packages=[("fastapi_offline", "static")])
     app.mount("/static/swagger-ui", swagger, name="swagger-ui")

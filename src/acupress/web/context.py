@@ -41,8 +41,9 @@ class Options:
 
 class Context(App):
     """The app as the web serves it: its options, the sessions running in browsers, and
-    this installation's key; the journal, once opened, closes what a previous run left
-    running, and on closing interrupts what still runs."""
+    this installation's key; the journal, once opened, closes the sessions whose page
+    has gone quiet. Sessions still running when the app stops are kept in the journal,
+    for the app started again (or another one on the same journal) to go on with."""
 
     def __init__(self, *, options: Options, live: LiveSessions) -> None:
         super().__init__(now=options.now)
@@ -70,10 +71,8 @@ class Context(App):
         return self.atlas
 
     def opened(self, journal: Journal) -> None:
-        self.live.interrupt_left_behind(journal)
-
-    def closing(self, journal: Journal) -> None:
-        self.live.interrupt_all(journal)
+        journal.interrupt_unkept("web")
+        self.live.interrupt_gone(journal)
 
     def key(self) -> bytes:
         """This installation's key for the security tokens, read once."""
@@ -185,4 +184,7 @@ def make_context(options: Options) -> Context:
         return options.clock(speed) if options.clock else RealClock(speed)
 
     advice = progress.default_rules().stop_advice
-    return Context(options=options, live=LiveSessions(clock, dict(advice), speed))
+    live = LiveSessions(clock(), dict(advice), speed)
+    ctx = Context(options=options, live=live)
+    live.protocols = ctx.protocol
+    return ctx

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import ErrorDetails
 
 from acupress.actions import NOTE_MAX
@@ -184,6 +184,50 @@ class LiveOut(BaseModel):
     steps_done: int
     steps_skipped: int
     speed: float
+    uid: str = Field(description="The session's identity, the first part of its steps' keys.")
+    now: dt.datetime | None = Field(
+        default=None, description="The server's clock at this answer (sped up with ``speed``)."
+    )
+    attempts: list[int] = Field(
+        default_factory=list,
+        description="How many times each step of the plan has been done: a step's key is "
+        "``<uid>:<index>:<times done before>``.",
+    )
+    plan: list[StepOut] | None = Field(
+        default=None,
+        description="Every step of the plan, for a page that runs the session offline "
+        "(given when the session starts and when it is read).",
+    )
+
+
+class StepDone(Strict):
+    """A step the page ran while offline, sent when the network came back."""
+
+    key: Annotated[str, StringConstraints(min_length=3, max_length=64)]
+    index: Annotated[int, Field(ge=0, le=1000)]
+    seconds: Annotated[float, Field(ge=0, le=36000)]
+    skipped: bool = False
+    completed_at: AwareDatetime = Field(description="When the step really ended.")
+
+
+class StepNow(Strict):
+    """Where the page is now: the step, seconds into it, paused or not."""
+
+    index: Annotated[int, Field(ge=0, le=1000)]
+    elapsed: Annotated[float, Field(ge=0, le=36000)]
+    paused: bool = False
+    at: AwareDatetime | None = Field(
+        default=None,
+        description="The moment, on the server's clock, at which ``elapsed`` was measured "
+        "(else the moment the request arrives).",
+    )
+
+
+class StepsDone(Strict):
+    """The steps a page ran offline, in order, and where it is now."""
+
+    steps: list[StepDone] = Field(max_length=1000)
+    current: StepNow | None = None
 
 
 class SessionClosing(Strict):
@@ -349,6 +393,7 @@ class SettingsIn(Strict):
     partner: bool = False
     sound: bool = True
     speech: bool = False
+    vibrate: bool = False
 
 
 class SettingsOut(SettingsIn):

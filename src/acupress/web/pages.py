@@ -432,6 +432,7 @@ async def settings_post(request: Request) -> Response:
             partner=field(form, "partner") == "on",
             sound=field(form, "sound") == "on",
             speech=field(form, "speech") == "on",
+            vibrate=field(form, "vibrate") == "on",
         )
     except AcupressError as e:
         return page(request, "settings.html", 400, s=service.settings(ctx), error=e.on_web())

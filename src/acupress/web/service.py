@@ -195,7 +195,7 @@ def start_session(ctx: Context, given: models.SessionStart) -> models.LiveOut:
 
 def session_now(ctx: Context, session_id: int) -> models.LiveOut:
     """Where a running session is now; nothing is written."""
-    moment = ctx.live.peek(session_id)
+    moment = ctx.live.peek(ctx.journal(), session_id)
     return live_view(ctx, moment, ctx.profile().thumb_cm)
 
 
@@ -206,6 +206,12 @@ def act(ctx: Context, session_id: int, given: models.SessionAction) -> models.Li
     return live_view(ctx, moment, ctx.profile().thumb_cm)
 
 
+def record_steps(ctx: Context, session_id: int, given: models.StepsDone) -> models.LiveOut:
+    """Steps the page ran while offline: each checked, and written once per key."""
+    moment = ctx.live.record(ctx.journal(), session_id, given.steps, given.current)
+    return live_view(ctx, moment, ctx.profile().thumb_cm)
+
+
 def leave(ctx: Context, session_id: int) -> None:
     """The page is closing: keep the steps done so far, the session interrupted."""
     ctx.live.leave(ctx.journal(), session_id)
@@ -213,13 +219,13 @@ def leave(ctx: Context, session_id: int) -> None:
 
 def close_session(ctx: Context, session_id: int, given: models.SessionClosing) -> models.SessionOut:
     """Pain after, sensations and a note, once the session has ended."""
-    live = ctx.live.get(session_id)
+    db = ctx.journal()
+    live = ctx.live.get(db, session_id)
     if not live.session.finished:
         raise Conflict("The session is still running: finish or stop it first.")
     from acupress import runner
 
     felt = actions.parse_sensations(",".join(given.sensations))
-    db = ctx.journal()
     runner.record_closing(
         db,
         session_id,
@@ -228,7 +234,7 @@ def close_session(ctx: Context, session_id: int, given: models.SessionClosing) -
         note=actions.check_note(given.note),
         now=ctx.now(),
     )
-    ctx.live.forget(session_id)
+    ctx.live.forget(db, session_id)
     return views.session(db.get(session_id))
 
 
@@ -270,6 +276,7 @@ def sessions(
     db = ctx.journal_if_any()
     if db is None:
         return []
+    ctx.live.interrupt_gone(db)
     return [views.session(s) for s in db.sessions(since, until, last=last, with_steps=True)]
 
 
@@ -278,12 +285,16 @@ def journal_rows(
 ) -> list[tuple[models.SessionOut, str]]:
     """The journal page's rows, newest first: each session and its outcome in words."""
     db = ctx.journal_if_any()
+    if db is not None:
+        ctx.live.interrupt_gone(db)
     logs = [] if db is None else db.sessions(since, until)
     return [(views.session(s), views.outcome(s)) for s in reversed(logs)]
 
 
 def journal_entry(ctx: Context, session_id: int) -> models.SessionOut:
-    return views.session(ctx.journal().get(session_id))
+    db = ctx.journal()
+    ctx.live.interrupt_gone(db)
+    return views.session(db.get(session_id))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,7 +326,7 @@ def delete_session(ctx: Context, session_id: int) -> None:
     """A session is deleted once it has ended: while it runs, the server still writes its
     steps, and writes its end when it stops or the app does."""
     try:
-        running = not ctx.live.get(session_id).closed
+        running = not ctx.live.get(ctx.journal(), session_id).closed
     except NotFound:
         running = False
     if running:
@@ -383,6 +394,7 @@ def settings_of(profile: Profile) -> models.SettingsOut:
         partner=profile.partner,
         sound=profile.sound,
         speech=profile.speech,
+        vibrate=profile.vibrate,
     )
 
 

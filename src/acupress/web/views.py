@@ -136,6 +136,14 @@ def live(moment: Moment, atlas: Atlas, thumb_cm: float | None, speed: float) -> 
         steps_done=sum(1 for d in s.done if not d.skipped),
         steps_skipped=sum(1 for d in s.done if d.skipped),
         speed=speed,
+        uid=lv.uid,
+        now=moment.now,
+        attempts=[sum(1 for d in s.done if d.position == i) for i in range(len(lv.plan.steps))],
+        plan=[
+            step(ps, i, lv.protocol, atlas, thumb_cm, partner) for i, ps in enumerate(lv.plan.steps)
+        ]
+        if moment.with_plan
+        else None,
     )
 
 

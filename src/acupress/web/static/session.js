@@ -3,6 +3,11 @@
 // given and asks the server to go on when that deadline passes. Deadlines are read from
 // performance.now(), not counted ticks, so a tab throttled in the background is right
 // again the moment it wakes.
+//
+// When the network drops, the page runs the session itself from the plan it was given:
+// the countdown and the cues go on, and each step it finishes is queued (IndexedDB, see
+// offline.js) with its key and the moment it really ended, on the server's clock; the
+// queue is sent when the network is back, or on the next visit if the tab was closed.
 "use strict";
 
 (function () {
@@ -14,6 +19,8 @@
   const HEARTBEAT_MS = 10000; // the server takes a page silent for long to be gone
   const sound = root.dataset.sound === "on";
   const speech = root.dataset.speech === "on";
+  const vibrate = root.dataset.vibrate === "on";
+  const stored = window.acupressQueue; // the steps waiting to be sent (offline.js)
 
   let live = null; // the server's last answer
   let deadline = 0; // performance.now() at which the current step ends
@@ -24,6 +31,14 @@
   let shownIndex = -1;
   let wakeLock = null;
   let audio = null;
+  let plan = []; // every step of the plan, for running it offline
+  let attempts = []; // how many times each step has been done (its next key)
+  let serverNow = 0; // the server's clock (ms) at the last answer...
+  let answeredAt = 0; // ...and performance.now() then
+  let offline = false;
+  let waiting = 0; // steps run offline, not yet sent
+  let saving = Promise.resolve(); // steps being queued, in order
+  let lastTry = 0; // performance.now() of the last attempt to reach the server
 
   async function call(path, body) {
     const options = { method: body === undefined ? "GET" : "POST", headers: { "X-CSRF-Token": token } };
@@ -35,7 +50,9 @@
     try {
       response = await fetch(path, options);
     } catch (e) {
-      throw new Error("Cannot reach acupress: is it still running? Your completed steps are saved.");
+      const error = new Error("Cannot reach acupress: is it still running? Your completed steps are saved.");
+      error.offline = true;
+      throw error;
     }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.detail || `The request failed (${response.status}).`);
@@ -87,6 +104,9 @@
     const last = cues[cues.length - 1];
     tone(last.kind);
     say(last.words);
+    if (vibrate && "vibrate" in navigator) {
+      navigator.vibrate(last.kind === "end" ? [300, 150, 300, 150, 300] : last.kind === "switch_side" ? [150, 100, 150] : [300]);
+    }
   }
 
   // --- the screen keeps awake during a session, where the browser can ---
@@ -179,6 +199,12 @@
   }
 
   function take(answer) {
+    if (answer.plan) plan = answer.plan;
+    if (answer.attempts) attempts = answer.attempts.slice();
+    if (answer.now) {
+      serverNow = Date.parse(answer.now);
+      answeredAt = performance.now();
+    }
     live = answer;
     lastCall = performance.now();
     deadline = performance.now() + (answer.step_remaining / answer.speed) * 1000;
@@ -202,11 +228,27 @@
     queue = queue
       .then(async () => {
         if (!live || live.finished) return; // over: nothing more to ask
-        take(await call(path, body));
+        if (offline) {
+          local(body);
+          return;
+        }
+        try {
+          take(await call(path, body));
+        } catch (e) {
+          if (!e.offline || !live || live.finished) throw e;
+          goOffline();
+          local(body);
+          return;
+        }
         problem("");
       })
       .catch((e) => problem(e.message))
       .finally(() => { pending -= 1; });
+    return queue;
+  }
+
+  function inTurn(work) {
+    queue = queue.then(work).catch((e) => problem(e.message)).finally(() => { pending -= 1; });
     return queue;
   }
 
@@ -220,7 +262,147 @@
     return act("advance");
   }
 
+  // --- offline: the page runs the session itself, and queues the steps it finishes ---
+
+  function serverTime(at) {
+    return new Date(serverNow + (at - answeredAt) * live.speed).toISOString();
+  }
+
+  function showOffline() {
+    const box = $("offline");
+    box.hidden = !offline;
+    const steps = waiting === 1 ? "1 step waits" : `${waiting} steps wait`;
+    box.textContent = `You are offline: the session goes on here, and ${steps} to be sent to your journal when the network is back.`;
+  }
+
+  function goOffline() {
+    offline = true;
+    lastTry = performance.now();
+    problem("");
+    showOffline();
+  }
+
+  function cueFor(done, after) {
+    if (!after) return { kind: "end", words: "The session is over. Rest, and drink some water." };
+    if (after.id === done.id && (after.side === "left" || after.side === "right")) {
+      return { kind: "switch_side", words: `Switch to the ${after.side} side.` };
+    }
+    const where = after.side === "left" || after.side === "right" ? `, ${after.side} side` : "";
+    return { kind: "next_step", words: `Now: ${after.title}${where}.` };
+  }
+
+  function complete(skipped, at) {
+    const index = live.index;
+    const step = plan[index];
+    const seconds = skipped ? Math.max(0, step.seconds - remaining()) : step.seconds;
+    const record = {
+      key: `${live.uid}:${index}:${attempts[index] || 0}`,
+      session: live.id,
+      index: index,
+      seconds: Math.round(seconds * 1000) / 1000,
+      skipped: skipped,
+      completed_at: serverTime(at),
+    };
+    attempts[index] = (attempts[index] || 0) + 1;
+    waiting += 1;
+    saving = saving.then(() => stored.add(record)).catch(() => {});
+    const after = plan[index + 1] || null;
+    const said = cueFor(step, after);
+    const doneCount = live.steps_done + (skipped ? 0 : 1);
+    const skippedCount = live.steps_skipped + (skipped ? 1 : 0);
+    if (!after) {
+      live = Object.assign({}, live, {
+        finished: true, complete: true, step_remaining: 0, steps_done: doneCount, steps_skipped: skippedCount,
+      });
+      cue([said]);
+      showOffline();
+      finish();
+      return;
+    }
+    live = Object.assign({}, live, {
+      index: index + 1,
+      step: after,
+      next: plan[index + 2] || null,
+      step_remaining: after.seconds,
+      step_elapsed: 0,
+      total_elapsed: plan.slice(0, index + 1).reduce((t, s) => t + s.seconds, 0),
+      message: said.words,
+      steps_done: doneCount,
+      steps_skipped: skippedCount,
+    });
+    deadline = at + (after.seconds / live.speed) * 1000;
+    shownIndex = live.index;
+    showStep(after);
+    cue([said]);
+    $("message").textContent = said.words;
+    showOffline();
+    draw();
+  }
+
+  // What the buttons do while offline: pause and skip here; back and stop wait for the
+  // network, since the server decides what they record.
+  function local(body) {
+    if (!live || live.finished) return;
+    const action = body && body.action;
+    if (action === "pause" && !live.paused) {
+      live = Object.assign({}, live, { paused: true, step_remaining: remaining() });
+      $("message").textContent = "Paused.";
+    } else if (action === "resume" && live.paused) {
+      live = Object.assign({}, live, { paused: false });
+      deadline = performance.now() + (live.step_remaining / live.speed) * 1000;
+      $("message").textContent = "";
+    } else if (action === "skip") {
+      complete(true, performance.now());
+    } else if (action === "back" || action === "stop") {
+      problem("You are offline: Back and Stop need the network. Pause meanwhile; the session stays as it is here.");
+    }
+    draw();
+  }
+
+  // Back online: the steps run offline are sent with where the page is now, and the
+  // server's answer takes over again.
+  async function reconnect() {
+    lastTry = performance.now();
+    await saving;
+    const step = plan[live.index];
+    const current = live.finished ? null : {
+      index: live.index,
+      elapsed: Math.max(0, step.seconds - remaining()),
+      paused: live.paused,
+      at: serverTime(performance.now()),
+    };
+    let result;
+    try {
+      result = await stored.send(live.id, current);
+    } catch (e) {
+      offline = false;
+      waiting = 0;
+      showOffline();
+      problem(e.message);
+      return;
+    }
+    if (result === null) return; // still offline
+    offline = false;
+    waiting = 0;
+    showOffline();
+    const wasFinished = live.finished;
+    if (result.answer) {
+      if (wasFinished) live = Object.assign({}, live, { finished: false });
+      take(result.answer);
+    }
+    problem("");
+  }
+
   function tick() {
+    if (offline && live) {
+      if (!live.finished && !live.paused && performance.now() >= deadline) complete(false, deadline);
+      if (pending === 0 && performance.now() - lastTry > 2000 && navigator.onLine !== false) {
+        pending += 1;
+        inTurn(reconnect);
+      }
+      draw();
+      return;
+    }
     if (live && !live.finished && pending === 0) {
       if (!live.paused && performance.now() >= deadline) act("advance");
       else if (performance.now() - lastCall > HEARTBEAT_MS) refresh();
@@ -257,6 +439,7 @@
       problem("");
       take(answer);
       keepAwake();
+      keepCharts();
       $("step-title").focus();
     } catch (e) {
       problem(e.message);
@@ -264,6 +447,15 @@
       $("start").disabled = false;
     }
   });
+
+  // The charts of every step, fetched now so that the service worker keeps them for a
+  // session that goes on offline.
+  function keepCharts() {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+    [...new Set(plan.map((s) => s.chart_url).filter(Boolean))].forEach((url) => {
+      fetch(url).catch(() => {});
+    });
+  }
 
   async function askStop() {
     if (!live || live.finished || !$("stop-box").hidden) return;
@@ -338,7 +530,7 @@
   // Leaving the page (closing the tab, reloading, going elsewhere) ends the session:
   // the steps done so far are kept and it is marked as interrupted.
   window.addEventListener("pagehide", () => {
-    if (!live || live.finished) return;
+    if (!live || live.finished || offline) return; // offline: its steps are sent next time
     const form = new FormData();
     form.append("csrf_token", token);
     navigator.sendBeacon(`/api/sessions/${live.id}/leave`, form);
