@@ -122,7 +122,16 @@ MOMENTS = frozenset({"started_at", "ended_at", "completed_at", "at", "rated_at",
 # reaches one of these tables names the owner as ``:owner``, which ``_Statements`` fills
 # in with its journal's account and checks (``scoped``) before running anything: a
 # statement without it is a bug, refused rather than run.
-OWNED_TABLES = ("sessions", "steps", "events", "ratings", "trials", "profiles", "checks")
+OWNED_TABLES = (
+    "sessions",
+    "steps",
+    "events",
+    "ratings",
+    "trials",
+    "profiles",
+    "checks",
+    "live_sessions",
+)
 REACHES_OWNED = re.compile(rf"\b(?:FROM|JOIN|UPDATE|INTO)\s+({'|'.join(OWNED_TABLES)})\b")
 OWNER_CONDITION = re.compile(r"\bowner_id = :owner\b")
 
@@ -700,8 +709,6 @@ class Journal:
 
     # --- guided sessions kept while they run, and steps written once per key ---
 
-    owner: int = 1  # the account whose rows these are (1: the single-person app's own)
-
     def live_add(self, session_id: int, state: str, seen: dt.datetime) -> None:
         """Keep a running session's state (JSON), at version 1."""
         with self._write() as sql:
@@ -713,7 +720,7 @@ class Journal:
 
     def live_get(self, session_id: int) -> tuple[str, int] | None:
         """A running session's state and its version, or None when none is kept."""
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             rows = sql.rows(
                 "SELECT state, version FROM live_sessions WHERE session_id = :id "
                 "AND owner_id = :owner",
@@ -723,7 +730,7 @@ class Journal:
 
     def live_quiet(self, before: dt.datetime) -> list[int]:
         """The running sessions whose page was last heard from before ``before``."""
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             rows = sql.rows(
                 "SELECT session_id FROM live_sessions WHERE owner_id = :owner "
                 "AND updated_at < :before ORDER BY session_id",
@@ -774,14 +781,14 @@ class Journal:
         acupress): nobody can go on with them. Returns how many there were."""
         with self._write() as sql:
             return sql.run(
-                INTERRUPT + " AND owner_id = :owner AND id NOT IN "
-                "(SELECT session_id FROM live_sessions)",
+                INTERRUPT + " AND id NOT IN "
+                "(SELECT session_id FROM live_sessions WHERE owner_id = :owner)",
                 {"front_end": front_end, "no": False, "owner": self.owner},
             )
 
     def step_keys(self, session_id: int) -> set[str]:
         """The keys of the steps recorded for a session."""
-        with _errors(self), self._db.transaction(write=False) as sql:
+        with _errors(self), self._db.transaction(self.owner, write=False) as sql:
             rows = sql.rows(
                 "SELECT steps.key FROM steps JOIN sessions ON sessions.id = steps.session_id "
                 "WHERE session_id = :id AND owner_id = :owner AND steps.key IS NOT NULL",
@@ -1405,8 +1412,13 @@ def _errors(journal: Journal) -> Iterator[None]:
         ) from None
 
 
+# A step of a running session: written only into a session of the journal's owner, and
+# once per key.
 INSERT_KEYED_STEP = (
-    _insert("steps", (*STEP_COLUMNS, "key")) + " ON CONFLICT (session_id, key) DO NOTHING"
+    f"INSERT INTO steps ({', '.join((*STEP_COLUMNS, 'key'))}) "
+    f"SELECT {', '.join(f':{c}' for c in (*STEP_COLUMNS, 'key'))} WHERE EXISTS "
+    "(SELECT 1 FROM sessions WHERE sessions.id = :session_id AND owner_id = :owner) "
+    "ON CONFLICT (session_id, key) DO NOTHING"
 )
 
 
@@ -1437,6 +1449,7 @@ def _add_keyed_steps(
             added += round(s.seconds)
     points = [p for (p,) in sql.rows(STEP_POINTS, {"id": session_id, "no": False})]
     sql.run(
-        "UPDATE sessions SET seconds = seconds + :seconds, points = :points WHERE id = :id",
+        "UPDATE sessions SET seconds = seconds + :seconds, points = :points "
+        "WHERE id = :id AND owner_id = :owner",
         {"seconds": added, "points": ",".join(dict.fromkeys(points)), "id": session_id},
     )

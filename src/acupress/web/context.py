@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from acupress.app import App, local_now
 from acupress.errors import NotFound
-from acupress.web.live import Live, LiveSessions
+from acupress.web.live import LiveSessions
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -105,7 +105,8 @@ class AccountContext(Context):
     sessions, and that account's own journal (a view of the one open journal)."""
 
     def __init__(self, base: Context, account: Account) -> None:
-        super().__init__(options=base.options, live=OwnSessions(base.live, self.journal))
+        # The running sessions are kept in the journal: the account's view finds its own.
+        super().__init__(options=base.options, live=base.live)
         self.base = base
         self.account = account
         self.owner = account.id  # its profile and check are its own, kept in the journal
@@ -133,19 +134,6 @@ class AccountContext(Context):
 
     def close(self) -> None:
         """The journal is the app's, closed with it."""
-
-
-class OwnSessions(LiveSessions):
-    """The running sessions as one account reaches them: the same sessions, but another
-    account's is not found."""
-
-    def __init__(self, shared: LiveSessions, journal: Callable[[], Journal]) -> None:
-        self.__dict__.update(shared.__dict__)  # the same sessions, lock and clocks
-        self._journal = journal
-
-    def get(self, session_id: int) -> Live:
-        self._journal().get(session_id)  # not found unless the account's own
-        return super().get(session_id)
 
 
 def context_of(request: Request) -> Context:
