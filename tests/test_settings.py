@@ -23,6 +23,8 @@ def test_every_setting_has_a_name_a_variable_a_default_and_help() -> None:
         "debug",
         "accounts",
         "workers",
+        "speed",
+        "speed_since",
         "allowed_hosts",
         "trusted_proxies",
         "base_url",

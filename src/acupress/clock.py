@@ -32,14 +32,24 @@ class RealClock:
     session run N times faster (a demonstration); the journal then records session
     seconds, and wall times advance at the same faster rate from the real start."""
 
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, since: float | None = None) -> None:
+        """``since``, a moment (seconds since the epoch) from which faster time runs:
+        clocks made in several processes with the same one read the same time (the web
+        app's workers); their elapsed time then follows the wall clock, not the
+        monotonic one."""
         if not speed > 0:
             raise ValueError("speed must be positive")
         self.speed = speed
+        self._since = since
         self._start = time.monotonic()
-        self._wall = dt.datetime.now().astimezone()
+        if since is None:
+            self._wall = dt.datetime.now().astimezone()
+        else:
+            self._wall = dt.datetime.fromtimestamp(since).astimezone()
 
     def elapsed(self) -> float:
+        if self._since is not None:
+            return (time.time() - self._since) * self.speed
         return (time.monotonic() - self._start) * self.speed
 
     def now(self) -> dt.datetime:

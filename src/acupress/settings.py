@@ -60,6 +60,20 @@ SETTINGS = (
         help="How many processes the web app runs, as acupress serve --workers does.",
     ),
     Setting(
+        name="speed",
+        env="ACUPRESS_SPEED",
+        default="1",
+        help="How many times faster than real time the web app's workers run sessions, "
+        "as acupress serve --speed sets for them (a demonstration, or a load test).",
+    ),
+    Setting(
+        name="speed_since",
+        env="ACUPRESS_SPEED_SINCE",
+        default="when each process starts",
+        help="The moment (seconds since 1970) from which the workers' faster time runs, "
+        "set by acupress serve so that every worker reads the same time.",
+    ),
+    Setting(
         name="allowed_hosts",
         env="ACUPRESS_ALLOWED_HOSTS",
         default="this computer's names; any name when the web app listens beyond it",

@@ -152,14 +152,14 @@ def test_serve_with_accounts_and_two_workers_asks_everyone_to_sign_in(
     assert server.proc.returncode == 0
 
 
-def test_workers_with_speed_is_one_sentence_and_exit_code_2() -> None:
-    done = subprocess.run(
-        [ACUPRESS, "serve", "--workers", "2", "--speed", "60"],
-        capture_output=True,
-        text=True,
-        timeout=WAIT,
-    )
-    assert done.returncode == 2
-    assert done.stderr == (
-        "Error: --speed runs in one worker only: leave out --workers, or --speed.\n"
-    )
+def test_workers_run_sessions_faster_all_on_one_time(serve: Callable[..., Server]) -> None:
+    """--speed with --workers: each worker reads the same faster time, so whichever one
+    answers a session's next request finds it where the others left it."""
+    server = serve("--port", "0", "--workers", "2", "--speed", "60")
+    printed = re.fullmatch(r"acupress is running at http://127\.0\.0\.1:(\d+)/ .*", server.line())
+    assert printed is not None
+    assert server.line() == "Sessions run 60 times faster than real time."
+    assert server.line() == "2 workers answer requests."
+    assert answers(f"http://127.0.0.1:{printed[1]}/api/today").status_code == 200
+    server.stop()
+    assert server.proc.returncode == 0

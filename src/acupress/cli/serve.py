@@ -96,8 +96,6 @@ def serve(
         settings.put("accounts", "on")
     accounts = settings.given("accounts") is not None
     workers = workers or a_count(settings.given("workers"))
-    if workers > 1 and speed != 1:
-        raise AcupressError("--speed runs in one worker only: leave out --workers, or --speed.")
     local = host in LOOPBACK
     if not local and not accounts:
         # With no sign-in, whoever reaches the app reads and changes the journal.
@@ -142,7 +140,11 @@ def serve(
         )
 
     if workers > 1:
+        import time
+
         settings.put("allowed_hosts", ",".join(options.allowed_hosts))
+        settings.put("speed", f"{speed!r}")
+        settings.put("speed_since", f"{time.time()!r}")  # every worker's faster time
         config = config_of("acupress.web.app:from_settings", factory=True, workers=workers)
     else:
         config = config_of(create_app(options))

@@ -79,9 +79,14 @@ def create_app(options: Options | None = None) -> FastAPI:
 def from_settings() -> FastAPI:
     """The app as each worker of ``acupress serve --workers N`` makes it: as the settings
     say (the command sets them for its workers)."""
+    from dataclasses import replace
+
+    from acupress import settings
     from acupress.web.context import served_options
 
-    return create_app(served_options(local=False))
+    since = settings.given("speed_since")
+    options = served_options(local=False, speed=float(settings.given("speed") or 1))
+    return create_app(replace(options, speed_since=float(since) if since else None))
 
 
 def status_of(e: AcupressError) -> int:

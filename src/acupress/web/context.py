@@ -30,6 +30,7 @@ class Options:
     ``now`` is the wall clock, ``clock`` makes each session's clock."""
 
     speed: float = 1.0
+    speed_since: float | None = None  # shared by the workers: see clock.RealClock
     now: Callable[[], dt.datetime] = local_now
     clock: Callable[[float], Clock] | None = None
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
@@ -169,7 +170,7 @@ def make_context(options: Options) -> Context:
     speed = options.speed
 
     def clock() -> Clock:
-        return options.clock(speed) if options.clock else RealClock(speed)
+        return options.clock(speed) if options.clock else RealClock(speed, options.speed_since)
 
     advice = progress.default_rules().stop_advice
     live = LiveSessions(clock(), dict(advice), speed)
