@@ -5,13 +5,14 @@ journals in a tmp dir, the time injected."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from acupress import actions, trial_actions
+from acupress import actions, exports, trial_actions
 from acupress.app import App
 from acupress.errors import AcupressError, Conflict, NotFound
 from acupress.records import SessionLog
@@ -221,6 +222,18 @@ def test_a_finished_trial_with_lower_scores_in_acupressure_weeks_says_helps(
     data = trial_actions.outcome_json(found)
     assert data["result"]["verdict"] == "helps"  # type: ignore[index]
     assert data["adherence"] == {"practised": 18, "days": 21}
+    # the backup carries the trial with its schedule, result, deviations and adherence;
+    # read back, the trial is the same record (its analysis is worked out again)
+    backup = actions.export_journal("json", None, None, app).data
+    (kept,) = json.loads(backup)["trials"]
+    assert kept["analysis"]["result"]["verdict"] == "helps"
+    assert kept["analysis"]["deviations"] == [found.deviations[0].isoformat()]
+    assert kept["analysis"]["adherence"] == {"practised": 18, "days": 21}
+    assert [p["arm"] for p in kept["analysis"]["schedule"]["periods"]] == [
+        p.arm for p in planned.schedule.periods
+    ]
+    read = exports.read_journal(backup, "backup.json", now=app.now(), codes=app.atlas.codes)
+    assert [replace(t, id=None) for t in app.journal().trials()] == list(read.trials)
 
 
 def test_missing_ratings_are_reported_in_the_result(app: App, clock: Clock) -> None:

@@ -704,8 +704,17 @@ def export_journal(
         if fmt == "csv":
             parts = exports.csv_parts(e.session for e in logs())
         elif fmt == "json":
+            from acupress import trial_actions
+
+            analyses = {t.uid: trial_actions.analysis_json(db, t, now.date()) for t in tried}
             parts = exports.journal_json_parts(
-                logs(), saved, now, events=happened, ratings=rated, trials=tried
+                logs(),
+                saved,
+                now,
+                events=happened,
+                ratings=rated,
+                trials=tried,
+                trial_analyses=analyses,
             )
         else:
             parts = exports.fhir_parts((e.session for e in logs()), ratings=rated)

@@ -15,7 +15,7 @@ import io
 import json
 import math
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
@@ -182,9 +182,12 @@ def journal_document(
     events: Sequence[Event] = (),
     ratings: Sequence[DailyRating] = (),
     trials: Sequence[TrialRecord] = (),
+    trial_analyses: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The journal and profile as one versioned JSON value; times keep their full
-    precision and carry the local offset."""
+    precision and carry the local offset. ``trial_analyses``, by trial uid, go beside
+    their trials (what the trial found so far)."""
+    trial_analyses = trial_analyses or {}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -222,6 +225,7 @@ def journal_document(
                 "stopped_on": t.stopped_on.isoformat() if t.stopped_on else None,
                 "stop_reason": t.stop_reason,
             }
+            | ({"analysis": trial_analyses[t.uid]} if t.uid in trial_analyses else {})
             for t in trials
         ],
     }
@@ -250,11 +254,12 @@ def journal_json_parts(
     events: Sequence[Event] = (),
     ratings: Sequence[DailyRating] = (),
     trials: Sequence[TrialRecord] = (),
+    trial_analyses: Mapping[str, Any] | None = None,
 ) -> Iterator[bytes]:
     """``journal_json`` in UTF-8, a session at a time, so the journal need not be in
     memory at once: the same bytes, each session written by msgspec (many times faster
     than the json module's indenting encoder, which is pure Python)."""
-    head = journal_document((), profile, now, tz, events, ratings, trials)
+    head = journal_document((), profile, now, tz, events, ratings, trials, trial_analyses)
     sessions = head.pop("sessions")
     tail = {key: head.pop(key) for key in ("events", "ratings", "trials")}
     assert sessions == []
@@ -434,6 +439,9 @@ class _TrialFile(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     created_at: Moment
     stopped_on: dt.date | None
     stop_reason: Annotated[str, msgspec.Meta(max_length=2000)] | None
+    # The schedule, result, deviations and adherence when exported: worked out again
+    # from the journal, so not read back.
+    analysis: dict[str, Any] | None = None
 
 
 class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):

@@ -379,3 +379,11 @@ def outcome_json(found: Outcome) -> dict[str, object]:
         "adherence": {"practised": found.practised, "days": found.acupressure_days},
         "daily": [{"day": r.day.isoformat(), "score": round(r.score, 3)} for r in found.ratings],
     }
+
+
+def analysis_json(db: Journal, record: TrialRecord, today: dt.date) -> dict[str, object]:
+    """A trial as the JSON export carries it beside its record: the schedule, the result
+    so far, the deviations and adherence (worked out again from the journal on import,
+    so only there for whoever reads the file)."""
+    found = outcome_json(outcome_of(db, status_in(db, record, today)))
+    return {key: value for key, value in found.items() if key not in ("trial", "daily")}
