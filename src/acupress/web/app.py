@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
 from acupress.errors import AcupressError, Busy, Conflict, NotFound, NotSignedIn, TooManyAttempts
-from acupress.web import api, models, pages, signin
+from acupress.web import api, models, pages, practice_routes, signin
 from acupress.web.context import Options, make_context
 from acupress.web.limits import BodyLimit
 from acupress.web.proxy import BehindProxy
@@ -49,7 +49,9 @@ def create_app(options: Options | None = None) -> FastAPI:
     if ctx.options.accounts:
         app.include_router(signin.router)
     app.include_router(api.router)
+    app.include_router(practice_routes.api)
     app.include_router(pages.router)
+    app.include_router(practice_routes.pages)
     # Swagger UI's files for /api/docs, from a package that ships them (no CDN)
     swagger = StaticFiles(packages=[("fastapi_offline", "static")])
     app.mount("/static/swagger-ui", swagger, name="swagger-ui")
