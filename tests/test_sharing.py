@@ -172,9 +172,7 @@ def test_the_list_finds_the_flags_the_person_sees_themselves(world: World) -> No
         assert listed.flags == own.flags and listed.adjustment == own.adjustment
         assert listed.series == own.series
     flags = {
-        f.share.person: {
-            x.id for x in progress.analyse(f.sessions, today, rules, f.cleared).flags
-        }
+        f.share.person: {x.id for x in progress.analyse(f.sessions, today, rules, f.cleared).flags}
         for f in world.sharing.journals_of(pia.id, today)
     }
     assert "pain_increased_twice" in flags["ben"] and "pain_increased_twice" not in flags["ann"]
