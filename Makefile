@@ -77,6 +77,7 @@ bench: $(BIN)/acupress
 	$(BIN)/python benchmarks/timer.py
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/server_load.py
+	$(BIN)/python benchmarks/practitioner.py
 	$(BIN)/python benchmarks/trial_calibration.py
 	$(BIN)/python benchmarks/scale.py
 

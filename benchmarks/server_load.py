@@ -546,6 +546,8 @@ def postgres_database(
 ) -> Database:
     pg.create_database(name)
     env = dict(base, ACUPRESS_HOME=str(home), ACUPRESS_DATABASE_URL=pg.url(name))
+    # A database server is migrated explicitly, as an administrator would.
+    subprocess.run([ACUPRESS, "db", "upgrade"], env=env, check=True, capture_output=True)
     return Database("PostgreSQL", env, lambda sql: pg.query(name, sql))
 
 

@@ -536,6 +536,30 @@ def opening_an_invitation(page: Page, server: Served) -> None:
     page.goto(f"{server.url}/invitation/{invitation.token}")
 
 
+def sharing_seen(page: Page, server: Served) -> None:
+    from tests.web.test_browser_sharing import sharing_seen as seen
+
+    seen(page, server)
+
+
+def confirming_a_share(page: Page, server: Served) -> None:
+    from tests.web.test_browser_sharing import confirming
+
+    confirming(page, server)
+
+
+def people_seen(page: Page, server: Served) -> None:
+    from tests.web.test_browser_sharing import people_seen as seen
+
+    seen(page, server)
+
+
+def person_seen(page: Page, server: Served) -> None:
+    from tests.web.test_browser_sharing import person_seen as seen
+
+    seen(page, server)
+
+
 def checked(server: Served) -> None:
     check_via_api(server)
 
@@ -605,6 +629,10 @@ VIEWS = [
     View("sign-in-wrong", "/sign-in", accounts=True, then=signing_in_wrong),
     View("invitation", "/sign-in", accounts=True, then=opening_an_invitation),
     View("today-signed-in", "/sign-in", accounts=True, then=signing_in),
+    View("sharing", "/sign-in", accounts=True, then=sharing_seen),
+    View("sharing-confirm", "/sign-in", accounts=True, then=confirming_a_share),
+    View("people", "/sign-in", accounts=True, then=people_seen),
+    View("person", "/sign-in", accounts=True, then=person_seen),
 ]
 
 

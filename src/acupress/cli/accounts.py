@@ -87,7 +87,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     type=OneOf("person", "practitioner"),
     default="person",
     show_default=True,
-    help="A person keeps their own journal; a practitioner sees nobody's yet.",
+    help="A person keeps their own journal; a practitioner sees those people share.",
 )
 @pass_app
 def add(app: App, name: str, role: str) -> None:

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acupress import __version__
 from acupress.errors import AcupressError, Busy, Conflict, NotFound, NotSignedIn, TooManyAttempts
-from acupress.web import api, models, pages, signin
+from acupress.web import api, models, pages, practice_routes, signin
 from acupress.web.context import Options, make_context
 from acupress.web.limits import BodyLimit
 from acupress.web.proxy import BehindProxy
@@ -51,7 +51,9 @@ def create_app(options: Options | None = None) -> FastAPI:
     if ctx.options.accounts:
         app.include_router(signin.router)
     app.include_router(api.router)
+    app.include_router(practice_routes.api)
     app.include_router(pages.router)
+    app.include_router(practice_routes.pages)
 
     worker = (STATIC / "sw.js").read_text("utf-8").replace("acupress-v1", f"acupress-{__version__}")
 

@@ -43,6 +43,8 @@ NAV = (
     ("/take-away", "Take away"),
     ("/settings", "Settings"),
 )
+# In the server mode: a person's sharing with a practitioner, a practitioner's people.
+ROLE_NAV = {"person": (("/sharing", "Sharing"),), "practitioner": (("/people", "People"),)}
 DONE = {
     "seen": "Recorded: a professional told you to go on. The counts start again from now.",
     "added": "Session logged.",
@@ -52,19 +54,22 @@ DONE = {
     "rated": "Today is rated.",
     "started": "Your trial has started.",
     "stopped": "Your trial is stopped.",
+    "shared": "Shared: your practitioner can see your journal, progress and report.",
+    "unshared": "Sharing stopped: they can no longer see your data.",
 }
 
 
 def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    account = getattr(request.state, "account", None)
     return templates.TemplateResponse(
         request,
         name,
         {
-            "nav": NAV,
+            "nav": NAV + ROLE_NAV.get(account.role, ()) if account else NAV,
             "path": request.url.path,
             "csrf": values.pop("csrf") if "csrf" in values else token_of(request),
             "done": DONE.get(request.query_params.get("done", "")),
-            "account": getattr(request.state, "account", None),
+            "account": account,
             **values,
         },
         status_code=status,
