@@ -342,8 +342,7 @@ def _flags(
 
     # No relief on the last N days with scored sessions: no session eased the pain, and
     # the pain before sessions is no lower on the last of those days than on the first.
-    both = [d for d in _series(since) if d.before is not None and d.after is not None]
-    recent = both[-rules.no_relief_days :]
+    recent = _last_days_scored(since, rules.no_relief_days)
     if len(recent) == rules.no_relief_days:
         wanted = {d.day for d in recent}
         day_logs = [s for s in since if s.day in wanted and s.relief is not None]
@@ -459,6 +458,24 @@ def _series(logs: Sequence[SessionLog]) -> tuple[DayPain, ...]:
     )
 
 
+def _last_days_scored(logs: Sequence[SessionLog], n: int) -> tuple[DayPain, ...]:
+    """The last ``n`` days (or fewer) with a pain score both before and after sessions,
+    oldest first: ``_series`` of those days alone, not of the whole journal."""
+    by_day: dict[dt.date, list[SessionLog]] = {}
+    for s in logs:
+        by_day.setdefault(s.day, []).append(s)
+    wanted: list[dt.date] = []
+    for day in sorted(by_day, reverse=True):
+        if len(wanted) == n:
+            break
+        day_logs = by_day[day]
+        if any(s.pain_before is not None for s in day_logs) and any(
+            s.pain_after is not None for s in day_logs
+        ):
+            wanted.append(day)
+    return _series([s for day in reversed(wanted) for s in by_day[day]])
+
+
 def exact(value: float) -> Fraction:
     """A threshold from the content file as the decimal it was written as (0.3, not the
     binary float nearest to it)."""
@@ -475,8 +492,10 @@ def _round(value: Fraction | float | None) -> float | None:
     """For display: to one decimal, halves rounded away from zero, as people round."""
     if value is None:
         return None
-    tenths = Fraction(value) * 10
-    whole = math.floor(abs(tenths) + Fraction(1, 2))
+    exactly = value if isinstance(value, Fraction) else Fraction(value)
+    tenths, parts = exactly.numerator * 10, exactly.denominator
+    # floor(|tenths / parts| + 1/2), in whole numbers: Fractions cost a journal's length
+    whole = (2 * abs(tenths) + parts) // (2 * parts)
     return math.copysign(whole, tenths) / 10 if whole else 0.0
 
 
