@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -136,6 +137,7 @@ REACHES_OWNED = re.compile(rf"\b(?:FROM|JOIN|UPDATE|INTO)\s+({'|'.join(OWNED_TAB
 OWNER_CONDITION = re.compile(r"\bowner_id = :owner\b")
 
 
+@functools.lru_cache(maxsize=1024)  # the journal's statements are a few hundred constants
 def scoped(query: str) -> str:
     """The statement, once sure that it reads or writes only its owner's rows: each owned
     table it names has its owner condition (``owner_id = :owner``, or the owner's id as
