@@ -492,7 +492,7 @@ def _round(value: Fraction | float | None) -> float | None:
     """For display: to one decimal, halves rounded away from zero, as people round."""
     if value is None:
         return None
-    exactly = value if isinstance(value, Fraction) else Fraction(value)
+    exactly = Fraction(value)
     tenths, parts = exactly.numerator * 10, exactly.denominator
     # floor(|tenths / parts| + 1/2), in whole numbers: Fractions cost a journal's length
     whole = (2 * abs(tenths) + parts) // (2 * parts)
