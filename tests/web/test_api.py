@@ -211,6 +211,22 @@ def test_stop_for_dizziness_gives_the_guides_advice_and_keeps_the_steps(api: Api
     assert len(log.steps) == 1
 
 
+def test_closing_a_session_whose_time_is_up_writes_its_last_steps_first(api: Api) -> None:
+    """A client that follows a session with GET (which writes nothing) and sends the
+    closing form once GET says it is over: the steps whose time was up are written, then
+    the closing, rather than a refusal that the session still runs."""
+    live = api.start(pain_before=7)
+    api.beat(live["id"], live["total_seconds"] + 1)
+    seen = api.client.get(f"/api/sessions/{live['id']}").json()
+    assert seen["finished"] and seen["complete"]
+    assert not stored(live["id"]).complete  # the end is not written by looking
+    closing = api.post(f"/api/sessions/{live['id']}/closing", {"pain_after": 3})
+    assert closing.status_code == 200, closing.text
+    kept = closing.json()
+    assert kept["complete"] is True and kept["pain_after"] == 3
+    assert len(kept["steps"]) == live["count"]
+
+
 def test_closing_a_running_session_is_refused(api: Api) -> None:
     live = api.start()
     answer = api.post(f"/api/sessions/{live['id']}/closing", {"pain_after": 2})

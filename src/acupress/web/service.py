@@ -218,9 +218,14 @@ def leave(ctx: Context, session_id: int) -> None:
 
 
 def close_session(ctx: Context, session_id: int, given: models.SessionClosing) -> models.SessionOut:
-    """Pain after, sensations and a note, once the session has ended."""
+    """Pain after, sensations and a note, once the session has ended. A session whose
+    time is up but whose last steps are not written yet (followed by reading it alone) has
+    them written first, as the page's "advance" would."""
     db = ctx.journal()
     live = ctx.live.get(db, session_id)
+    if not live.session.finished:
+        ctx.live.act(db, session_id, "advance")
+        live = ctx.live.get(db, session_id)
     if not live.session.finished:
         raise Conflict("The session is still running: finish or stop it first.")
     from acupress import runner
