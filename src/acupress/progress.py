@@ -451,8 +451,8 @@ def _series(logs: Sequence[SessionLog]) -> tuple[DayPain, ...]:
         DayPain(
             day=day,
             sessions=len(day_logs),
-            before=_round(_mean(s.pain_before for s in day_logs)),
-            after=_round(_mean(s.pain_after for s in day_logs)),
+            before=_mean_rounded([s.pain_before for s in day_logs]),
+            after=_mean_rounded([s.pain_after for s in day_logs]),
         )
         for day, day_logs in sorted(by_day.items())
     )
@@ -486,6 +486,17 @@ def _mean(values: Any) -> Fraction | None:
     """The exact mean of whole scores (None when there are none)."""
     present = [v for v in values if v is not None]
     return Fraction(sum(present), len(present)) if present else None
+
+
+def _mean_rounded(scores: list[int | None]) -> float | None:
+    """``_round(_mean(scores))`` in whole numbers alone: the day's mean to one decimal,
+    halves away from zero (None when there are no scores). Fractions would cost a day."""
+    present = [v for v in scores if v is not None]
+    if not present:
+        return None
+    total, count = sum(present), len(present)
+    whole = (20 * abs(total) + count) // (2 * count)
+    return math.copysign(whole, total) / 10 if whole else 0.0
 
 
 def _round(value: Fraction | float | None) -> float | None:

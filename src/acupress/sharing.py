@@ -277,19 +277,25 @@ class Sharing:
         in four statements whatever their number: the shares, every session, the steps of
         each person's newest session with an outcome, and the professionals' go-aheads."""
         import sqlalchemy as sa
+        from sqlalchemy.types import NullType
 
         from acupress import journal, progress
         from acupress.journal_schema import events, sessions, shares, steps
 
-        with self._sql() as conn:
+        from acupress.exports import uncollected
+
+        with uncollected(), self._sql() as conn:
             people = self._shares(conn, shares.c.practitioner_id == practitioner_id)
             sharing = (
                 sa.select(shares.c.person_id)
                 .where(shares.c.practitioner_id == practitioner_id, shares.c.revoked_at.is_(None))
                 .scalar_subquery()
             )
+            # The driver's values as they come (the journal's own reading makes them
+            # records): SQLAlchemy's conversion of each value would cost as much again.
+            raw = [sa.type_coerce(sessions.c[c], NullType()) for c in journal.SESSION_COLUMNS]
             rows = conn.execute(
-                sa.select(*(sessions.c[c] for c in journal.SESSION_COLUMNS), sessions.c.owner_id)
+                sa.select(*raw, sessions.c.owner_id)
                 .where(sessions.c.owner_id.in_(sharing))
                 .order_by(sessions.c.owner_id, sessions.c.started_at, sessions.c.id)
             )
