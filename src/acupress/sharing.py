@@ -280,9 +280,8 @@ class Sharing:
         from sqlalchemy.types import NullType
 
         from acupress import journal, progress
-        from acupress.journal_schema import events, sessions, shares, steps
-
         from acupress.exports import uncollected
+        from acupress.journal_schema import events, sessions, shares, steps
 
         with uncollected(), self._sql() as conn:
             people = self._shares(conn, shares.c.practitioner_id == practitioner_id)
