@@ -489,14 +489,14 @@ def _mean(values: Any) -> Fraction | None:
 
 
 def _mean_rounded(scores: list[int | None]) -> float | None:
-    """``_round(_mean(scores))`` in whole numbers alone: the day's mean to one decimal,
-    halves away from zero (None when there are no scores). Fractions would cost a day."""
+    """``_round(_mean(scores))`` in whole numbers alone, for pain scores (never below 0):
+    the day's mean to one decimal, halves up (None when there are no scores). Fractions
+    would cost a journal's length."""
     present = [v for v in scores if v is not None]
     if not present:
         return None
     total, count = sum(present), len(present)
-    whole = (20 * abs(total) + count) // (2 * count)
-    return math.copysign(whole, total) / 10 if whole else 0.0
+    return (20 * total + count) // (2 * count) / 10
 
 
 def _round(value: Fraction | float | None) -> float | None:
