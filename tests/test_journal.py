@@ -538,3 +538,56 @@ def test_a_trial_is_kept_and_stopped_once(database_url: str) -> None:
         start + dt.timedelta(days=9),
         "Stopped: see a doctor.",
     )
+
+
+def test_a_new_journal_is_the_same_as_one_every_migration_built(tmp_path: Path) -> None:
+    """A new journal is made at once from the declared tables; it must be exactly what
+    running every migration on an empty file makes: tables, columns, keys, indexes,
+    constraints, the single-person account and the revision."""
+    import sqlalchemy as sa
+
+    made = tmp_path / "made.db"
+    with Journal(f"sqlite:///{made}"):
+        pass
+    migrated = tmp_path / "migrated.db"
+    engine = sa.create_engine(f"sqlite:///{migrated}")
+    with engine.connect() as conn:
+        journal._upgrade(conn)
+    engine.dispose()
+
+    def described(path: Path) -> dict[str, object]:
+        engine = sa.create_engine(f"sqlite:///{path}")
+        seen = sa.inspect(engine)
+        found: dict[str, object] = {}
+        for table in sorted(seen.get_table_names()):
+            found[table] = {
+                "columns": sorted(
+                    (c["name"], str(c["type"]), c["nullable"], str(c["default"]))
+                    for c in seen.get_columns(table)
+                ),
+                "key": seen.get_pk_constraint(table)["constrained_columns"],
+                "foreign": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"], str(f["options"]))
+                    for f in seen.get_foreign_keys(table)
+                ),
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in seen.get_indexes(table)
+                ),
+                "unique": sorted(
+                    tuple(u["column_names"]) for u in seen.get_unique_constraints(table)
+                ),
+                "checks": sorted(c["sqltext"] for c in seen.get_check_constraints(table)),
+            }
+        with engine.connect() as conn:
+            found["accounts rows"] = conn.exec_driver_sql(
+                "SELECT id, name, role, password_hash, disabled_at, changes FROM accounts"
+            ).all()
+            found["revision"] = conn.exec_driver_sql(
+                "SELECT version_num FROM alembic_version"
+            ).all()
+        engine.dispose()
+        return found
+
+    assert described(made) == described(migrated)
+    assert described(made)["revision"] == [(journal.SCHEMA_HEAD,)]
