@@ -5,7 +5,6 @@ PostgreSQL alike; another account's session is "not found"."""
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -18,38 +17,8 @@ import sqlalchemy as sa
 from acupress import journal, journal_schema
 from acupress.errors import NotFound
 from acupress.journal import Journal
-from acupress.records import DailyRating, Event, SessionLog, StepLog, TrialRecord
-
-T0 = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)
-
-
-def step(position: int, point: str | None = "BL23") -> StepLog:
-    return StepLog(
-        position=position,
-        step=position + 1,
-        step_id=(point or "prepare").lower(),
-        point=point,
-        side="left" if point else None,
-        pressure="light" if point else None,
-        planned_seconds=60,
-        seconds=60.0,
-        skipped=False,
-        completed_at=T0 + dt.timedelta(minutes=position + 1),
-    )
-
-
-def session(day: int = 0, **fields: object) -> SessionLog:
-    started = T0 + dt.timedelta(days=day)
-    values: dict[str, object] = {
-        "id": None,
-        "started_at": started,
-        "day": started.date(),
-        "protocol": "low-back",
-        "source": "guided",
-        "pain_before": 6,
-        "pain_after": 4,
-    }
-    return SessionLog(**(values | fields))  # type: ignore[arg-type]
+from acupress.records import DailyRating, Event, TrialRecord
+from tests.test_journal import T0, session, step
 
 
 def add_account(url: str, name: str) -> int:
