@@ -798,3 +798,17 @@ def test_progress_from_the_journal_reads_the_steps_of_the_newest_session_done() 
         assert found == progress.analyse(db.sessions(with_steps=True), TODAY, RULES)
     assert found.flag("pain_increased_after_session") is not None
     assert found.adjustment.pressure_cap == "moderate"  # a level below hurt's firm step
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=10)), max_size=8))
+def test_a_days_mean_is_rounded_as_the_exact_mean_would_be(scores: list[int | None]) -> None:
+    """The day's mean pain, worked out in whole numbers for speed, is to the tenth what
+    rounding the exact mean gives (halves up: 4.25 is 4.3), or None without scores."""
+    assert progress._mean_rounded(scores) == progress._round(progress._mean(scores))
+
+
+def test_a_days_mean_rounds_halves_up_and_not_the_tenth_below() -> None:
+    assert progress._mean_rounded([4, 5, 4, 4]) == 4.3  # 4.25
+    assert progress._mean_rounded([4, 4, 4, 5, 4, 4, 4, 4]) == 4.1  # 4.125
+    assert progress._mean_rounded([0, 0, 1]) == 0.3  # 0.333...
+    assert progress._mean_rounded([None, None]) is None
