@@ -591,3 +591,16 @@ def test_a_new_journal_is_the_same_as_one_every_migration_built(tmp_path: Path) 
 
     assert described(made) == described(migrated)
     assert described(made)["revision"] == [(journal.SCHEMA_HEAD,)]
+
+
+def test_a_database_error_beside_the_journal_is_one_sentence(tmp_path: Path) -> None:
+    """The accounts and the sharing read and write through ``Journal.core``: a database
+    that refuses (here, a table it does not have) is one sentence naming what failed."""
+    from acupress.errors import AcupressError
+
+    with Journal(f"sqlite:///{tmp_path / 'journal.db'}") as db:
+        with pytest.raises(AcupressError) as refused, db.core("The accounts") as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        assert str(refused.value) == (
+            "The accounts cannot be read or written (no such table: no_such_table)."
+        )

@@ -14,8 +14,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -156,15 +155,8 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return False
 
-    @contextmanager
-    def _sql(self) -> Iterator[Connection]:
-        import sqlalchemy as sa
-
-        try:
-            with self.journal.engine.begin() as conn:
-                yield conn
-        except sa.exc.OperationalError as e:
-            raise AcupressError(f"The accounts cannot be read or written ({e.orig}).") from None
+    def _sql(self) -> AbstractContextManager[Connection]:
+        return self.journal.core("The accounts")
 
     # --- managing ---
 

@@ -272,6 +272,19 @@ class Journal:
             self._engine = self._db.engine(self._busy_timeout_ms)
         return self._engine
 
+    @contextlib.contextmanager
+    def core(self, what: str) -> Iterator[Connection]:
+        """A transaction of SQLAlchemy Core on this journal's database, for the tables
+        beside the journal (accounts, sharing); a database error is one sentence saying
+        that ``what`` cannot be read or written."""
+        import sqlalchemy as sa
+
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as e:
+            raise AcupressError(f"{what} cannot be read or written ({e.orig}).") from None
+
     # --- schema ---
 
     @property

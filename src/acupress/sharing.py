@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -107,15 +107,8 @@ class Sharing:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
-    @contextmanager
-    def _sql(self) -> Iterator[Connection]:
-        import sqlalchemy as sa
-
-        try:
-            with self.journal.engine.begin() as conn:
-                yield conn
-        except sa.exc.OperationalError as e:
-            raise AcupressError(f"The sharing cannot be read or written ({e.orig}).") from None
+    def _sql(self) -> AbstractContextManager[Connection]:
+        return self.journal.core("The sharing")
 
     # --- the practitioner's code ---
 
