@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint readme bench mutate lock upgrade clean
+.PHONY: run test lint readme generated bench mutate lock upgrade clean
 
 # What is installed comes from the lock files in requirements/ (exact versions, with
 # hashes), made from pyproject.toml by `make lock`; `pip check` then says if pyproject.toml
@@ -56,11 +56,15 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/cog --check --check-fail-msg "run make readme" README.md
+	$(BIN)/cog --check --check-fail-msg "run make generated" $(GENERATED)
 
-# The README's command reference, generated from each command's --help.
-readme: $(VENV)/.test-deps
-	$(BIN)/cog -r README.md
+# Files written from the code: the README's command reference (from each command's
+# --help) and the statements that make a new SQLite journal (from the declared tables).
+GENERATED = README.md src/acupress/journal_sqlite.py
+generated: $(VENV)/.test-deps
+	$(BIN)/cog -r $(GENERATED)
+
+readme: generated
 
 test: lint
 	$(BIN)/pytest -q

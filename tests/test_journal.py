@@ -540,6 +540,15 @@ def test_a_trial_is_kept_and_stopped_once(database_url: str) -> None:
     )
 
 
+def test_the_statements_of_a_new_journal_are_those_of_the_declared_tables() -> None:
+    """A new SQLite journal is made from statements written out in ``journal_sqlite``;
+    changing a table without writing them out again (make generated) fails here."""
+    from acupress.journal_schema import sqlite_statements
+    from acupress.journal_sqlite import TABLES
+
+    assert list(TABLES) == sqlite_statements()
+
+
 def test_a_new_journal_is_the_same_as_one_every_migration_built(tmp_path: Path) -> None:
     """A new journal is made at once from the declared tables; it must be exactly what
     running every migration on an empty file makes: tables, columns, keys, indexes,

@@ -296,11 +296,11 @@ class Journal:
         if revision == SCHEMA_HEAD:
             return
         _refuse_newer(revision, self._where)
+        if revision is None and self.path is None and isinstance(self._db, _SQLite):
+            self._db.build()  # a new journal in memory
+            return
         with self.engine.connect() as conn:
-            if revision is None and self.path is None and isinstance(self._db, _SQLite):
-                _build(conn)  # a new journal in memory
-            else:
-                _upgrade(conn)
+            _upgrade(conn)
 
     def revision(self) -> str | None:
         """The schema's revision of the database (None when acupress never built it)."""
@@ -1123,6 +1123,14 @@ class _SQLite:
                     conn.execute("ROLLBACK")
             self._give(conn)
 
+    def build(self) -> None:
+        """Make the tables of a new journal in memory."""
+        conn = self._take()
+        try:
+            _build(conn)
+        finally:
+            self._give(conn)
+
     def revision(self) -> str | None:
         with self.transaction(LOCAL, write=False) as sql:
             if not sql.rows("SELECT name FROM sqlite_master WHERE name = 'alembic_version'"):
@@ -1248,8 +1256,6 @@ def _create(path: Path) -> None:
     files the same permissions): built and migrated under a temporary name beside it,
     then linked into place, which fails if another acupress got there first (its
     journal is then the one used)."""
-    import sqlalchemy as sa
-
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         if path.parent == paths.home():
@@ -1257,12 +1263,11 @@ def _create(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         # No WAL while it is being made: everything stays in the one file linked.
-        engine = sa.create_engine(f"sqlite:///{temporary}")
+        made = sqlite3.connect(temporary, isolation_level=None)
         try:
-            with engine.connect() as conn:
-                _build(conn)
+            _build(made)
         finally:
-            engine.dispose()
+            made.close()
         try:
             os.link(temporary, path)
         except FileExistsError:
@@ -1278,25 +1283,31 @@ def _create(path: Path) -> None:
                 Path(f"{temporary}{leftover}").unlink()
 
 
-def _build(conn: Connection) -> None:
-    """A new SQLite journal made at once from the tables as they are declared, with the
-    single-person account and stamped with the newest revision: what every migration
-    run one after the other on an empty file makes (a test compares the two), without
-    loading Alembic or rebuilding tables seven times."""
-    from acupress.journal_schema import accounts, metadata
+def _build(conn: sqlite3.Connection) -> None:
+    """A new SQLite journal made at once from the tables as they are declared (written
+    out in ``journal_sqlite``), with the single-person account and stamped with the
+    newest revision: what every migration run one after the other on an empty file makes
+    (a test compares the two), without loading SQLAlchemy or Alembic."""
+    from acupress.journal_sqlite import TABLES
 
-    with conn.begin():
-        metadata.create_all(conn)
+    created = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    conn.execute("BEGIN")
+    try:
+        for statement in TABLES:
+            conn.execute(statement)
         conn.execute(
-            accounts.insert().values(
-                id=LOCAL, name="local", role="local", created_at=dt.datetime.now(dt.UTC)
-            )
+            "INSERT INTO accounts (id, name, role, created_at) VALUES (?, 'local', 'local', ?)",
+            (LOCAL, created),
         )
-        conn.exec_driver_sql(
+        conn.execute(
             "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
             "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
         )
-        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (SCHEMA_HEAD,))
+        conn.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (SCHEMA_HEAD,))
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _upgrade(conn: Connection) -> None:

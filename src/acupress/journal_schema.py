@@ -320,3 +320,27 @@ access_log = sa.Table(
     sa.Column("what", sa.String(200), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
 )
+
+
+def sqlite_statements() -> list[str]:
+    """The statements that make these tables and their indexes on SQLite, in an order
+    that creates each table before those that refer to it: what ``journal_sqlite`` holds
+    written out, so that making a new journal loads no SQLAlchemy."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    made = []
+    for table in metadata.sorted_tables:
+        made.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            made.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return made
+
+
+def quoted(text: str) -> str:
+    """``text`` as a Python string literal as the code formatter writes it: in double
+    quotes, or single ones when that saves escaping a double quote."""
+    quote = "'" if '"' in text and "'" not in text else '"'
+    escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return quote + escaped.replace("\n", "\\n").replace("\t", "\\t") + quote
