@@ -4,6 +4,7 @@ is refused in one sentence with nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def test_an_export_restored_again_adds_nothing() -> None:
     logged_by_hand()
     app = App(now=lambda: NOW)
     data = actions.export_journal("json", None, None, app).data
-    done = restore.import_file(data, "backup.json", False, app)
+    done = restore.import_file(io.BytesIO(data), "backup.json", False, app)
     assert (done.added, done.present) == (0, 1)
 
 
@@ -47,7 +48,7 @@ def test_a_file_too_deep_to_read_is_one_sentence(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(actions, "import_journal", exhausted)
     with pytest.raises(AcupressError) as refused:
-        restore.import_file(b"[]", "deep.json", False, App(now=lambda: NOW))
+        restore.import_file(io.BytesIO(b"[]"), "deep.json", False, App(now=lambda: NOW))
     assert str(refused.value) == (
         "deep.json cannot be imported: it is nested too deeply to be an acupress export; "
         "nothing was imported."

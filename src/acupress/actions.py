@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from acupress.errors import AcupressError
 from acupress.records import EARLIEST_DAY
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from acupress.safety import Answers, Decision
     from acupress.trial import Schedule as TrialSchedule
 
+T = TypeVar("T")
 ExportFormat = Literal["csv", "json", "fhir"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
 
@@ -157,7 +158,7 @@ def journal_exists() -> bool:
     """Whether there is a journal to read, without creating one (or importing SQL)."""
     from acupress import paths, settings
 
-    return bool(settings.given("database_url")) or (paths.home() / "journal.db").exists()
+    return bool(settings.given("database_url")) or paths.journal_file().exists()
 
 
 def open_journal(owner: int = 1) -> Journal:
@@ -739,20 +740,41 @@ class Imported:
 
 
 def import_journal(
-    data: bytes,
+    file: BinaryIO,
     name: str,
     restore_profile: bool,
     app: App,
 ) -> Imported:
-    """Restore a JSON export into the journal of ``app``'s person; sessions already in it
-    (by their uid) are skipped. A bad file, or one bad session in it, is refused whole,
-    before anything is written."""
+    """Restore a JSON export (an open binary file) into the journal of ``app``'s person;
+    sessions already in it (by their uid) are skipped. A bad file, or one bad session in
+    it, is refused whole: nothing is kept.
+
+    A file laid out as acupress writes it is read and stored one session at a time,
+    memory staying the same whatever its length; any other file, or one that turns out
+    wrong on the way, is read again whole (when it can be read again), which imports it
+    or says what is wrong with it (``exports.JournalStream``)."""
     from acupress import exports
 
+    codes = app.atlas.codes
+    if file.seekable():
+        stream = exports.JournalStream(file, name, now=app.now(), codes=codes)
+        try:
+            stream.start()
+            added, present = _into_journal(
+                app,
+                lambda db: db.import_records(
+                    (r.session, r.answers) if isinstance(r, exports.Entry) else r
+                    for r in stream.records()
+                ),
+            )
+            return _restored_profile(stream.profile, added, present, restore_profile, app)
+        except exports.NotStreamable:
+            file.seek(0)
     with exports.uncollected():
-        backup = exports.read_journal(data, name, now=app.now(), codes=app.atlas.codes)
-        with _journal(app.journal) as db:
-            added, present = db.import_sessions(
+        backup = exports.read_journal(file.read(), name, now=app.now(), codes=codes)
+        added, present = _into_journal(
+            app,
+            lambda db: db.import_sessions(
                 ((e.session, e.answers) for e in backup.entries),
                 backup.events,
                 # A file from before sessions had uids may come from this very journal,
@@ -761,12 +783,29 @@ def import_journal(
                 by_content=backup.version < 3,
                 new_ratings=backup.ratings,
                 new_trials=backup.trials,
-            )
-    if backup.profile is None:
+            ),
+        )
+    return _restored_profile(backup.profile, added, present, restore_profile, app)
+
+
+def _into_journal(app: App, store: Callable[[Journal], T]) -> T:
+    """``store`` run on the journal of ``app``'s person; a person with no journal yet has
+    one only once ``store`` returns (nothing appears when it raises)."""
+    from acupress import journal, paths
+
+    if not journal_exists() and app.owner == journal.LOCAL:
+        return journal.filled(paths.journal_file(), store)
+    with _journal(app.journal) as db:
+        return store(db)
+
+
+def _restored_profile(
+    profile: Profile | None, added: int, present: int, restore_profile: bool, app: App
+) -> Imported:
+    if profile is None:
         outcome: Literal["none_in_file", "restored", "kept"] = "none_in_file"
     elif restore_profile or app.saved_profile() is None:
-        restored = backup.profile
-        app.update_profile(lambda _saved: restored)
+        app.update_profile(lambda _saved: profile)
         outcome = "restored"
     else:
         outcome = "kept"

@@ -17,7 +17,7 @@ import math
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
 import msgspec
 
@@ -33,6 +33,7 @@ from acupress.records import (
     Sensation,
     SessionLog,
     Source,
+    Step,
     StepLog,
     StopReason,
     TrialRecord,
@@ -455,6 +456,29 @@ class _JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     trials: list[_TrialFile] = []  # from version 4
 
 
+class _Start(msgspec.Struct):
+    """The part of a file before its sessions, closed after an empty list of them."""
+
+    format: str
+    version: int
+
+
+class _Around(msgspec.Struct, forbid_unknown_fields=True):
+    """A whole file with a marker in place of its sessions."""
+
+    format: str
+    version: int
+    exported_at: Moment
+    profile: dict[str, Any] | None
+    sessions: list[str]
+    events: list[_EventFile] = []
+    ratings: list[_RatingFile] = []
+    trials: list[_TrialFile] = []
+
+
+_SESSION = msgspec.json.Decoder(_SessionFile)
+
+
 # The uid of a session from a file older than version 3 (which had none): derived from
 # the file's own entry and its place in the file, so importing the same file twice
 # gives the same uids, and adds nothing the second time.
@@ -497,13 +521,7 @@ def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection
     if doc is None or doc.format != FORMAT or not 1 <= doc.version <= VERSION:
         doc = _checked_file(data, bad)
     raw: Any = None
-
-    profile = None
-    if doc.profile is not None:
-        try:
-            profile = Profile.from_json(doc.profile)
-        except ValueError as e:
-            raise bad(f"the profile is wrong ({e})") from None
+    profile = _profile(doc.profile, bad)
     entries = []
     for i, s in enumerate(doc.sessions):
         if s.uid is not None:
@@ -513,18 +531,55 @@ def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection
             uid = str(uuid.uuid5(OLD_SESSION_NAMESPACE, f"{i}|{_canonical(raw['sessions'][i])}"))
         else:
             raise bad(f"sessions[{i}]: object missing required field `uid`")
-        log = _session_log(s, uid)
-        try:
-            check_session(log, now=now, codes=codes)
-        except InvalidSession as e:
-            raise bad(f"sessions[{i}].{e.field} {e.problem}") from None
-        entries.append(Entry(session=log, answers=s.answers))
-    events = tuple(
-        Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in doc.events
+        entries.append(_entry(i, s, uid, now, codes, bad, copied=True))
+    return Backup(
+        version=doc.version,
+        exported_at=doc.exported_at,
+        profile=profile,
+        entries=tuple(entries),
+        events=_events(doc.events),
+        ratings=_ratings(doc.ratings, now, bad),
+        trials=_trials(doc.trials),
     )
+
+
+def _profile(given: dict[str, Any] | None, bad: Callable[[str], AcupressError]) -> Profile | None:
+    try:
+        return None if given is None else Profile.from_json(given)
+    except ValueError as e:
+        raise bad(f"the profile is wrong ({e})") from None
+
+
+def _entry(
+    i: int,
+    s: _SessionFile,
+    uid: str,
+    now: dt.datetime,
+    codes: Collection[str],
+    bad: Callable[[str], AcupressError],
+    *,
+    copied: bool,
+) -> Entry:
+    log = _session_log(s, uid, copied)
+    try:
+        check_session(log, now=now, codes=codes)
+    except InvalidSession as e:
+        raise bad(f"sessions[{i}].{e.field} {e.problem}") from None
+    return Entry(session=log, answers=s.answers)
+
+
+def _events(given: Iterable[_EventFile]) -> tuple[Event, ...]:
+    return tuple(
+        Event(id=None, uid=e.uid, kind=e.kind, at=e.at, day=e.day, note=e.note) for e in given
+    )
+
+
+def _ratings(
+    given: Iterable[_RatingFile], now: dt.datetime, bad: Callable[[str], AcupressError]
+) -> tuple[DailyRating, ...]:
     ratings = []
     latest = (now + dt.timedelta(days=1)).date()  # an export made in a zone ahead
-    for i, r in enumerate(doc.ratings):
+    for i, r in enumerate(given):
         rating = DailyRating(
             id=None,
             uid=str(r.uid),
@@ -538,7 +593,11 @@ def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection
             ratings.append(check_rating(rating, latest))
         except AcupressError as e:
             raise bad(f"ratings[{i}]: {_lower(str(e)).rstrip('.')}") from None
-    trials = tuple(
+    return tuple(ratings)
+
+
+def _trials(given: Iterable[_TrialFile]) -> tuple[TrialRecord, ...]:
+    return tuple(
         TrialRecord(
             id=None,
             uid=str(t.uid),
@@ -549,17 +608,136 @@ def _read_journal(data: bytes, name: str, *, now: dt.datetime, codes: Collection
             stopped_on=t.stopped_on,
             stop_reason=t.stop_reason,
         )
-        for t in doc.trials
+        for t in given
     )
-    return Backup(
-        version=doc.version,
-        exported_at=doc.exported_at,
-        profile=profile,
-        entries=tuple(entries),
-        events=events,
-        ratings=tuple(ratings),
-        trials=trials,
-    )
+
+
+Record = Entry | Event | DailyRating | TrialRecord
+CHUNK = 1 << 20  # bytes read at a time by JournalStream
+HEAD_MAX = 16 << 20  # how far into a file its sessions must begin to be read as a stream
+SESSION_MAX = 4 << 20  # the longest session read as a stream (1,000 steps take 0.4 MB)
+_BLANK = b" \t\r\n"
+
+
+class NotStreamable(Exception):
+    """A file ``JournalStream`` leaves to ``read_journal``."""
+
+
+class JournalStream:
+    """A JSON export read one session at a time, so that memory stays the same whatever
+    the journal's length: for files laid out as acupress writes them (as Python's json
+    and jq indent them too), each session on lines of its own.
+
+    It only ever reads what ``read_journal`` would read from the same file. Anything
+    else raises NotStreamable, before or after sessions were handed out: a file laid
+    out otherwise, from before version 3, or wrong anywhere (a type, a session that
+    cannot be right, a broken end). Whoever stores the records then drops what it
+    stored and reads the file whole with ``read_journal``, which imports it or says
+    what is wrong with it.
+
+    The file is cut, as written, into the part before the sessions, each session, and
+    the part after them. Each session is read alone; the parts around them are read
+    together with a marker made for this reading in place of the sessions, and must
+    give back that marker and nothing else: the cuts were then where JSON puts them,
+    whatever a file holds."""
+
+    def __init__(
+        self, file: BinaryIO, name: str, *, now: dt.datetime, codes: Collection[str]
+    ) -> None:
+        self._file = file
+        self._name = name
+        self._now = now
+        self._codes = frozenset(codes)
+        self.profile: Profile | None = None  # the file's, once records() is read through
+        self._head = self._buf = b""
+        self._start = _Start(format="", version=0)
+
+    def start(self) -> None:
+        """Read the file up to its sessions: a file that is not an export this reads one
+        session at a time is told (NotStreamable) before anything is stored."""
+        buf = b""
+        while (found := buf.find(b'"sessions": [')) < 0:
+            if len(buf) > HEAD_MAX or not (more := self._file.read(CHUNK)):
+                raise NotStreamable("no sessions near the start")
+            buf += more
+        head = buf[: found + len(b'"sessions": [')]
+        try:
+            start = msgspec.json.decode(head + b"]}", type=_Start)
+        except (msgspec.DecodeError, RecursionError):
+            raise NotStreamable("the sessions are not the file's own") from None
+        if start.format != FORMAT or not 3 <= start.version <= VERSION:
+            raise NotStreamable("not a journal export this reads one session at a time")
+        self._head, self._buf, self._start = head, buf, start
+
+    def records(self) -> Iterator[Record]:
+        """The file's sessions (each checked as ``read_journal`` checks it), then its
+        events, ratings and trials; after ``start``."""
+
+        def bad(problem: str) -> AcupressError:
+            # What is wrong is said by read_journal, which reads the file whole.
+            raise NotStreamable(problem)
+
+        head, buf, start = self._head, self._buf, self._start
+        pos = len(head)
+        count = 0
+        while True:
+            origin = pos
+            buf, pos, origin = self._after_blanks(buf, pos, origin)
+            if buf[pos : pos + 1] == b"]":
+                break
+            if count:
+                if buf[pos : pos + 1] != b",":
+                    raise NotStreamable("sessions not separated by commas")
+                origin = pos + 1
+                buf, pos, origin = self._after_blanks(buf, pos + 1, origin)
+            line = buf.rfind(b"\n", origin, pos)
+            if line < 0 or buf[pos : pos + 1] != b"{":
+                raise NotStreamable("a session not on lines of its own")
+            # Inside a session its lines are indented further, and a line break is never
+            # inside a string: its end is the first line indented as it starts, with "}".
+            end = b"\n" + buf[line + 1 : pos] + b"}"
+            searched = pos
+            while (close := buf.find(end, searched)) < 0:
+                more = self._file.read(CHUNK)
+                if not more or len(buf) - pos > SESSION_MAX:
+                    raise NotStreamable("a session without its end")
+                searched = max(0, len(buf) - pos - len(end))
+                buf, pos = buf[pos:] + more, 0
+            piece, pos = buf[pos : close + len(end)], close + len(end)
+            try:
+                s = _SESSION.decode(piece)
+            except (msgspec.DecodeError, RecursionError):
+                raise NotStreamable(f"sessions[{count}] read alone") from None
+            if s.uid is None:
+                raise NotStreamable(f"sessions[{count}] has no uid")
+            yield _entry(count, s, str(s.uid), self._now, self._codes, bad, copied=False)
+            count += 1
+        nonce = uuid.uuid4().hex
+        rest = buf[pos:] + self._file.read()
+        try:
+            doc = msgspec.json.decode(head + f'"{nonce}"'.encode() + rest, type=_Around)
+        except (msgspec.DecodeError, RecursionError):
+            raise NotStreamable("the file around the sessions") from None
+        if doc.sessions != [nonce] or (doc.format, doc.version) != (start.format, start.version):
+            raise NotStreamable("the sessions are not the file's own")
+        self.profile = _profile(doc.profile, bad)
+        yield from _events(doc.events)
+        yield from _ratings(doc.ratings, self._now, bad)
+        yield from _trials(doc.trials)
+
+    def _after_blanks(self, buf: bytes, pos: int, origin: int) -> tuple[bytes, int, int]:
+        """``buf``, the place in it of the first character from ``pos`` that is not white
+        space (len(buf) at the end of the file), and ``origin``, where the white space
+        began: reading on as needed, keeping what lies from ``origin``."""
+        while True:
+            while pos < len(buf) and buf[pos] in _BLANK:
+                pos += 1
+            if pos < len(buf):
+                return buf, pos, origin
+            more = self._file.read(CHUNK)
+            if not more:
+                return buf, pos, origin
+            buf, pos, origin = buf[origin:] + more, pos - origin, 0
 
 
 def _checked_file(data: bytes, bad: Callable[[str], AcupressError]) -> _JournalFile:
@@ -594,20 +772,13 @@ def _canonical(entry: Any) -> str:
     return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _session_log(s: _SessionFile, uid: str) -> SessionLog:
-    return SessionLog(
-        id=None,
-        uid=uid,
-        started_at=s.started_at,
-        day=s.day,
-        protocol=s.protocol,
-        source=s.source,
-        decision=s.decision,
-        pain_before=s.pain_before,
-        pain_after=s.pain_after,
-        points=tuple(s.points),
-        seconds=s.seconds,
-        steps=tuple(
+def _session_log(s: _SessionFile, uid: str, copied: bool) -> SessionLog:
+    """The session as a SessionLog; its steps copied into StepLogs, or (not ``copied``)
+    each as the file holds it, a Step: the copies would cost more than all the checking
+    of a thirty-year journal's steps, so a file stored as it is read has none."""
+    steps: tuple[Step, ...] = tuple(s.steps)
+    if copied:
+        steps = tuple(
             StepLog(
                 position=t.position,
                 step=t.step,
@@ -621,7 +792,20 @@ def _session_log(s: _SessionFile, uid: str) -> SessionLog:
                 completed_at=t.completed_at,
             )
             for t in s.steps
-        ),
+        )
+    return SessionLog(
+        id=None,
+        uid=uid,
+        started_at=s.started_at,
+        day=s.day,
+        protocol=s.protocol,
+        source=s.source,
+        decision=s.decision,
+        pain_before=s.pain_before,
+        pain_after=s.pain_after,
+        points=tuple(s.points),
+        seconds=s.seconds,
+        steps=steps,
         sensations=tuple(s.sensations),
         stop_reason=s.stop_reason,
         stop_note=s.stop_note,

@@ -23,6 +23,7 @@ import contextlib
 import copy
 import datetime as dt
 import functools
+import itertools
 import json
 import os
 import re
@@ -32,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
@@ -40,6 +41,7 @@ from acupress.records import (
     DailyRating,
     Event,
     SessionLog,
+    Step,
     StepLog,
     TrialRecord,
     new_uid,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 # acupress. The last is the newest; Alembic is loaded only when a journal is behind.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = REVISIONS[-1]
+T = TypeVar("T")
 LOCAL = 1  # the account of the single-person app (made by migration 0005)
 BUSY_TIMEOUT_MS = 10_000
 
@@ -199,6 +202,8 @@ INTERRUPT = (
 # (a read, a change, a save of the profile) take turns across processes.
 RAISE_CHANGES = "UPDATE accounts SET changes = changes + 1 WHERE id = :owner"
 IMPORT_BATCH = 2000  # steps written at a time by an import
+# What an import stores: a session with its safety answers, an event, a rating, a trial.
+Restored = tuple[SessionLog, dict[str, Any] | None] | Event | DailyRating | TrialRecord
 
 
 def database_url() -> str:
@@ -664,19 +669,31 @@ class Journal:
     def import_sessions(
         self,
         entries: Iterable[tuple[SessionLog, dict[str, Any] | None]],
-        new_events: Sequence[Event] = (),
+        new_events: Iterable[Event] = (),
         *,
         by_content: bool = False,
-        new_ratings: Sequence[DailyRating] = (),
-        new_trials: Sequence[TrialRecord] = (),
+        new_ratings: Iterable[DailyRating] = (),
+        new_trials: Iterable[TrialRecord] = (),
     ) -> tuple[int, int]:
-        """Add the sessions not already in the journal (by uid: a session keeps its uid
-        through export and import), with their steps and safety answers, and the events
-        not already there (by uid), in one transaction. Stored exactly as given: points
-        and seconds are not recomputed from the steps. Returns how many sessions were
-        added and how many were already there.
+        """``import_records`` of these sessions (with their safety answers), events,
+        ratings and trials."""
+        return self.import_records(
+            itertools.chain(entries, new_events, new_ratings, new_trials), by_content=by_content
+        )
 
-        ``by_content``: the entries' uids were made up on reading (a file from before
+    def import_records(
+        self, records: Iterable[Restored], *, by_content: bool = False
+    ) -> tuple[int, int]:
+        """Add, in one transaction, the sessions (each with its safety answers) not
+        already in the journal (by uid: a session keeps its uid through export and
+        import), with their steps, and the events, ratings and trials not already there
+        (an event or a trial by its uid; a day already rated keeps its rating), taken
+        one at a time as they come. Stored exactly as given: points and seconds are not
+        recomputed from the steps. Returns how many sessions were added and how many
+        were already there. Anything raised while ``records`` are read leaves the
+        journal as it was.
+
+        ``by_content``: the sessions' uids were made up on reading (a file from before
         uids); a session is then also already there when the journal holds one with the
         same content, as many times as it holds it, so two identical sessions restored
         into an empty journal stay two, and restored into their own journal add none."""
@@ -685,30 +702,32 @@ class Journal:
         if by_content:
             same.update(_content(log) for log in self.sessions())
         with self._write() as sql:
-            known = {uid for (uid,) in sql.rows("SELECT uid FROM events WHERE owner_id = :owner")}
-            for event in new_events:
-                if event.uid not in known:
-                    known.add(event.uid)
-                    sql.rows(INSERT_EVENT, sql.values(_event_row(event)))
-            # A day already rated keeps its rating (one rating a day); a trial is known by
-            # its uid.
-            rated = {
-                _day(day) for (day,) in sql.rows("SELECT day FROM ratings WHERE owner_id = :owner")
-            }
-            for rating in new_ratings:
-                if rating.day not in rated:
-                    rated.add(rating.day)
-                    sql.rows(INSERT_RATING, sql.values(_rating_row(rating)))
-            trial_uids = {
-                uid for (uid,) in sql.rows("SELECT uid FROM trials WHERE owner_id = :owner")
-            }
-            for trial in new_trials:
-                if trial.uid not in trial_uids:
-                    trial_uids.add(trial.uid)
-                    sql.rows(INSERT_TRIAL, sql.values(_trial_row(trial)))
-            seen = {uid for (uid,) in sql.rows("SELECT uid FROM sessions WHERE owner_id = :owner")}
-            steps: list[tuple[int, StepLog]] = []
-            for log, answers in entries:
+
+            def known(query: str) -> set[Any]:
+                return {value for (value,) in sql.rows(query)}
+
+            seen = known("SELECT uid FROM sessions WHERE owner_id = :owner")
+            events = known("SELECT uid FROM events WHERE owner_id = :owner")
+            rated = {_day(day) for day in known("SELECT day FROM ratings WHERE owner_id = :owner")}
+            trials = known("SELECT uid FROM trials WHERE owner_id = :owner")
+            steps: list[tuple[int, Step]] = []
+            for record in records:
+                if isinstance(record, Event):
+                    if record.uid not in events:
+                        events.add(record.uid)
+                        sql.rows(INSERT_EVENT, sql.values(_event_row(record)))
+                    continue
+                if isinstance(record, DailyRating):
+                    if record.day not in rated:
+                        rated.add(record.day)
+                        sql.rows(INSERT_RATING, sql.values(_rating_row(record)))
+                    continue
+                if isinstance(record, TrialRecord):
+                    if record.uid not in trials:
+                        trials.add(record.uid)
+                        sql.rows(INSERT_TRIAL, sql.values(_trial_row(record)))
+                    continue
+                log, answers = record
                 if log.uid is not None and log.uid in seen:
                     present += 1
                     continue
@@ -1036,7 +1055,7 @@ class _Statements:
             row[key] = None if row[key] is None else self.value(row[key])
         return int(self.rows(INSERT_SESSION, row)[0][0])
 
-    def add_steps(self, steps: Iterable[tuple[int, StepLog]]) -> None:
+    def add_steps(self, steps: Iterable[tuple[int, Step]]) -> None:
         """Steps of sessions stored (the session's id, the step), with one statement."""
         rows = (
             (
@@ -1251,11 +1270,30 @@ def _create_or_check(path: Path) -> None:
         )
 
 
-def _create(path: Path) -> None:
+def filled(path: Path, fill: Callable[[Journal], T]) -> T:
+    """A new journal at ``path`` (where there is none), filled by ``fill`` under a
+    temporary name and put in place only once ``fill`` returns (what it returns is
+    returned): when ``fill`` raises, no journal appears. Busy when another acupress made
+    a journal there meanwhile (nothing of this one is kept)."""
+    done: list[T] = []
+
+    def run(temporary: Path) -> None:
+        with Journal(f"sqlite:///{temporary}") as db:
+            done.append(fill(db))
+
+    if not _create(path, run):
+        raise Busy(
+            f"Another acupress made the journal {path} meanwhile, so nothing was kept: try again."
+        )
+    return done[0]
+
+
+def _create(path: Path, fill: Callable[[Path], None] | None = None) -> bool:
     """Make a new journal, readable only by its owner (SQLite gives its -wal and -shm
-    files the same permissions): built and migrated under a temporary name beside it,
-    then linked into place, which fails if another acupress got there first (its
-    journal is then the one used)."""
+    files the same permissions): built and migrated (and filled by ``fill``) under a
+    temporary name beside it, then linked into place, which fails if another acupress
+    got there first (its journal is then the one used). Whether this one was put in
+    place."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         if path.parent == paths.home():
@@ -1268,17 +1306,21 @@ def _create(path: Path) -> None:
             _build(made)
         finally:
             made.close()
+        if fill is not None:
+            fill(temporary)
         try:
             os.link(temporary, path)
         except FileExistsError:
-            pass
+            return False
         except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(temporary, path)
+            if path.exists():
+                return False
+            os.replace(temporary, path)
+        return True
     except OSError as e:
         raise AcupressError(f"Cannot create the journal {path} ({e.strerror}).") from None
     finally:
-        for leftover in ("", "-journal"):
+        for leftover in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(OSError):
                 Path(f"{temporary}{leftover}").unlink()
 

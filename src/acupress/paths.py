@@ -19,6 +19,11 @@ def home() -> Path:
     return platform_dir("data")
 
 
+def journal_file() -> Path:
+    """The single-person journal's file (unless a database is set)."""
+    return home() / "journal.db"
+
+
 def platform_dir(kind: Literal["data", "cache"]) -> Path:
     """The platform's user data or cache directory for acupress, as platformdirs finds
     it. On Linux, in the usual case (an absolute HOME, and an XDG variable either unset

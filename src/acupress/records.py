@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from acupress.errors import AcupressError
 
@@ -29,6 +29,32 @@ STOP_REASONS: tuple[StopReason, ...] = (
 )
 Source = Literal["guided", "manual"]
 SOURCES: tuple[Source, ...] = ("guided", "manual")
+
+
+class Step(Protocol):
+    """A step of a session as it is read: a StepLog, or a step as a JSON export holds it
+    (restored without being copied into a StepLog first)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def point(self) -> str | None: ...
+    @property
+    def side(self) -> Side | None: ...
+    @property
+    def pressure(self) -> Pressure | None: ...
+    @property
+    def planned_seconds(self) -> int: ...
+    @property
+    def seconds(self) -> float: ...
+    @property
+    def skipped(self) -> bool: ...
+    @property
+    def completed_at(self) -> dt.datetime: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,7 +90,7 @@ class SessionLog:
     pain_after: int | None = None
     points: tuple[str, ...] = ()  # points pressed (for a guided session, from its steps)
     seconds: int = 0  # time spent (for a guided session, the sum of its steps)
-    steps: tuple[StepLog, ...] = ()
+    steps: tuple[Step, ...] = ()
     sensations: tuple[Sensation, ...] = ()
     stop_reason: StopReason | None = None
     stop_note: str = ""
@@ -89,7 +115,7 @@ class SessionLog:
         return self.source == "manual" or bool(self.points)
 
 
-def points_pressed(steps: Sequence[StepLog]) -> tuple[str, ...]:
+def points_pressed(steps: Sequence[Step]) -> tuple[str, ...]:
     """The points of the steps done (not skipped), each once, in order."""
     return tuple(dict.fromkeys(s.point for s in steps if s.point and not s.skipped))
 
@@ -337,39 +363,55 @@ def check_session(log: SessionLog, *, now: dt.datetime, codes: Collection[str]) 
     if len(log.steps) > STEPS_MAX:
         raise InvalidSession("steps", f"can be at most {STEPS_MAX}, not {len(log.steps)}")
     for i, step in enumerate(log.steps):
-        _check_step(f"steps[{i}]", step, latest, codes)
+        _check_step(i, step, latest, codes, PRESSURES)
     return log
 
 
-def _check_step(where: str, step: StepLog, latest: dt.datetime, codes: Collection[str]) -> None:
-    from acupress.atlas import PRESSURES
-
+def _check_step(
+    i: int, step: Step, latest: dt.datetime, codes: Collection[str], pressures: Sequence[str]
+) -> None:
+    # Run for every step of every session restored: what names the field is made only
+    # for a step that is wrong.
     if not 0 <= step.position < STEPS_MAX:
-        raise InvalidSession(f"{where}.position", f"must be from 0 to {STEPS_MAX - 1}")
+        raise InvalidSession(f"steps[{i}].position", f"must be from 0 to {STEPS_MAX - 1}")
     if not 0 <= step.step < STEPS_MAX:
-        raise InvalidSession(f"{where}.step", f"must be from 0 to {STEPS_MAX - 1}")
+        raise InvalidSession(f"steps[{i}].step", f"must be from 0 to {STEPS_MAX - 1}")
     if not 1 <= len(step.step_id) <= NAME_MAX:
-        raise InvalidSession(f"{where}.step_id", f"must be 1 to {NAME_MAX} characters")
+        raise InvalidSession(f"steps[{i}].step_id", f"must be 1 to {NAME_MAX} characters")
     if step.point is not None and step.point not in codes:
         raise InvalidSession(
-            f"{where}.point", f"must be a point of the atlas, not {step.point[:20]!r}"
+            f"steps[{i}].point", f"must be a point of the atlas, not {step.point[:20]!r}"
         )
-    if step.pressure is not None and step.pressure not in PRESSURES:
-        raise InvalidSession(f"{where}.pressure", f"must be {', '.join(PRESSURES)}")
-    _check_seconds(f"{where}.planned_seconds", step.planned_seconds)
-    _check_seconds(f"{where}.seconds", step.seconds)
-    _check_moment(f"{where}.completed_at", step.completed_at, latest)
+    if step.pressure is not None and step.pressure not in pressures:
+        raise InvalidSession(f"steps[{i}].pressure", f"must be {', '.join(pressures)}")
+    if not _seconds_ok(step.planned_seconds):
+        _check_seconds(f"steps[{i}].planned_seconds", step.planned_seconds)
+    if not _seconds_ok(step.seconds):
+        _check_seconds(f"steps[{i}].seconds", step.seconds)
+    if _moment_problem(step.completed_at, latest):
+        _check_moment(f"steps[{i}].completed_at", step.completed_at, latest)
+
+
+def _seconds_ok(value: float) -> bool:
+    return not isinstance(value, bool) and 0 <= value <= DAY_SECONDS  # NaN is not in range
 
 
 def _check_seconds(field: str, value: float) -> None:
-    if isinstance(value, bool) or not 0 <= value <= DAY_SECONDS:  # NaN is not in range either
+    if not _seconds_ok(value):
         raise InvalidSession(field, f"must be from 0 to {DAY_SECONDS} (a day), not {value!r}")
 
 
-def _check_moment(field: str, moment: dt.datetime, latest: dt.datetime) -> None:
+def _moment_problem(moment: dt.datetime, latest: dt.datetime) -> str | None:
     if moment.tzinfo is None:
-        raise InvalidSession(field, "must say its time zone")
+        return "must say its time zone"
     if moment.date() < EARLIEST_DAY:
-        raise InvalidSession(field, f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}")
+        return f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}"
     if moment > latest:
-        raise InvalidSession(field, f"must not be in the future, not {moment.isoformat()}")
+        return f"must not be in the future, not {moment.isoformat()}"
+    return None
+
+
+def _check_moment(field: str, moment: dt.datetime, latest: dt.datetime) -> None:
+    problem = _moment_problem(moment, latest)
+    if problem is not None:
+        raise InvalidSession(field, problem)

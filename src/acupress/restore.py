@@ -1,9 +1,9 @@
-"""Restoring a JSON export into the journal: the file is read whole, and refused in one
-sentence (nothing written) when it cannot be an acupress export."""
+"""Restoring a JSON export into the journal: refused in one sentence (nothing kept) when
+it cannot be an acupress export."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from acupress import actions
 from acupress.errors import AcupressError
@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from acupress.app import App
 
 
-def import_file(data: bytes, name: str, restore_profile: bool, app: App) -> actions.Imported:
+def import_file(file: BinaryIO, name: str, restore_profile: bool, app: App) -> actions.Imported:
     """Restore a JSON export into the journal of ``app``'s person, refusing whole a file
     nested too deeply to be one."""
     try:
-        return actions.import_journal(data, name, restore_profile, app)
+        return actions.import_journal(file, name, restore_profile, app)
     except RecursionError:
         raise AcupressError(
             f"{name} cannot be imported: it is nested too deeply to be an acupress export; "

@@ -108,7 +108,7 @@ def database_url() -> str:
     """The journal's database: as set, else journal.db in the data directory."""
     from acupress import paths
 
-    return given("database_url") or f"sqlite:///{paths.home() / 'journal.db'}"
+    return given("database_url") or f"sqlite:///{paths.journal_file()}"
 
 
 def server_mode() -> bool:

@@ -3,8 +3,8 @@ backup back in."""
 
 from __future__ import annotations
 
+import io
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import click
@@ -76,17 +76,24 @@ def import_(app: App, file: str, restore_profile: bool) -> None:
         acupress import backup.json
         acupress import backup.json --profile
     """
-    try:
-        if file == "-":
-            stdin = getattr(sys.stdin, "buffer", None)
-            data = stdin.read() if stdin else sys.stdin.read().encode("utf-8")
-        else:
-            data = Path(file).read_bytes()
-    except FileNotFoundError:
-        raise AcupressError(f"{file} does not exist.") from None
-    except OSError as e:
-        raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
-    done = actions.import_journal(data, file, restore_profile, app)
+    from acupress import restore
+
+    if file == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        data = stdin.read() if stdin else sys.stdin.read().encode("utf-8")
+        done = restore.import_file(io.BytesIO(data), file, restore_profile, app)
+    else:
+        try:
+            opened = open(file, "rb")  # noqa: SIM115 (closed below, also when refused)
+        except FileNotFoundError:
+            raise AcupressError(f"{file} does not exist.") from None
+        except OSError as e:
+            raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
+        with opened:
+            try:
+                done = restore.import_file(opened, file, restore_profile, app)
+            except OSError as e:  # the file, read as it is restored
+                raise AcupressError(f"Cannot read {file} ({e.strerror}).") from None
     click.echo(
         f"Imported {file}: {actions.plural(done.added, 'session')} added, "
         f"{done.present} already in the journal."

@@ -484,9 +484,11 @@ def reminders(
 def import_file(ctx: Context, data: bytes, name: str, restore_profile: bool) -> models.ImportOut:
     """Restore a JSON export; sessions already there are skipped, a damaged file is
     refused whole."""
+    import io
+
     from acupress import restore
 
-    done = restore.import_file(data, name, restore_profile, ctx)
+    done = restore.import_file(io.BytesIO(data), name, restore_profile, ctx)
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 
 
