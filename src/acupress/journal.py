@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 # Every migration, oldest first: a journal at a revision not listed was made by a newer
 # acupress. The last is the newest; Alembic is loaded only when a journal is behind.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SCHEMA_HEAD = REVISIONS[-1]
 T = TypeVar("T")
 LOCAL = 1  # the account of the single-person app (made by migration 0005)
@@ -168,7 +168,10 @@ def _insert(table: str, columns: Sequence[str], returning: bool = False) -> str:
     )
 
 
-INSERT_SESSION = _insert("sessions", (*SESSION_COLUMNS[1:], "answers", "front_end"), returning=True)
+SESSION_INSERTED = (*SESSION_COLUMNS[1:], "answers", "front_end")
+INSERT_SESSION = _insert("sessions", SESSION_INSERTED, returning=True)
+# Many at once on SQLite (executemany), their values in order.
+INSERT_SESSION_ROWS = re.sub(r":\w+", "?", _insert("sessions", SESSION_INSERTED))
 # A step is written only into a session of the journal's owner.
 INSERT_STEP = (
     f"INSERT INTO steps ({', '.join(STEP_COLUMNS)}) "
@@ -710,7 +713,16 @@ class Journal:
             events = known("SELECT uid FROM events WHERE owner_id = :owner")
             rated = {_day(day) for day in known("SELECT day FROM ratings WHERE owner_id = :owner")}
             trials = known("SELECT uid FROM trials WHERE owner_id = :owner")
-            steps: list[tuple[int, Step]] = []
+            pending: list[tuple[dict[str, Any], tuple[Step, ...]]] = []
+            waiting = 0  # steps of the pending sessions
+
+            def store() -> None:
+                ids = sql.add_sessions([row for row, _ in pending])
+                sql.add_steps(
+                    (i, s) for i, (_, steps) in zip(ids, pending, strict=True) for s in steps
+                )
+                pending.clear()
+
             for record in records:
                 if isinstance(record, Event):
                     if record.uid not in events:
@@ -737,13 +749,15 @@ class Journal:
                     continue
                 uid = log.uid or new_uid()
                 seen.add(uid)
-                session_id = sql.add_session(log, answers, None, exactly=True, uid=uid)
-                steps.extend((session_id, s) for s in log.steps)
-                if len(steps) >= IMPORT_BATCH:
-                    sql.add_steps(steps)
-                    steps.clear()
+                pending.append(
+                    (sql.session_row(log, answers, None, exactly=True, uid=uid), log.steps)
+                )
+                waiting += len(log.steps)
+                if waiting >= IMPORT_BATCH:
+                    store()
+                    waiting = 0
                 added += 1
-            sql.add_steps(steps)
+            store()
         return added, present
 
     # --- guided sessions kept while they run, and steps written once per key ---
@@ -856,6 +870,14 @@ def _content(log: SessionLog) -> tuple[Any, ...]:
     )
 
 
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text (msgspec's: ten times json's speed, which counts in the
+    thousands of sessions of an import)."""
+    import msgspec
+
+    return msgspec.json.encode(value).decode()
+
+
 def _session_row(
     log: SessionLog, answers: dict[str, Any] | None, front_end: str | None, exactly: bool
 ) -> dict[str, Any]:
@@ -870,7 +892,7 @@ def _session_row(
         "protocol": log.protocol,
         "source": log.source,
         "decision": log.decision,
-        "answers": json.dumps(answers) if answers is not None else None,
+        "answers": _json_text(answers) if answers is not None else None,
         "pain_before": log.pain_before,
         "pain_after": log.pain_after,
         "points": ",".join(points),
@@ -1017,7 +1039,7 @@ class _Statements:
             raise ValueError("journal times must be timezone-aware")
         utc = value.astimezone(dt.UTC)
         if self._sqlite:  # as SQLAlchemy writes it: 2026-03-02 06:30:00.000000
-            return utc.isoformat(" ", "microseconds").removesuffix("+00:00")
+            return utc.isoformat(" ", "microseconds")[:26]
         return utc.replace(tzinfo=None)
 
     def cursor(self, query: str, params: Mapping[str, Any]) -> Any:
@@ -1048,15 +1070,52 @@ class _Statements:
         exactly: bool = False,
         uid: str | None = None,
     ) -> int:
+        row = self.session_row(log, answers, front_end, exactly, uid)
+        return int(self.rows(INSERT_SESSION, row)[0][0])
+
+    def session_row(
+        self,
+        log: SessionLog,
+        answers: dict[str, Any] | None,
+        front_end: str | None,
+        exactly: bool = False,
+        uid: str | None = None,
+    ) -> dict[str, Any]:
+        """A session's columns, with its values as this database stores them."""
         row = _session_row(log, answers, front_end, exactly)
         if uid is not None:
             row["uid"] = uid
         for key in ("started_at", "day", "ended_at", "complete"):
             row[key] = None if row[key] is None else self.value(row[key])
-        return int(self.rows(INSERT_SESSION, row)[0][0])
+        return row
+
+    def add_sessions(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Sessions stored (rows as ``session_row`` makes them); their ids, in order. On
+        SQLite with one statement: in this write transaction, which no other writer
+        shares, each new id is one more than the last."""
+        if not self._sqlite:
+            return [int(self.rows(INSERT_SESSION, row)[0][0]) for row in rows]
+        if not rows:
+            return []
+        scoped(INSERT_SESSION)
+        self._connection.executemany(
+            INSERT_SESSION_ROWS,
+            ((*(row[c] for c in SESSION_INSERTED), self._owner) for row in rows),
+        )
+        last = int(self._connection.execute("SELECT last_insert_rowid()").fetchone()[0])
+        first = last - len(rows) + 1
+        stored = self.rows(
+            "SELECT COUNT(*) FROM sessions WHERE id BETWEEN :first AND :last AND owner_id = :owner",
+            {"first": first, "last": last},
+        )
+        if stored[0][0] != len(rows):
+            raise AssertionError(f"{len(rows)} sessions stored are not ids {first} to {last}")
+        return list(range(first, last + 1))
 
     def add_steps(self, steps: Iterable[tuple[int, Step]]) -> None:
         """Steps of sessions stored (the session's id, the step), with one statement."""
+        scoped(INSERT_STEP)
+        moment, owner, sqlite = self.moment, self._owner, self._sqlite
         rows = (
             (
                 session_id,
@@ -1068,15 +1127,14 @@ class _Statements:
                 s.pressure,
                 s.planned_seconds,
                 s.seconds,
-                int(s.skipped) if self._sqlite else s.skipped,
-                self.moment(s.completed_at),
+                int(s.skipped) if sqlite else s.skipped,
+                moment(s.completed_at),
                 session_id,
-                self._owner,
+                owner,
             )
             for session_id, s in steps
         )
-        scoped(INSERT_STEP)
-        if self._sqlite:
+        if sqlite:
             self._connection.executemany(INSERT_STEP_ROWS, rows)
             return
         named = [

@@ -150,9 +150,9 @@ steps = sa.Table(
     sa.Column(
         "session_id",
         sa.Integer,
+        # Found through the index of one_record_per_step_key, which begins with it.
         sa.ForeignKey("sessions.id", ondelete="CASCADE"),
         nullable=False,
-        index=True,
     ),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("step", sa.Integer, nullable=False),

@@ -246,6 +246,5 @@ TABLES = (
         "\tFOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE\n"
         ")"
     ),
-    "CREATE INDEX ix_steps_session_id ON steps (session_id)",
 )
 # [[[end]]]

@@ -384,34 +384,26 @@ def _check_step(
         )
     if step.pressure is not None and step.pressure not in pressures:
         raise InvalidSession(f"steps[{i}].pressure", f"must be {', '.join(pressures)}")
-    if not _seconds_ok(step.planned_seconds):
-        _check_seconds(f"steps[{i}].planned_seconds", step.planned_seconds)
-    if not _seconds_ok(step.seconds):
-        _check_seconds(f"steps[{i}].seconds", step.seconds)
-    if _moment_problem(step.completed_at, latest):
-        _check_moment(f"steps[{i}].completed_at", step.completed_at, latest)
-
-
-def _seconds_ok(value: float) -> bool:
-    return not isinstance(value, bool) and 0 <= value <= DAY_SECONDS  # NaN is not in range
+    # The checks of _check_seconds and _check_moment, written out: calling them for each
+    # step would cost more than the checks.
+    planned, seconds, done = step.planned_seconds, step.seconds, step.completed_at
+    if isinstance(planned, bool) or not 0 <= planned <= DAY_SECONDS:
+        _check_seconds(f"steps[{i}].planned_seconds", planned)
+    if isinstance(seconds, bool) or not 0 <= seconds <= DAY_SECONDS:
+        _check_seconds(f"steps[{i}].seconds", seconds)
+    if done.tzinfo is None or done.date() < EARLIEST_DAY or done > latest:
+        _check_moment(f"steps[{i}].completed_at", done, latest)
 
 
 def _check_seconds(field: str, value: float) -> None:
-    if not _seconds_ok(value):
+    if isinstance(value, bool) or not 0 <= value <= DAY_SECONDS:  # NaN is not in range either
         raise InvalidSession(field, f"must be from 0 to {DAY_SECONDS} (a day), not {value!r}")
 
 
-def _moment_problem(moment: dt.datetime, latest: dt.datetime) -> str | None:
-    if moment.tzinfo is None:
-        return "must say its time zone"
-    if moment.date() < EARLIEST_DAY:
-        return f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}"
-    if moment > latest:
-        return f"must not be in the future, not {moment.isoformat()}"
-    return None
-
-
 def _check_moment(field: str, moment: dt.datetime, latest: dt.datetime) -> None:
-    problem = _moment_problem(moment, latest)
-    if problem is not None:
-        raise InvalidSession(field, problem)
+    if moment.tzinfo is None:
+        raise InvalidSession(field, "must say its time zone")
+    if moment.date() < EARLIEST_DAY:
+        raise InvalidSession(field, f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}")
+    if moment > latest:
+        raise InvalidSession(field, f"must not be in the future, not {moment.isoformat()}")
