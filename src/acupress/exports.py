@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import gc
 import io
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -616,7 +618,7 @@ Record = Entry | Event | DailyRating | TrialRecord
 CHUNK = 1 << 20  # bytes read at a time by JournalStream
 HEAD_MAX = 16 << 20  # how far into a file its sessions must begin to be read as a stream
 SESSION_MAX = 4 << 20  # the longest session read as a stream (1,000 steps take 0.4 MB)
-_BLANK = b" \t\r\n"
+_BLANKS = re.compile(rb"[ \t\r\n]*")
 
 
 class NotStreamable(Exception):
@@ -695,22 +697,22 @@ class JournalStream:
                 raise NotStreamable("a session not on lines of its own")
             # Inside a session its lines are indented further, and a line break is never
             # inside a string: its end is the first line indented as it starts, with "}".
-            end = b"\n" + buf[line + 1 : pos] + b"}"
+            end = _session_end(buf[line + 1 : pos])
             searched = pos
-            while (close := buf.find(end, searched)) < 0:
+            while (close := end.search(buf, searched)) is None:
                 more = self._file.read(CHUNK)
                 if not more or len(buf) - pos > SESSION_MAX:
                     raise NotStreamable("a session without its end")
-                searched = max(0, len(buf) - pos - len(end))
+                searched = max(0, len(buf) - pos - len(end.pattern))
                 buf, pos = buf[pos:] + more, 0
-            piece, pos = buf[pos : close + len(end)], close + len(end)
+            piece, pos = buf[pos : close.end()], close.end()
             try:
                 s = _SESSION.decode(piece)
             except (msgspec.DecodeError, RecursionError):
                 raise NotStreamable(f"sessions[{count}] read alone") from None
-            if s.uid is None:
-                raise NotStreamable(f"sessions[{count}] has no uid")
-            yield _entry(count, s, str(s.uid), self._now, self._codes, bad, copied=False)
+            # A session without its uid (an empty one is not a UUID) is refused.
+            uid = str(s.uid or "")
+            yield _entry(count, s, uid, self._now, self._codes, bad, copied=False)
             count += 1
         nonce = uuid.uuid4().hex
         rest = buf[pos:] + self._file.read()
@@ -730,14 +732,23 @@ class JournalStream:
         space (len(buf) at the end of the file), and ``origin``, where the white space
         began: reading on as needed, keeping what lies from ``origin``."""
         while True:
-            while pos < len(buf) and buf[pos] in _BLANK:
-                pos += 1
+            blanks = _BLANKS.match(buf, pos)
+            assert blanks is not None  # it matches none as well
+            pos = blanks.end()
             if pos < len(buf):
                 return buf, pos, origin
             more = self._file.read(CHUNK)
             if not more:
                 return buf, pos, origin
             buf, pos, origin = buf[origin:] + more, pos - origin, 0
+
+
+@functools.lru_cache(maxsize=16)
+def _session_end(indent: bytes) -> re.Pattern[bytes]:
+    """A line of ``indent`` and "}": the end of a session that begins so (a regular
+    expression finds it three times as fast as bytes.find, whose skipping stalls on the
+    spaces that indent every line)."""
+    return re.compile(b"\n" + re.escape(indent) + b"}")
 
 
 def _checked_file(data: bytes, bad: Callable[[str], AcupressError]) -> _JournalFile:

@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -172,6 +173,7 @@ SESSION_INSERTED = (*SESSION_COLUMNS[1:], "answers", "front_end")
 INSERT_SESSION = _insert("sessions", SESSION_INSERTED, returning=True)
 # Many at once on SQLite (executemany), their values in order.
 INSERT_SESSION_ROWS = re.sub(r":\w+", "?", _insert("sessions", SESSION_INSERTED))
+_SESSION_VALUES = operator.itemgetter(*SESSION_INSERTED)
 # A step is written only into a session of the journal's owner.
 INSERT_STEP = (
     f"INSERT INTO steps ({', '.join(STEP_COLUMNS)}) "
@@ -1098,10 +1100,8 @@ class _Statements:
         if not rows:
             return []
         scoped(INSERT_SESSION)
-        self._connection.executemany(
-            INSERT_SESSION_ROWS,
-            ((*(row[c] for c in SESSION_INSERTED), self._owner) for row in rows),
-        )
+        columns, owner = _SESSION_VALUES, (self._owner,)
+        self._connection.executemany(INSERT_SESSION_ROWS, (columns(row) + owner for row in rows))
         last = int(self._connection.execute("SELECT last_insert_rowid()").fetchone()[0])
         first = last - len(rows) + 1
         stored = self.rows(
