@@ -20,6 +20,7 @@ command measured alone, start-up included:
 
 from __future__ import annotations
 
+import compileall
 import datetime as dt
 import os
 import random
@@ -32,6 +33,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import acupress
 from acupress import atlas, protocol, safety
 from acupress.journal import Journal
 from acupress.records import SessionLog, StepLog
@@ -143,7 +145,14 @@ def nothing() -> None:
 def main() -> None:
     started = time.monotonic()
     today = dt.date.today()
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ACUPRESS_", "XDG_"))}
+    # Bytecode written first, as an installation has it: with PYTHONDONTWRITEBYTECODE
+    # (which some shells set) every run would compile again each module changed since.
+    compileall.compile_dir(Path(acupress.__file__).parent, quiet=1)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ACUPRESS_", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     tasks = (
         "export json",
         "export csv",

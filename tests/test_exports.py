@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acupress import atlas, exports
+from acupress import atlas, exports, records
 from acupress.errors import AcupressError
 from acupress.exports import Backup, Entry
 from acupress.journal import Journal
@@ -224,7 +224,7 @@ def test_a_session_whose_every_point_was_skipped_says_so() -> None:
     skipped = guided(0, points=(), complete=False, steps=(step(0, "BL23", 3.0, skipped=True),))
     (row,) = csv_rows(exports.csv_text([skipped], tz=TZ))
     assert row["outcome"] == "no point pressed"
-    assert exports.outcome(replace(skipped, ended_at=None)) == "not finished"
+    assert records.outcome(replace(skipped, ended_at=None)) == "not finished"
 
 
 # --- JSON -----------------------------------------------------------------------------

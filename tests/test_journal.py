@@ -353,7 +353,7 @@ def test_a_journal_of_the_previous_schema_keeps_every_step_and_each_session_gets
     assert len(db.sessions(with_steps=True)) == 2
 
 
-def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others(
+def test_unfinished_sessions_of_a_front_end_not_kept_running_are_marked_interrupted(
     db: Journal,
 ) -> None:
     cut_off = db.add(session(pain_after=None), front_end="web")
@@ -365,9 +365,11 @@ def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others
         session(3, ended_at=T0 + dt.timedelta(days=3, minutes=20), complete=True), front_end="web"
     )
     by_hand = db.add(session(4, source="manual"))
-    before = {i: db.get(i) for i in (in_terminal, ended, by_hand)}
+    running = db.add(session(5, pain_after=None), front_end="web")  # kept: it goes on
+    db.live_add(running, "{}", T0)
+    before = {i: db.get(i) for i in (in_terminal, ended, by_hand, running)}
 
-    assert db.interrupt_unfinished("web") == 2
+    assert db.interrupt_unkept("web") == 2
 
     closed = db.get(cut_off)
     assert (closed.stop_reason, closed.complete) == ("interrupted", False)
@@ -379,7 +381,7 @@ def test_unfinished_sessions_of_a_front_end_are_marked_interrupted_and_no_others
         started_only.started_at,
     )
     assert {i: db.get(i) for i in before} == before
-    assert db.interrupt_unfinished("web") == 0
+    assert db.interrupt_unkept("web") == 0
 
 
 OPEN_READ_WRITE = textwrap.dedent(

@@ -114,9 +114,9 @@ def test_interrupting_unfinished_sessions_closes_only_the_owners(
 ) -> None:
     mine, theirs = two
     running = mine.add(session(pain_after=None), front_end="web")
-    assert theirs.interrupt_unfinished("web") == 0
+    assert theirs.interrupt_unkept("web") == 0
     assert mine.get(running).ended_at is None
-    assert mine.interrupt_unfinished("web") == 1
+    assert mine.interrupt_unkept("web") == 1
 
 
 def test_an_import_into_an_account_is_checked_against_that_account_alone(

@@ -71,7 +71,7 @@ def test_sessions_steps_and_events_round_trip_on_postgresql(db: Journal) -> None
     assert [a for _, a in db.entries(with_answers=True)] == [{"age": 40.5}]
     assert db.pressures() == {session_id: {"light": 2}}
     db.add(replace(SESSION, ended_at=None, steps=()), front_end="web")
-    assert db.interrupt_unfinished("web") == 1
+    assert db.interrupt_unkept("web") == 1
     seen = db.add_event(Event(id=None, uid="e1", kind="seen_professional", at=T0, day=T0.date()))
     assert db.cleared() == [T0] and db.events() == [seen]
     assert db.import_sessions([(replace(SESSION, uid=None), None)], [seen]) == (1, 0)

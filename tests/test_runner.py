@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from acupress import progress, runner
-from acupress.exports import outcome
 from acupress.journal import Journal
-from acupress.records import InvalidSession
+from acupress.records import InvalidSession, outcome
 from tests.test_session import T0, make_plan, run_session
 
 

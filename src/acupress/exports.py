@@ -41,6 +41,7 @@ from acupress.records import (
     TrialRecord,
     check_rating,
     check_session,
+    outcome,
 )
 from acupress.safety import Level
 
@@ -153,17 +154,6 @@ def _text(cell: str) -> str:
     """A text cell that a spreadsheet shows as text: one that would start a formula gets
     a single quote in front (OWASP's advice against CSV injection)."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def outcome(s: SessionLog) -> str:
-    """'completed', 'stopped: dizziness (felt faint)', 'no point pressed' (every one
-    skipped) or 'not finished'."""
-    if s.stop_reason is not None:
-        reason = s.stop_reason.replace("_", " ")
-        return f"stopped: {reason}" + (f" ({s.stop_note})" if s.stop_note else "")
-    if s.complete:
-        return "completed"
-    return "no point pressed" if s.ended_at is not None and not s.pressed else "not finished"
 
 
 def _minutes(seconds: int) -> str:

@@ -367,13 +367,6 @@ class Journal:
             if done == 0:
                 raise NotFound(f"There is no session {session_id} in the journal.")
 
-    def interrupt_unfinished(self, front_end: str) -> int:
-        """Mark as interrupted the sessions ``front_end`` began and never closed (its
-        process was killed or restarted): each ends at its last completed step, or at its
-        start when it has none. Returns how many there were."""
-        with self._write() as sql:
-            return sql.run(INTERRUPT, {"front_end": front_end, "no": False})
-
     def finish(self, session_id: int, **fields: Any) -> None:
         """Set the closing fields of a session (pain after, sensations, stop reason, …)."""
         self.update(session_id, **fields)
@@ -833,7 +826,8 @@ class Journal:
     def interrupt_unkept(self, front_end: str) -> int:
         """Mark as interrupted the sessions ``front_end`` began and left unfinished with
         no running state kept for them (cut off before it was kept, or by an older
-        acupress): nobody can go on with them. Returns how many there were."""
+        acupress): nobody can go on with them. Each ends at its last completed step, or
+        at its start when it has none. Returns how many there were."""
         with self._write() as sql:
             return sql.run(
                 INTERRUPT + " AND id NOT IN "

@@ -115,6 +115,17 @@ class SessionLog:
         return self.source == "manual" or bool(self.points)
 
 
+def outcome(s: SessionLog) -> str:
+    """'completed', 'stopped: dizziness (felt faint)', 'no point pressed' (every one
+    skipped) or 'not finished'."""
+    if s.stop_reason is not None:
+        reason = s.stop_reason.replace("_", " ")
+        return f"stopped: {reason}" + (f" ({s.stop_note})" if s.stop_note else "")
+    if s.complete:
+        return "completed"
+    return "no point pressed" if s.ended_at is not None and not s.pressed else "not finished"
+
+
 def points_pressed(steps: Sequence[Step]) -> tuple[str, ...]:
     """The points of the steps done (not skipped), each once, in order."""
     return tuple(dict.fromkeys(s.point for s in steps if s.point and not s.skipped))

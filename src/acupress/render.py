@@ -273,7 +273,7 @@ def journal_table(logs: Sequence[SessionLog], title: str = "Journal") -> Rendera
         elif s.complete:
             status = Text("")
         else:
-            from acupress.exports import outcome
+            from acupress.records import outcome
 
             words = outcome(s)
             status = Text("not finished" if words == "not finished" else words, style="yellow")

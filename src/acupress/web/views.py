@@ -154,7 +154,7 @@ def session(log: SessionLog) -> models.SessionOut:
 
 
 def outcome(log: SessionLog) -> str:
-    from acupress.exports import outcome as words
+    from acupress.records import outcome as words
 
     return words(log)
 
