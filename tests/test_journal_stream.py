@@ -51,11 +51,14 @@ def written(entries: list[exports.Entry] | None = None) -> bytes:
 
 
 def comparable(record: Any) -> Any:
-    """A record as it reads: a session's steps by their values (a step may be a StepLog
-    or the file's own)."""
+    """A record as it reads: a session, with its answers, and its steps by their values
+    (a step may be a StepLog or the file's own)."""
     if isinstance(record, exports.Entry):
-        steps = [tuple(getattr(s, f) for f in STEP_FIELDS) for s in record.session.steps]
-        return (dataclasses.replace(record.session, steps=()), record.answers, steps)
+        record = (record.session, record.answers)
+    if isinstance(record, tuple):
+        log, answers = record
+        steps = [tuple(getattr(s, f) for f in STEP_FIELDS) for s in log.steps]
+        return (dataclasses.replace(log, steps=()), answers, steps)
     return record
 
 

@@ -762,10 +762,7 @@ def import_journal(
             stream.start()
             added, present = _into_journal(
                 app,
-                lambda db: db.import_records(
-                    (r.session, r.answers) if isinstance(r, exports.Entry) else r
-                    for r in stream.records()
-                ),
+                lambda db: db.import_records(stream.records()),
             )
             return _restored_profile(stream.profile, added, present, restore_profile, app)
         except exports.NotStreamable:

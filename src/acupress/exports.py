@@ -32,6 +32,7 @@ from acupress.records import (
     Event,
     EventKind,
     InvalidSession,
+    Restored,
     Sensation,
     SessionLog,
     Source,
@@ -604,7 +605,6 @@ def _trials(given: Iterable[_TrialFile]) -> tuple[TrialRecord, ...]:
     )
 
 
-Record = Entry | Event | DailyRating | TrialRecord
 CHUNK = 1 << 20  # bytes read at a time by JournalStream
 HEAD_MAX = 16 << 20  # how far into a file its sessions must begin to be read as a stream
 SESSION_MAX = 4 << 20  # the longest session read as a stream (1,000 steps take 0.4 MB)
@@ -661,7 +661,7 @@ class JournalStream:
             raise NotStreamable("not a journal export this reads one session at a time")
         self._head, self._buf, self._start = head, buf, start
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Iterator[Restored]:
         """The file's sessions (each checked as ``read_journal`` checks it), then its
         events, ratings and trials; after ``start``."""
 
@@ -702,7 +702,8 @@ class JournalStream:
                 raise NotStreamable(f"sessions[{count}] read alone") from None
             # A session without its uid (an empty one is not a UUID) is refused.
             uid = str(s.uid or "")
-            yield _entry(count, s, uid, self._now, self._codes, bad, copied=False)
+            entry = _entry(count, s, uid, self._now, self._codes, bad, copied=False)
+            yield entry.session, entry.answers
             count += 1
         nonce = uuid.uuid4().hex
         rest = buf[pos:] + self._file.read()

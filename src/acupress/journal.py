@@ -41,6 +41,7 @@ from acupress.errors import AcupressError, Busy, NotFound
 from acupress.records import (
     DailyRating,
     Event,
+    Restored,
     SessionLog,
     Step,
     StepLog,
@@ -207,8 +208,6 @@ INTERRUPT = (
 # (a read, a change, a save of the profile) take turns across processes.
 RAISE_CHANGES = "UPDATE accounts SET changes = changes + 1 WHERE id = :owner"
 IMPORT_BATCH = 2000  # steps written at a time by an import
-# What an import stores: a session with its safety answers, an event, a rating, a trial.
-Restored = tuple[SessionLog, dict[str, Any] | None] | Event | DailyRating | TrialRecord
 
 
 def database_url() -> str:

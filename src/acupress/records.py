@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from acupress.errors import AcupressError
 
@@ -418,3 +418,7 @@ def _check_moment(field: str, moment: dt.datetime, latest: dt.datetime) -> None:
         raise InvalidSession(field, f"must be from {EARLIEST_DAY} on, not {moment.isoformat()}")
     if moment > latest:
         raise InvalidSession(field, f"must not be in the future, not {moment.isoformat()}")
+
+
+# What an import stores: a session with its safety answers, an event, a rating, a trial.
+Restored = tuple[SessionLog, dict[str, Any] | None] | Event | DailyRating | TrialRecord
