@@ -195,3 +195,31 @@ def test_any_session_is_passed_or_refused_with_its_field(
         check_session(log, now=NOW, codes=CODES)
     except InvalidSession as e:
         assert e.field and str(e).startswith("The session's ") and str(e).endswith(".")
+
+
+def test_a_step_made_from_its_values_is_the_step_made_from_its_fields() -> None:
+    import dataclasses
+
+    from acupress.records import STEP_FIELDS, StepLog
+
+    at = dt.datetime(2026, 3, 2, 7, 31, tzinfo=dt.UTC)
+    made = StepLog(
+        position=1,
+        step=2,
+        step_id="bl23",
+        point="BL23",
+        side="left",
+        pressure="firm",
+        planned_seconds=60,
+        seconds=58.5,
+        skipped=False,
+        completed_at=at,
+    )
+    assert tuple(f.name for f in dataclasses.fields(StepLog)) == STEP_FIELDS
+    values = (1, 2, "bl23", "BL23", "left", "firm", 60, 58.5, False, at)
+    fast = StepLog.from_values(values)
+    assert fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.seconds = 0  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        StepLog.from_values(values[:-1])

@@ -985,18 +985,7 @@ def _session_log(r: Sequence[Any], step_logs: list[StepLog]) -> SessionLog:
 
 
 def _step_log(s: Sequence[Any]) -> StepLog:
-    return StepLog(
-        position=s[1],
-        step=s[2],
-        step_id=s[3],
-        point=s[4],
-        side=s[5],
-        pressure=s[6],
-        planned_seconds=s[7],
-        seconds=s[8],
-        skipped=bool(s[9]),
-        completed_at=_moment(s[10]),
-    )
+    return StepLog.from_values((*s[1:9], bool(s[9]), _moment(s[10])))
 
 
 # --- connections ----------------------------------------------------------------------
