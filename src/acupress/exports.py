@@ -605,7 +605,7 @@ def _trials(given: Iterable[_TrialFile]) -> tuple[TrialRecord, ...]:
     )
 
 
-CHUNK = 1 << 20  # bytes read at a time by JournalStream
+CHUNK = 1 << 16  # bytes read at a time by JournalStream (larger reads cost more copying)
 HEAD_MAX = 16 << 20  # how far into a file its sessions must begin to be read as a stream
 SESSION_MAX = 4 << 20  # the longest session read as a stream (1,000 steps take 0.4 MB)
 _BLANKS = re.compile(rb"[ \t\r\n]*")
