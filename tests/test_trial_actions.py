@@ -259,3 +259,34 @@ def test_the_clinician_report_has_a_trial_section_with_its_chart_and_limits(
     assert "Personal trial (N-of-1): 6 weeks, 02 Mar 2026 to 12 Apr 2026" in html
     assert "Too early to tell" in html and 'id="report-trial"' in html
     assert "not blinded" in html
+
+
+def test_the_report_with_a_finished_trial_and_a_year_of_sessions_is_one_page(
+    app: App, clock: Clock
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    for n in range(1, 366):
+        session_on(app, START - dt.timedelta(days=n))
+    started(app)
+    planned = trial_actions.status(app)
+    assert planned is not None
+    for period in planned.schedule.periods:
+        for n in range(7):
+            day = period.start + dt.timedelta(days=n)
+            clock.go(day)
+            if period.arm == "acupressure":
+                trial_actions.rate(app, 3, 3, 3)
+                session_on(app, day)
+            else:
+                trial_actions.rate(app, 6, 6, 6)
+    session_on(app, planned.schedule.periods[1].start + dt.timedelta(days=2))  # a deviation
+    clock.go(planned.schedule.end + dt.timedelta(days=1))
+    html, _ = actions.report_html(None, None, app)
+    pages = PdfReader(io.BytesIO(actions.to_pdf(html))).pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "Personal trial (N-of-1)" in text and "Outcome: the PEG score" in text
+    assert "This report" in text  # the footer, last, on the same page
