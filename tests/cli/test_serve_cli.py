@@ -163,3 +163,23 @@ def test_workers_run_sessions_faster_all_on_one_time(serve: Callable[..., Server
     assert answers(f"http://127.0.0.1:{printed[1]}/api/today").status_code == 200
     server.stop()
     assert server.proc.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (("--port", "65536"), "--port must be a whole number from 0 to 65535, not '65536'."),
+        (("--port", "-1"), "--port must be a whole number from 0 to 65535, not '-1'."),
+        (("--workers", "0"), "--workers must be a whole number from 1 to 64, not '0'."),
+        (("--workers", "65"), "--workers must be a whole number from 1 to 64, not '65'."),
+        (("--speed", "0.09"), "--speed must be a number from 0.1 to 1000, not '0.09'."),
+        (("--speed", "1000.5"), "--speed must be a number from 0.1 to 1000, not '1000.5'."),
+        (("--speed", "fast"), "--speed must be a number from 0.1 to 1000, not 'fast'."),
+    ],
+)
+def test_a_serve_option_out_of_its_range_is_refused_in_our_words(
+    run: Run, args: tuple[str, ...], sentence: str
+) -> None:
+    from tests.cli.test_bad_input_cli import one_sentence_error
+
+    assert one_sentence_error(run("serve", *args)) == sentence

@@ -53,10 +53,10 @@ def test_serve_stopped_by_a_signal_says_so_and_exits_0(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--speed", "nan"), "Invalid value for '--speed': nan is not a number"),
-        (("--speed", "inf"), "Invalid value for '--speed'"),
-        (("--host", ""), "Invalid value for '--host': an empty address"),
-        (("--host", "  "), "Invalid value for '--host': an empty address"),
+        (("--speed", "nan"), "--speed must be a number from 0.1 to 1000, not 'nan'."),
+        (("--speed", "inf"), "--speed must be a number from 0.1 to 1000, not 'inf'."),
+        (("--host", ""), "--host cannot be empty: an empty address would listen"),
+        (("--host", "  "), "--host cannot be empty: an empty address would listen"),
     ],
 )
 def test_serve_refuses_a_bad_option_with_one_sentence(

@@ -8,7 +8,7 @@ import click
 
 from acupress.cli import pass_app
 from acupress.errors import AcupressError
-from acupress.options import Command
+from acupress.options import Command, Number, Refused, Whole
 
 if TYPE_CHECKING:
     from acupress.app import App
@@ -16,21 +16,15 @@ if TYPE_CHECKING:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def an_address(_ctx: click.Context, _param: click.Parameter, host: str) -> str:
+def an_address(ctx: click.Context, param: click.Parameter, host: str) -> str:
     if not host.strip():
-        raise click.BadParameter(
-            "an empty address would listen on every network interface: give one, such as "
-            "127.0.0.1 (this computer only)."
+        raise Refused(
+            "--host cannot be empty: an empty address would listen on every network "
+            "interface. Give one, such as 127.0.0.1 (this computer only).",
+            ctx,
+            param,
         )
     return host
-
-
-def a_number(_ctx: click.Context, _param: click.Parameter, speed: float) -> float:
-    import math
-
-    if math.isnan(speed):  # FloatRange lets NaN through: it compares false with both ends
-        raise click.BadParameter("nan is not a number: give one from 0.1 to 1000.")
-    return speed
 
 
 def a_count(text: str | None) -> int:
@@ -51,17 +45,16 @@ def a_count(text: str | None) -> int:
 )
 @click.option(
     "--port",
-    type=click.IntRange(0, 65535),
+    type=Whole(0, 65535),
     default=8321,
     show_default=True,
-    help="Port to listen on (0: any free port).",
+    help="Port to listen on, 0 to 65535 (0: any free port).",
 )
 @click.option(
     "--speed",
-    type=click.FloatRange(0.1, 1000),
+    type=Number(0.1, 1000),
     default=1.0,
-    callback=a_number,
-    help="Run sessions N times faster.",
+    help="Run sessions N times faster (0.1 to 1000).",
 )
 @click.option(
     "--accounts",
@@ -71,8 +64,8 @@ def a_count(text: str | None) -> int:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
-    help="How many processes answer requests (default: ACUPRESS_WORKERS, else 1).",
+    type=Whole(1, 64),
+    help="How many processes answer requests, 1 to 64 (default: ACUPRESS_WORKERS, else 1).",
 )
 @pass_app
 def serve(
