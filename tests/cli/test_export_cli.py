@@ -507,3 +507,32 @@ def test_ten_years_of_journal_come_back_from_a_backup_exactly(
     r = run("import", str(backup))
     assert f"0 sessions added, {len(logs)} already in the journal." in r.out
     assert len(snapshot()[0]) == len(logs)
+
+
+@pytest.mark.parametrize(
+    ("zone", "winter", "summer"),
+    [
+        ("Europe/Paris", "+01:00", "+02:00"),  # named: each moment in its own offset
+        ("<+09>-9", "+09:00", "+09:00"),  # a POSIX rule with no name: the C library's
+    ],
+)
+def test_exported_times_are_in_the_computers_zone_each_with_its_own_offset(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str, winter: str, summer: str
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        at_noon = ("--time", "12:00", "--pain-before", "5", "--pain-after", "3")
+        for day in ("2026-01-15", "2026-07-15"):
+            added = run("journal", "add", "--date", day, *at_noon)
+            assert added.code == 0, added.err
+        out = tmp_path / "backup.json"
+        assert run("export", "--out", str(out)).code == 0
+        started = [s["started_at"] for s in json.loads(out.read_text())["sessions"]]
+        assert [s[-6:] for s in started] == [winter, summer]
+        assert [s[11:16] for s in started] == ["12:00", "12:00"]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
