@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 from acupress.errors import AcupressError
 from acupress.records import EARLIEST_DAY
@@ -744,7 +744,7 @@ class Imported:
 
 
 def import_journal(
-    file: BinaryIO,
+    file: IO[bytes],
     name: str,
     restore_profile: bool,
     app: App,

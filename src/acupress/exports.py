@@ -19,7 +19,7 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, BinaryIO, Literal
+from typing import IO, Annotated, Any, Literal
 
 import msgspec
 
@@ -634,7 +634,7 @@ class JournalStream:
     whatever a file holds."""
 
     def __init__(
-        self, file: BinaryIO, name: str, *, now: dt.datetime, codes: Collection[str]
+        self, file: IO[bytes], name: str, *, now: dt.datetime, codes: Collection[str]
     ) -> None:
         self._file = file
         self._name = name

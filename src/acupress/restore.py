@@ -3,7 +3,7 @@ it cannot be an acupress export."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 from acupress import actions
 from acupress.errors import AcupressError
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from acupress.app import App
 
 
-def import_file(file: BinaryIO, name: str, restore_profile: bool, app: App) -> actions.Imported:
+def import_file(file: IO[bytes], name: str, restore_profile: bool, app: App) -> actions.Imported:
     """Restore a JSON export into the journal of ``app``'s person, refusing whole a file
     nested too deeply to be one."""
     try:

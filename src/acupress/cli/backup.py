@@ -3,8 +3,9 @@ backup back in."""
 
 from __future__ import annotations
 
-import io
+import shutil
 import sys
+import tempfile
 from typing import TYPE_CHECKING, cast
 
 import click
@@ -79,9 +80,15 @@ def import_(app: App, file: str, restore_profile: bool) -> None:
     from acupress import restore
 
     if file == "-":
+        # Kept as it comes (on disk past 1 MB), so that it is read a session at a time.
         stdin = getattr(sys.stdin, "buffer", None)
-        data = stdin.read() if stdin else sys.stdin.read().encode("utf-8")
-        done = restore.import_file(io.BytesIO(data), file, restore_profile, app)
+        with tempfile.SpooledTemporaryFile(max_size=1 << 20) as kept:
+            if stdin is not None:
+                shutil.copyfileobj(stdin, kept)
+            else:
+                kept.write(sys.stdin.read().encode("utf-8"))
+            kept.seek(0)
+            done = restore.import_file(kept, file, restore_profile, app)
     else:
         try:
             opened = open(file, "rb")  # noqa: SIM115 (closed below, also when refused)

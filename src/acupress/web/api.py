@@ -365,12 +365,18 @@ async def post_import(
 ) -> models.ImportOut:
     """Restore a JSON export (the file as the body, at most 50 MB); sessions already there
     are skipped. A damaged file is refused whole and nothing is written."""
+    import tempfile
+
     from starlette.concurrency import run_in_threadpool
 
-    data = await request.body()
-    return await run_in_threadpool(
-        service.import_file, ctx, data, "the uploaded file", restore_profile
-    )
+    # The body kept as it arrives (on disk past 1 MB), then read a session at a time.
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as kept:
+        async for chunk in request.stream():
+            kept.write(chunk)
+        kept.seek(0)
+        return await run_in_threadpool(
+            service.import_file, ctx, kept, "the uploaded file", restore_profile
+        )
 
 
 @router.get(

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from acupress import actions
@@ -390,9 +391,12 @@ async def take_away_import(request: Request) -> Response:
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise AcupressError("Choose a JSON export of acupress to import.")
-        data = await upload.read()
         restore = field(form, "restore_profile") == "on"
-        done = service.import_file(ctx_of(request), data, upload.filename, restore)
+        # The upload as it was kept (on disk past 1 MB), read a session at a time, away
+        # from the loop that answers everyone else.
+        done = await run_in_threadpool(
+            service.import_file, ctx_of(request), upload.file, upload.filename, restore
+        )
     except AcupressError as e:
         return page(request, "take_away.html", 400, imported=None, error=e.on_web())
     return page(request, "take_away.html", imported=done)

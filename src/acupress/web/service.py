@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from acupress import actions
 from acupress.errors import Conflict, NotFound
@@ -481,14 +481,14 @@ def reminders(
     return File(data=data, media_type="text/calendar", filename="acupress-reminders.ics")
 
 
-def import_file(ctx: Context, data: bytes, name: str, restore_profile: bool) -> models.ImportOut:
-    """Restore a JSON export; sessions already there are skipped, a damaged file is
-    refused whole."""
-    import io
-
+def import_file(
+    ctx: Context, file: IO[bytes], name: str, restore_profile: bool
+) -> models.ImportOut:
+    """Restore a JSON export (an open binary file, as uploaded); sessions already there
+    are skipped, a damaged file is refused whole."""
     from acupress import restore
 
-    done = restore.import_file(io.BytesIO(data), name, restore_profile, ctx)
+    done = restore.import_file(file, name, restore_profile, ctx)
     return models.ImportOut(added=done.added, present=done.present, profile=done.profile)
 
 
