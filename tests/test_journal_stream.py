@@ -65,7 +65,7 @@ def comparable(record: Any) -> Any:
 def streamed(data: bytes) -> tuple[list[Any], Any] | None:
     """The records and profile read one session at a time; None when the file is left
     to reading it whole."""
-    stream = exports.JournalStream(io.BytesIO(data), "backup.json", now=NOW, codes=CODES)
+    stream = exports.JournalStream(io.BytesIO(data), now=NOW, codes=CODES)
     try:
         stream.start()
         records = [comparable(r) for r in stream.records()]

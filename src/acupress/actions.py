@@ -761,7 +761,7 @@ def import_journal(
 
     codes = app.atlas.codes
     if file.seekable():
-        stream = exports.JournalStream(file, name, now=app.now(), codes=codes)
+        stream = exports.JournalStream(file, now=app.now(), codes=codes)
         try:
             stream.start()
             added, present = _into_journal(

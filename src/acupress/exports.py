@@ -633,11 +633,8 @@ class JournalStream:
     give back that marker and nothing else: the cuts were then where JSON puts them,
     whatever a file holds."""
 
-    def __init__(
-        self, file: IO[bytes], name: str, *, now: dt.datetime, codes: Collection[str]
-    ) -> None:
+    def __init__(self, file: IO[bytes], *, now: dt.datetime, codes: Collection[str]) -> None:
         self._file = file
-        self._name = name
         self._now = now
         self._codes = frozenset(codes)
         self.profile: Profile | None = None  # the file's, once records() is read through
