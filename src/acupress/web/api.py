@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from acupress import actions
 from acupress.web import models, service, views
@@ -28,7 +29,8 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=PROBLEMS)
 
 
-def context(request: Request) -> Context:
+async def context(request: Request) -> Context:
+    # A lookup on the request: run where it is asked, not handed to a thread.
     return context_of(request)
 
 
@@ -153,30 +155,37 @@ def post_session(ctx: Ctx, given: models.SessionStart) -> models.LiveOut:
     return service.start_session(ctx, given)
 
 
+# The running session's routes, which each page calls every few seconds, hand the work
+# to a thread themselves: a plain route's answer would then go to a thread again, to be
+# checked against its model.
+
+
 @router.get("/sessions/{session_id}", tags=["session"])
-def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
+async def get_session(ctx: Ctx, session_id: SessionId) -> models.LiveOut:
     """Where a running session is now; nothing is written (the page's "advance" action
     writes the steps whose time is up)."""
-    return service.session_now(ctx, session_id)
+    return await run_in_threadpool(service.session_now, ctx, session_id)
 
 
 @router.post(
     "/sessions/{session_id}/actions", tags=["session"], responses=links(200, RUNNING_SESSION)
 )
-def post_action(ctx: Ctx, session_id: SessionId, given: models.SessionAction) -> models.LiveOut:
+async def post_action(
+    ctx: Ctx, session_id: SessionId, given: models.SessionAction
+) -> models.LiveOut:
     """Go on (advance), pause, resume, skip, go back, or stop with a reason."""
-    return service.act(ctx, session_id, given)
+    return await run_in_threadpool(service.act, ctx, session_id, given)
 
 
 @router.post(
     "/sessions/{session_id}/steps", tags=["session"], responses=links(200, RUNNING_SESSION)
 )
-def post_steps(ctx: Ctx, session_id: SessionId, given: models.StepsDone) -> models.LiveOut:
+async def post_steps(ctx: Ctx, session_id: SessionId, given: models.StepsDone) -> models.LiveOut:
     """Steps the page ran on its own while offline, sent when the network is back, and
     where the page is now. Each is checked (a step of the plan with this session's key,
     ended within the session and not in the future, seconds it could have taken) and
     written once per key: sending them again changes nothing. A wrong one refuses all."""
-    return service.record_steps(ctx, session_id, given)
+    return await run_in_threadpool(service.record_steps, ctx, session_id, given)
 
 
 @router.post("/sessions/{session_id}/leave", tags=["session"], status_code=204)
@@ -366,8 +375,6 @@ async def post_import(
     """Restore a JSON export (the file as the body, at most 50 MB); sessions already there
     are skipped. A damaged file is refused whole and nothing is written."""
     import tempfile
-
-    from starlette.concurrency import run_in_threadpool
 
     # The body kept as it arrives (on disk past 1 MB), then read a session at a time.
     with tempfile.SpooledTemporaryFile(max_size=1 << 20) as kept:
