@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
@@ -85,6 +86,21 @@ def test_weekly_chart_counts_sessions_per_week() -> None:
     assert desc is not None
     counts = [int(part.rsplit(": ", 1)[1].rstrip(".")) for part in (desc.text or "").split("; ")]
     assert sum(counts) == 14 and max(counts) == 7
+
+
+@pytest.mark.parametrize("width", [360.0, 640.0])
+@pytest.mark.parametrize("days", [7, 60, 180, 400])
+def test_the_weeks_dates_never_run_into_each_other(width: float, days: int) -> None:
+    logs = journal(days, lambda n: 5, lambda n: 4)
+    series = progress.analyse(logs, TODAY, progress.default_rules()).series
+    root = ET.fromstring(weekly_chart(series, width=width))
+    dates = [
+        t for t in root.iter(f"{SVG}text") if (t.text or "")[:2].isdigit() and " " in (t.text or "")
+    ]
+    xs = [float(t.get("x") or 0) for t in dates]
+    assert dates and xs == sorted(xs)
+    assert all(b - a >= 40 for a, b in itertools.pairwise(xs))  # "26 Jan" at 10 px
+    assert len(dates) >= min(4, days // 7)  # and still enough of them to read the weeks
 
 
 def test_html_report_shows_figures_flags_and_what_was_done() -> None:

@@ -150,6 +150,7 @@ def _mean_day(days: Sequence[DayPain]) -> DayPain:
 
 
 WEEKS_SHOWN = 26  # beyond half a year the bars get too thin to read
+LABEL_WIDTH = 44.0  # room for a week's date ("26 Jan") under the bars, with a gap
 
 
 def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly", width: float = WIDTH) -> str:
@@ -180,7 +181,9 @@ def weekly_chart(series: Sequence[DayPain], chart_id: str = "weekly", width: flo
     plot_h = height - top - bottom
     most = max([7, *counts])
     slot = (width - LEFT - RIGHT) / max(1, len(mondays))
-    label_every = max(1, round(len(mondays) / 8))
+    # As many dates as fit side by side (a date takes about LABEL_WIDTH at size 10).
+    fit = max(1, int((width - LEFT - RIGHT) // LABEL_WIDTH))
+    label_every = max(1, -(-len(mondays) // fit))
     for i, (monday, count) in enumerate(zip(mondays, counts, strict=True)):
         bar_h = plot_h * count / most
         bx = LEFT + i * slot + slot * 0.15
