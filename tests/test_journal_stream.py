@@ -20,7 +20,7 @@ from acupress import actions, exports, journal
 from acupress.app import App
 from acupress.errors import AcupressError, Busy
 from acupress.journal import Journal
-from acupress.records import DailyRating, Event, TrialRecord
+from acupress.records import STEP_FIELDS, DailyRating, Event, TrialRecord
 from tests.test_exports import (
     CODES,
     NOW,
@@ -39,7 +39,6 @@ RATED = DailyRating(
     id=None, uid=uid_of("rated"), day=T0.date(), pain=4, enjoyment=5, activity=6, rated_at=T0
 )
 TRIED = TrialRecord(id=None, uid=uid_of("tried"), start=T0.date(), weeks=6, seed=9, created_at=T0)
-STEP_FIELDS = [f.name for f in dataclasses.fields(exports.StepLog)]
 
 
 def written(entries: list[exports.Entry] | None = None) -> bytes:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from acupress import paths
 from acupress.errors import AcupressError, Busy, NotFound
 from acupress.records import (
+    STEP_FIELDS,
     DailyRating,
     Event,
     Restored,
@@ -94,19 +95,7 @@ SESSION_COLUMNS = (
     "complete",
     "pressure",
 )
-STEP_COLUMNS = (
-    "session_id",
-    "position",
-    "step",
-    "step_id",
-    "point",
-    "side",
-    "pressure",
-    "planned_seconds",
-    "seconds",
-    "skipped",
-    "completed_at",
-)
+STEP_COLUMNS = ("session_id", *STEP_FIELDS)
 EVENT_COLUMNS = ("id", "uid", "kind", "at", "day", "note")
 RATING_COLUMNS = ("id", "uid", "day", "pain", "enjoyment", "activity", "rated_at")
 TRIAL_COLUMNS = (

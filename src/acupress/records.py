@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from acupress.errors import AcupressError
@@ -83,18 +83,7 @@ class StepLog:
         return step
 
 
-STEP_FIELDS = (
-    "position",
-    "step",
-    "step_id",
-    "point",
-    "side",
-    "pressure",
-    "planned_seconds",
-    "seconds",
-    "skipped",
-    "completed_at",
-)
+STEP_FIELDS = tuple(f.name for f in fields(StepLog))  # in order, as from_values takes them
 
 
 @dataclass(frozen=True, kw_only=True)
