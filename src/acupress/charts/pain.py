@@ -70,19 +70,7 @@ def pain_chart(series: Sequence[DayPain], chart_id: str = "pain") -> str:
     def y(score: float) -> float:
         return TOP + plot_h * (1 - score / 10)
 
-    grid = svg.group(root, "grid")
-    for score in range(0, 11, 2):
-        svg.el(
-            grid,
-            "line",
-            x1=LEFT,
-            y1=y(score),
-            x2=WIDTH - RIGHT,
-            y2=y(score),
-            stroke="#d9d9d9",
-            stroke_width=1,
-        )
-        svg.text(grid, LEFT - 8, y(score) + 4, str(score), size=11, anchor="end")
+    grid = svg.score_grid(root, LEFT, WIDTH - RIGHT, y)
     # Beyond a year, a day and month alone would not say which year.
     label = "%d %b" if (last - first).days <= 366 else "%b %Y"
     for day in _date_ticks(first, last):

@@ -4,7 +4,7 @@ sheet, so many charts can share one HTML page), numbers rounded, text escaped.""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 NS = "http://www.w3.org/2000/svg"
 FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
@@ -72,6 +72,27 @@ def text(
     if italic:
         attrs["font_style"] = "italic"
     return el(parent, "text", content, **attrs)
+
+
+def score_grid(
+    parent: ET.Element, left: float, right: float, y: Callable[[float], float]
+) -> ET.Element:
+    """The grid of a chart of 0-10 scores: a faint line from ``left`` to ``right`` and its
+    number every 2 points, in a group "grid" (returned, for the chart's own labels)."""
+    grid = group(parent, "grid")
+    for score in range(0, 11, 2):
+        el(
+            grid,
+            "line",
+            x1=left,
+            y1=y(score),
+            x2=right,
+            y2=y(score),
+            stroke="#d9d9d9",
+            stroke_width=1,
+        )
+        text(grid, left - 8, y(score) + 4, str(score), size=11, anchor="end")
+    return grid
 
 
 def text_width(content: str, size: float) -> float:

@@ -82,19 +82,7 @@ def trial_chart(
             stroke=svg.FAINT,
             stroke_width=1,
         )
-    grid = svg.group(root, "grid")
-    for tick in range(0, 11, 2):
-        svg.el(
-            grid,
-            "line",
-            x1=LEFT,
-            y1=y(tick),
-            x2=WIDTH - RIGHT,
-            y2=y(tick),
-            stroke="#d9d9d9",
-            stroke_width=1,
-        )
-        svg.text(grid, LEFT - 8, y(tick) + 4, str(tick), size=11, anchor="end")
+    grid = svg.score_grid(root, LEFT, WIDTH - RIGHT, y)
     for p in schedule.periods[:: max(1, schedule.weeks // 6)]:
         svg.text(
             grid, x(p.start), HEIGHT - BOTTOM + 18, f"{p.start:%d %b}", size=11, anchor="start"
