@@ -58,10 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import local_postgres
+from http_client import HOST, Closed, Conn, all_clear, get, percentile, post
 
-from acupress import safety
-
-HOST = "127.0.0.1"
 ACUPRESS = str(Path(sys.executable).with_name("acupress"))
 TARGET_P99_MS = 100.0
 GOAL_PEOPLE = 10_000
@@ -182,45 +180,6 @@ def running(name: str, cmd: list[str], env: dict[str, str], log: Path) -> Iterat
 # --- the client -----------------------------------------------------------------------
 
 
-class Failed(Exception):
-    """The connection failed or the server hung up."""
-
-
-class Conn:
-    """One HTTP/1.1 keep-alive connection, one request at a time; it connects again
-    when the server hung up (waiting a while for a server that is starting again)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-    async def request(self, data: bytes) -> tuple[int, bytes, bytes]:
-        try:
-            if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-            assert self.reader is not None
-            self.writer.write(data)
-            head = await self.reader.readuntil(b"\r\n\r\n")
-            lower = head.lower()
-            at = lower.find(b"\r\ncontent-length:")
-            if at < 0:
-                raise Failed("an answer without a length")
-            size = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
-            body = await self.reader.readexactly(size)
-        except (asyncio.IncompleteReadError, OSError) as e:
-            self.close()
-            raise Failed(str(e)) from e
-        if b"\r\nconnection: close" in lower:
-            self.close()
-        return int(head[9:12]), head, body
-
-
 class Pool:
     """Keep-alive connections shared by many people: a request takes a free one."""
 
@@ -240,36 +199,6 @@ class Pool:
     def close(self) -> None:
         for c in self.conns:
             c.close()
-
-
-def get(port: int, path: str, token: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: acupress_csrf={token}\r\n"
-        f"X-CSRF-Token: {token}\r\n\r\n"
-    ).encode()
-
-
-def post(port: int, path: str, token: str, body: object) -> bytes:
-    data = json.dumps(body, separators=(",", ":")).encode()
-    return (
-        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-        f"Cookie: acupress_csrf={token}\r\nX-CSRF-Token: {token}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
-    ).encode() + data
-
-
-def all_clear() -> dict[str, object]:
-    """Answers to the safety check of a person with nothing against a session."""
-    answers: dict[str, object] = {}
-    for q in safety.default_screening().questions:
-        answers[q.id] = {"yes_no": False, "number": 40, "points": []}[q.type]
-    return {"answers": answers}
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 # --- simulated people -----------------------------------------------------------------
@@ -311,7 +240,7 @@ class Person:
         sent = time.perf_counter()
         try:
             status, _head, body = await self.pool.request(data)
-        except Failed:
+        except Closed:
             status, body = HUNG_UP, b""
         self.tally.note(kind, sent, status)
         if status >= 300:

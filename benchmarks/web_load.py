@@ -53,12 +53,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from acupress import safety
+from http_client import HOST, Closed, Conn, all_clear, get, percentile, post
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
 CLIENTS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 WARMUP = 1.0
-HOST = "127.0.0.1"
 ACUPRESS = str(Path(sys.executable).with_name("acupress"))
 ALONE = 40  # requests of the one client alone, after 5 not counted
 TARGET_RATIO = 0.5
@@ -209,86 +208,6 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 # --- the client -----------------------------------------------------------------------
 
 
-class Closed(Exception):
-    """The server closed the connection."""
-
-
-class Conn:
-    """One HTTP/1.1 keep-alive connection, one request at a time."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-        self.gap = 0.0  # from the end of the last answer's head to the end of its body
-
-    async def open(self) -> None:
-        for attempt in range(100):
-            try:
-                self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-                return
-            except ConnectionRefusedError:
-                # Bound and printed, not yet listening: the server is still starting.
-                if attempt == 99:
-                    raise
-                await asyncio.sleep(0.1)
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-    async def request(self, data: bytes) -> tuple[int, bytes, bytes]:
-        """Status, head and body of the answer; reconnects when the server hung up."""
-        if self.writer is None:
-            await self.open()
-        assert self.reader is not None and self.writer is not None
-        try:
-            self.writer.write(data)
-            head = await self.reader.readuntil(b"\r\n\r\n")
-            headed = time.perf_counter()
-            lower = head.lower()
-            at = lower.find(b"\r\ncontent-length:")
-            if at >= 0:
-                size = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
-                body = await self.reader.readexactly(size)
-            elif b"\r\ntransfer-encoding: chunked" in lower:
-                body = await self.chunked()
-            else:
-                raise Closed("an answer without a length")
-            self.gap = time.perf_counter() - headed
-        except (asyncio.IncompleteReadError, ConnectionError) as e:
-            self.close()
-            raise Closed(str(e)) from e
-        if b"\r\nconnection: close" in lower:
-            self.close()
-        return int(head[9:12]), head, body
-
-    async def chunked(self) -> bytes:
-        assert self.reader is not None
-        parts = []
-        while True:
-            size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            parts.append(await self.reader.readexactly(size + 2))
-            if size == 0:
-                return b"".join(parts)
-
-
-def get(port: int, path: str, token: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: acupress_csrf={token}\r\n\r\n"
-    ).encode()
-
-
-def post(port: int, path: str, token: str, body: object) -> bytes:
-    data = json.dumps(body, separators=(",", ":")).encode()
-    return (
-        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-        f"Cookie: acupress_csrf={token}\r\nX-CSRF-Token: {token}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
-    ).encode() + data
-
-
 Work = Callable[[], tuple[bytes, object] | None]
 Answered = Callable[[object, int, bytes], None]
 
@@ -322,12 +241,6 @@ class Result:
         return {s: n for s, n in self.statuses.items() if s >= 300}
 
 
-def percentile(ordered: list[float], q: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 async def phase(
     label: str,
     server: Server,
@@ -340,7 +253,7 @@ async def phase(
     after the warm-up counts. ``work`` gives the bytes to send and a key handed back to
     ``answered`` with the answer, or None when there is nothing left to send."""
     result = Result(label)
-    conns = [Conn(server.port) for _ in range(CLIENTS)]
+    conns = [Conn(server.port, wait_for_start=True) for _ in range(CLIENTS)]
     await asyncio.gather(*(c.open() for c in conns))
     latencies: list[float] = []
     start = time.perf_counter()
@@ -401,7 +314,7 @@ async def phase(
 
 async def alone(result: Result, server: Server, work: Work, answered: Answered = ignore) -> None:
     """One client by itself, request after request: the latency a person meets."""
-    conn = Conn(server.port)
+    conn = Conn(server.port, wait_for_start=True)
     latencies, gaps = [], []
     try:
         for n in range(ALONE + 5):
@@ -427,14 +340,6 @@ async def alone(result: Result, server: Server, work: Work, answered: Answered =
 
 
 # --- the acupress side ----------------------------------------------------------------
-
-
-def all_clear() -> dict[str, object]:
-    """Answers to the safety check of a person with nothing against a session."""
-    answers: dict[str, object] = {}
-    for q in safety.default_screening().questions:
-        answers[q.id] = {"yes_no": False, "number": 40, "points": []}[q.type]
-    return {"answers": answers}
 
 
 class Steps:
@@ -472,7 +377,7 @@ class Steps:
                 self.left[answer["id"]] = self.count = answer["count"]
                 self.queue.append(answer["id"])
 
-        conns = [Conn(self.port) for _ in range(min(CLIENTS, sessions))]
+        conns = [Conn(self.port, wait_for_start=True) for _ in range(min(CLIENTS, sessions))]
         shares = [sessions // len(conns) + (i < sessions % len(conns)) for i in range(len(conns))]
         try:
             await asyncio.gather(*(starter(c, n) for c, n in zip(conns, shares, strict=True)))
@@ -505,7 +410,7 @@ async def prepare(app: Server) -> Steps:
     pace, and more are started for twice what that pace needs (plus a session in hand
     for each client). Not many more, since starting a session, like the session page,
     reads the whole journal."""
-    conn = Conn(app.port)
+    conn = Conn(app.port, wait_for_start=True)
     status, head, _body = await conn.request(get(app.port, "/", ""))
     found = re.search(rb"(?i)\r\nset-cookie: acupress_csrf=(\w+)", head)
     if status != 200 or not found:
@@ -526,7 +431,7 @@ async def prepare(app: Server) -> Steps:
         await steps.start(more)
     steps.answers.clear()
 
-    conn = Conn(app.port)
+    conn = Conn(app.port, wait_for_start=True)
     status, _head, body = await conn.request(get(app.port, "/session", token))
     conn.close()
     if status != 200 or b"Prepare your space" not in body:
